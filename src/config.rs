@@ -1,0 +1,257 @@
+//! Typed settings, read once from the environment at start-up and passed around as app state.
+//!
+//! Every setting has a default that needs no set-up; a bad value stops start-up with one line
+//! naming the variable.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use chrono::Duration;
+
+/// Which database the URL selects.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    /// A PostgreSQL connection string, passed to libpq as given.
+    Postgres(String),
+    /// A path to an SQLite file (created with its directory on first start).
+    Sqlite(PathBuf),
+}
+
+impl DatabaseUrl {
+    /// Parses `postgres://…`, `postgresql://…`, `sqlite://path` or `sqlite:path`.
+    pub fn parse(value: &str) -> Result<Self, String> {
+        let value = value.trim();
+        if value.starts_with("postgres://") || value.starts_with("postgresql://") {
+            return Ok(Self::Postgres(value.to_owned()));
+        }
+        let path = value
+            .strip_prefix("sqlite://")
+            .or_else(|| value.strip_prefix("sqlite:"))
+            .ok_or_else(|| {
+                format!("'{value}' is neither postgres://… nor sqlite://path (e.g. sqlite://data/imprimatur.db)")
+            })?;
+        if path.is_empty() || path == ":memory:" || path.contains('?') {
+            return Err(format!(
+                "'{value}' must name an SQLite file (in-memory databases and URL options are not supported)"
+            ));
+        }
+        Ok(Self::Sqlite(PathBuf::from(path)))
+    }
+
+    /// The URL with any password replaced, for logs and console output.
+    pub fn redacted(&self) -> String {
+        match self {
+            Self::Sqlite(path) => format!("sqlite://{}", path.display()),
+            Self::Postgres(url) => redact_password(url),
+        }
+    }
+}
+
+fn redact_password(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let (authority, tail) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    match authority.rsplit_once('@') {
+        Some((userinfo, host)) => match userinfo.split_once(':') {
+            Some((user, _)) => format!("{scheme}://{user}:***@{host}{tail}"),
+            None => url.to_owned(),
+        },
+        None => url.to_owned(),
+    }
+}
+
+/// Everything the server needs to know about its surroundings.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub database_url: DatabaseUrl,
+    pub bind: SocketAddr,
+    /// Base URL used in links (setup links, emails), without a trailing slash.
+    pub public_url: String,
+    pub data_dir: PathBuf,
+    /// A session not used for this long is refused.
+    pub session_idle: Duration,
+    /// A session older than this is refused however active it is.
+    pub session_absolute: Duration,
+    /// Take the client address from `X-Forwarded-For` (only behind a reverse proxy you run).
+    pub behind_proxy: bool,
+}
+
+/// A setting that could not be read; `Display` is the one line shown at start-up.
+#[derive(Debug, thiserror::Error)]
+#[error("{variable}: {message}")]
+pub struct ConfigError {
+    pub variable: &'static str,
+    pub message: String,
+}
+
+impl Config {
+    /// Reads the process environment.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads settings through `lookup` (the environment in production, a map in tests).
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let get = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
+
+        let data_dir = PathBuf::from(get("IMPRIMATUR_DATA_DIR").unwrap_or_else(|| "data".into()));
+        let database_url = match get("IMPRIMATUR_DATABASE_URL") {
+            Some(value) => DatabaseUrl::parse(&value).map_err(|message| ConfigError {
+                variable: "IMPRIMATUR_DATABASE_URL",
+                message,
+            })?,
+            None => DatabaseUrl::Sqlite(data_dir.join("imprimatur.db")),
+        };
+        let bind: SocketAddr = match get("IMPRIMATUR_BIND") {
+            Some(value) => value.trim().parse().map_err(|_| ConfigError {
+                variable: "IMPRIMATUR_BIND",
+                message: format!("'{value}' is not an address:port (e.g. 127.0.0.1:8080)"),
+            })?,
+            None => SocketAddr::from(([127, 0, 0, 1], 8080)),
+        };
+        let public_url = match get("IMPRIMATUR_PUBLIC_URL") {
+            Some(value) => parse_public_url(&value).map_err(|message| ConfigError {
+                variable: "IMPRIMATUR_PUBLIC_URL",
+                message,
+            })?,
+            None => format!("http://{bind}"),
+        };
+        let session_idle = minutes(&get, "IMPRIMATUR_SESSION_IDLE_MINUTES", 120)?;
+        let session_absolute = minutes(&get, "IMPRIMATUR_SESSION_MAX_HOURS", 12)?
+            .checked_mul(60)
+            .map(Duration::minutes)
+            .ok_or_else(|| ConfigError {
+                variable: "IMPRIMATUR_SESSION_MAX_HOURS",
+                message: "is too large".into(),
+            })?;
+        let behind_proxy = match get("IMPRIMATUR_BEHIND_PROXY").as_deref().map(str::trim) {
+            None | Some("0" | "false" | "no") => false,
+            Some("1" | "true" | "yes") => true,
+            Some(other) => {
+                return Err(ConfigError {
+                    variable: "IMPRIMATUR_BEHIND_PROXY",
+                    message: format!("'{other}' is not true or false"),
+                });
+            }
+        };
+
+        Ok(Self {
+            database_url,
+            bind,
+            public_url,
+            data_dir,
+            session_idle: Duration::minutes(session_idle),
+            session_absolute,
+            behind_proxy,
+        })
+    }
+
+    /// Cookies get `Secure` and the `__Host-` prefix when the public URL is https.
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+
+    /// An absolute link to `path` (which starts with `/`).
+    pub fn link(&self, path: &str) -> String {
+        format!("{}{}", self.public_url, path)
+    }
+}
+
+fn minutes(
+    get: &impl Fn(&str) -> Option<String>,
+    variable: &'static str,
+    default: i64,
+) -> Result<i64, ConfigError> {
+    let Some(value) = get(variable) else {
+        return Ok(default);
+    };
+    match value.trim().parse::<i64>() {
+        Ok(n) if (1..=100_000).contains(&n) => Ok(n),
+        _ => Err(ConfigError {
+            variable,
+            message: format!("'{value}' is not a whole number between 1 and 100000"),
+        }),
+    }
+}
+
+fn parse_public_url(value: &str) -> Result<String, String> {
+    let value = value.trim().trim_end_matches('/');
+    let rest = value
+        .strip_prefix("https://")
+        .or_else(|| value.strip_prefix("http://"))
+        .ok_or_else(|| format!("'{value}' must start with http:// or https://"))?;
+    if rest.is_empty() || rest.contains(['?', '#', ' ']) {
+        return Err(format!(
+            "'{value}' must be a base URL like https://reviews.example.org"
+        ));
+    }
+    Ok(value.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        Config::from_lookup(|name| map.get(name).cloned())
+    }
+
+    #[test]
+    fn defaults_need_no_setup() {
+        let c = config(&[]).unwrap();
+        assert_eq!(
+            c.database_url,
+            DatabaseUrl::Sqlite(PathBuf::from("data/imprimatur.db"))
+        );
+        assert_eq!(c.bind.to_string(), "127.0.0.1:8080");
+        assert_eq!(c.public_url, "http://127.0.0.1:8080");
+        assert!(!c.secure_cookies());
+        assert_eq!(c.session_idle, Duration::hours(2));
+        assert_eq!(c.session_absolute, Duration::hours(12));
+    }
+
+    #[test]
+    fn postgres_url_selects_postgres() {
+        let c = config(&[("IMPRIMATUR_DATABASE_URL", "postgres://u:secret@db/imp")]).unwrap();
+        assert!(matches!(c.database_url, DatabaseUrl::Postgres(_)));
+        assert_eq!(c.database_url.redacted(), "postgres://u:***@db/imp");
+    }
+
+    #[test]
+    fn https_public_url_turns_on_secure_cookies() {
+        let c = config(&[("IMPRIMATUR_PUBLIC_URL", "https://reviews.example.org/")]).unwrap();
+        assert!(c.secure_cookies());
+        assert_eq!(c.link("/setup/x"), "https://reviews.example.org/setup/x");
+    }
+
+    #[test]
+    fn bad_values_name_the_variable() {
+        for (var, value) in [
+            ("IMPRIMATUR_BIND", "localhost"),
+            ("IMPRIMATUR_DATABASE_URL", "mysql://x"),
+            ("IMPRIMATUR_DATABASE_URL", "sqlite://:memory:"),
+            ("IMPRIMATUR_PUBLIC_URL", "example.org"),
+            ("IMPRIMATUR_SESSION_IDLE_MINUTES", "-5"),
+            ("IMPRIMATUR_BEHIND_PROXY", "maybe"),
+        ] {
+            let err = config(&[(var, value)]).unwrap_err();
+            assert_eq!(err.variable, var);
+            assert!(err.to_string().starts_with(var), "{err}");
+        }
+    }
+
+    #[test]
+    fn data_dir_moves_the_default_database() {
+        let c = config(&[("IMPRIMATUR_DATA_DIR", "/srv/imp")]).unwrap();
+        assert_eq!(
+            c.database_url,
+            DatabaseUrl::Sqlite(PathBuf::from("/srv/imp/imprimatur.db"))
+        );
+    }
+}

@@ -1,0 +1,193 @@
+//! Storage: one diesel connection type over SQLite and PostgreSQL, its pool, migrations and
+//! the write-transaction helper every service uses.
+
+pub mod account_tokens;
+pub mod audit_log;
+pub mod login_attempts;
+pub mod schema;
+pub mod sessions;
+pub mod users;
+
+use std::time::Duration;
+
+use chrono::{NaiveDateTime, SubsecRound, Utc};
+use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
+use diesel::pg::PgConnection;
+use diesel::prelude::*;
+use diesel::r2d2::{self, ManageConnection};
+use diesel::sqlite::SqliteConnection;
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+
+use crate::config::DatabaseUrl;
+
+/// A connection to whichever database the URL selected.
+#[derive(diesel::MultiConnection)]
+pub enum DbConn {
+    Pg(PgConnection),
+    // SQLite last: the derive tries backends in order and SQLite accepts almost any string.
+    Sqlite(SqliteConnection),
+}
+
+pub type Pool = r2d2::Pool<ConnectionManager>;
+pub type PooledConn = r2d2::PooledConnection<ConnectionManager>;
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+/// Applied to every SQLite connection. `busy_timeout` comes first: switching to WAL needs a
+/// lock, and without the timeout a second connection starting at the same moment fails.
+const SQLITE_PRAGMAS: &str = "PRAGMA busy_timeout = 10000; \
+     PRAGMA journal_mode = WAL; \
+     PRAGMA synchronous = NORMAL; \
+     PRAGMA foreign_keys = ON;";
+
+/// Opens connections by URL scheme itself, so the real error ("connection refused", "unable
+/// to open database file") reaches the person starting the server.
+#[derive(Debug, Clone)]
+pub struct ConnectionManager {
+    url: DatabaseUrl,
+}
+
+impl ConnectionManager {
+    pub fn new(url: DatabaseUrl) -> Self {
+        Self { url }
+    }
+}
+
+impl ManageConnection for ConnectionManager {
+    type Connection = DbConn;
+    type Error = ConnectionError;
+
+    fn connect(&self) -> Result<DbConn, ConnectionError> {
+        match &self.url {
+            DatabaseUrl::Postgres(url) => PgConnection::establish(url).map(DbConn::Pg),
+            DatabaseUrl::Sqlite(path) => {
+                let path = path.to_str().ok_or_else(|| {
+                    ConnectionError::BadConnection("the SQLite path is not valid UTF-8".into())
+                })?;
+                let mut conn = SqliteConnection::establish(path)?;
+                conn.batch_execute(SQLITE_PRAGMAS)
+                    .map_err(ConnectionError::CouldntSetupConfiguration)?;
+                Ok(DbConn::Sqlite(conn))
+            }
+        }
+    }
+
+    fn is_valid(&self, conn: &mut DbConn) -> Result<(), ConnectionError> {
+        conn.batch_execute("SELECT 1")
+            .map_err(ConnectionError::CouldntSetupConfiguration)
+    }
+
+    fn has_broken(&self, conn: &mut DbConn) -> bool {
+        <DbConn as Connection>::TransactionManager::is_broken_transaction_manager(conn)
+    }
+}
+
+/// Why the database could not be opened or prepared.
+#[derive(Debug, thiserror::Error)]
+pub enum SetupError {
+    #[error("cannot create the database directory {path}: {source}")]
+    Directory {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("cannot connect to the database: {0}")]
+    Connect(#[from] ConnectionError),
+    #[error("cannot open a database connection: {0}")]
+    Pool(#[from] r2d2::PoolError),
+    #[error("cannot apply migrations: {0}")]
+    Migrate(String),
+}
+
+/// Builds the pool, checking one connection first so the real error is reported.
+pub fn connect(url: &DatabaseUrl, max_size: u32) -> Result<Pool, SetupError> {
+    if let DatabaseUrl::Sqlite(path) = url
+        && let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+    {
+        std::fs::create_dir_all(dir).map_err(|source| SetupError::Directory {
+            path: dir.display().to_string(),
+            source,
+        })?;
+    }
+    let manager = ConnectionManager::new(url.clone());
+    // Surface the real connection error instead of r2d2's generic timeout.
+    manager.connect()?;
+    let pool = r2d2::Pool::builder()
+        .max_size(max_size)
+        .min_idle(Some(1))
+        .connection_timeout(Duration::from_secs(10))
+        .build(manager)?;
+    Ok(pool)
+}
+
+/// Applies pending migrations for the connection's backend; returns how many ran.
+pub fn run_migrations(conn: &mut DbConn) -> Result<usize, SetupError> {
+    let applied = match conn {
+        DbConn::Pg(pg) => pg.run_pending_migrations(POSTGRES_MIGRATIONS),
+        DbConn::Sqlite(sqlite) => sqlite.run_pending_migrations(SQLITE_MIGRATIONS),
+    }
+    .map_err(|e| SetupError::Migrate(e.to_string()))?;
+    Ok(applied.len())
+}
+
+/// Runs `f` in a transaction that takes the write lock up front.
+///
+/// On SQLite that is `BEGIN IMMEDIATE`: a deferred transaction that reads and then writes can
+/// fail with "database is locked" when another writer got there first, and busy_timeout does
+/// not help it. On PostgreSQL it is an ordinary transaction; services that need stronger
+/// guarantees use compare-and-set updates or row locks.
+pub fn write_tx<T, E, F>(conn: &mut DbConn, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConn) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    match conn {
+        DbConn::Pg(_) => return conn.transaction(f),
+        DbConn::Sqlite(sqlite) => {
+            AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")?
+        }
+    }
+    // From here on this mirrors diesel's own `TransactionManager::transaction`.
+    match f(conn) {
+        Ok(value) => {
+            <DbConn as Connection>::TransactionManager::commit_transaction(conn)?;
+            Ok(value)
+        }
+        Err(error) => {
+            match <DbConn as Connection>::TransactionManager::rollback_transaction(conn) {
+                Ok(()) | Err(diesel::result::Error::BrokenTransactionManager) => Err(error),
+                Err(rollback_error) => Err(rollback_error.into()),
+            }
+        }
+    }
+}
+
+/// Takes a transaction-scoped lock named by `key` on PostgreSQL (an advisory lock); on SQLite
+/// the immediate transaction already holds the only write lock.
+pub fn lock_for_transaction(conn: &mut DbConn, key: i64) -> QueryResult<()> {
+    match conn {
+        DbConn::Pg(pg) => {
+            diesel::sql_query("SELECT pg_advisory_xact_lock($1)")
+                .bind::<diesel::sql_types::BigInt, _>(key)
+                .execute(pg)?;
+            Ok(())
+        }
+        DbConn::Sqlite(_) => Ok(()),
+    }
+}
+
+/// The current time as stored: UTC, truncated to microseconds (PostgreSQL's precision), so a
+/// value reads back equal on both backends.
+pub fn now() -> NaiveDateTime {
+    Utc::now().naive_utc().trunc_subsecs(6)
+}
+
+/// Whether the database answers; used by `/healthz`.
+pub fn ping(conn: &mut DbConn) -> QueryResult<()> {
+    conn.batch_execute("SELECT 1")
+}
+
+diesel::define_sql_function! {
+    /// SQL `lower()`, the same on both backends for the ASCII letters of names and emails.
+    fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text;
+}

@@ -1,0 +1,192 @@
+//! The `users` and `user_roles` tables.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::schema::{user_roles, users};
+use super::{DbConn, lower};
+use crate::domain::roles::{Role, RoleSet};
+use crate::ids::UserId;
+
+/// An account as stored. No `Debug`: it carries the password hash.
+#[derive(Clone, Queryable)]
+pub struct User {
+    pub id: UserId,
+    pub email: String,
+    pub display_name: String,
+    pub credentials: String,
+    pub password_hash: Option<String>,
+    pub is_active: bool,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = users)]
+pub struct NewUser<'a> {
+    pub email: &'a str,
+    pub display_name: &'a str,
+    pub credentials: &'a str,
+    pub password_hash: Option<&'a str>,
+    pub is_active: bool,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// Which accounts a list shows.
+#[derive(Debug, Clone, Default)]
+pub struct UserFilter {
+    /// Part of the email or name.
+    pub search: Option<String>,
+    pub role: Option<Role>,
+}
+
+pub fn insert(conn: &mut DbConn, new: &NewUser<'_>) -> QueryResult<User> {
+    diesel::insert_into(users::table)
+        .values(new)
+        .returning(users::all_columns)
+        .get_result(conn)
+}
+
+pub fn find_by_id(conn: &mut DbConn, id: UserId) -> QueryResult<Option<User>> {
+    users::table.find(id).first(conn).optional()
+}
+
+/// Looks up an already normalised (lower-case) email address.
+pub fn find_by_email(conn: &mut DbConn, email: &str) -> QueryResult<Option<User>> {
+    users::table
+        .filter(users::email.eq(email))
+        .first(conn)
+        .optional()
+}
+
+pub fn email_taken(conn: &mut DbConn, email: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        users::table.filter(users::email.eq(email)),
+    ))
+    .get_result(conn)
+}
+
+pub fn set_password_hash(
+    conn: &mut DbConn,
+    id: UserId,
+    hash: &str,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(users::table.find(id))
+        .set((users::password_hash.eq(hash), users::updated_at.eq(now)))
+        .execute(conn)
+}
+
+/// Compare-and-set on the active flag: returns 0 when it already had that value.
+pub fn set_active(
+    conn: &mut DbConn,
+    id: UserId,
+    active: bool,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(users::table.find(id).filter(users::is_active.eq(!active)))
+        .set((users::is_active.eq(active), users::updated_at.eq(now)))
+        .execute(conn)
+}
+
+pub fn roles_of(conn: &mut DbConn, id: UserId) -> QueryResult<RoleSet> {
+    let names: Vec<String> = user_roles::table
+        .filter(user_roles::user_id.eq(id))
+        .select(user_roles::role)
+        .load(conn)?;
+    Ok(names.iter().filter_map(|n| Role::parse(n)).collect())
+}
+
+/// Roles of many accounts in one query.
+pub fn roles_for(conn: &mut DbConn, ids: &[UserId]) -> QueryResult<HashMap<UserId, RoleSet>> {
+    let rows: Vec<(UserId, String)> = user_roles::table
+        .filter(user_roles::user_id.eq_any(ids))
+        .select((user_roles::user_id, user_roles::role))
+        .load(conn)?;
+    let mut grouped: HashMap<UserId, Vec<Role>> = HashMap::new();
+    for (id, name) in rows {
+        if let Some(role) = Role::parse(&name) {
+            grouped.entry(id).or_default().push(role);
+        }
+    }
+    Ok(grouped
+        .into_iter()
+        .map(|(id, roles)| (id, roles.into_iter().collect()))
+        .collect())
+}
+
+/// Replaces an account's roles.
+pub fn set_roles(conn: &mut DbConn, id: UserId, roles: &RoleSet) -> QueryResult<()> {
+    diesel::delete(user_roles::table.filter(user_roles::user_id.eq(id))).execute(conn)?;
+    // One row per role (at most three): batch inserts are not available across backends.
+    for role in roles.iter() {
+        diesel::insert_into(user_roles::table)
+            .values((
+                user_roles::user_id.eq(id),
+                user_roles::role.eq(role.as_str()),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Active accounts holding the admin role.
+pub fn count_active_admins(conn: &mut DbConn) -> QueryResult<i64> {
+    users::table
+        .inner_join(user_roles::table)
+        .filter(user_roles::role.eq(Role::Admin.as_str()))
+        .filter(users::is_active.eq(true))
+        .count()
+        .get_result(conn)
+}
+
+/// One page of accounts, ordered by name, and whether there are more.
+pub fn list_page(
+    conn: &mut DbConn,
+    filter: &UserFilter,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<(Vec<User>, bool)> {
+    let mut query = users::table.into_boxed();
+    if let Some(search) = filter.search.as_deref().filter(|s| !s.is_empty()) {
+        let pattern = format!("%{}%", escape_like(&search.to_lowercase()));
+        query = query.filter(
+            users::email
+                .like(pattern.clone())
+                .escape('\\')
+                .or(lower(users::display_name).like(pattern).escape('\\')),
+        );
+    }
+    if let Some(role) = filter.role {
+        query = query.filter(
+            users::id.eq_any(
+                user_roles::table
+                    .filter(user_roles::role.eq(role.as_str()))
+                    .select(user_roles::user_id),
+            ),
+        );
+    }
+    let mut rows: Vec<User> = query
+        .order((users::display_name.asc(), users::id.asc()))
+        .offset(offset)
+        .limit(limit + 1)
+        .load(conn)?;
+    let more = rows.len() > usize::try_from(limit).unwrap_or(usize::MAX);
+    rows.truncate(usize::try_from(limit).unwrap_or(0));
+    Ok((rows, more))
+}
+
+/// Escapes `%`, `_` and the escape character itself for a LIKE pattern using `\`.
+pub fn escape_like(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for c in value.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}

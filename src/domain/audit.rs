@@ -1,0 +1,298 @@
+//! The audit log's vocabulary and its hash chain.
+//!
+//! Each row stores the hash of the previous row and its own hash over its fields plus that
+//! previous hash, so editing, deleting or inserting a row anywhere but at the end breaks the
+//! chain from that row on. Ids are consecutive from 1, so a deleted row also leaves a gap.
+
+use std::fmt;
+
+use chrono::NaiveDateTime;
+use sha2::{Digest, Sha256};
+
+/// The `prev_hash` of the first row.
+pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// Everything that can happen, as stored in `audit_log.action`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AuditAction {
+    SetupCompleted,
+    LoginSucceeded,
+    LoginFailed,
+    LoginThrottled,
+    Logout,
+    UserInvited,
+    RolesChanged,
+    UserDeactivated,
+    UserReactivated,
+    ResetLinkIssued,
+    PasswordSet,
+}
+
+impl AuditAction {
+    pub const ALL: [AuditAction; 11] = [
+        AuditAction::SetupCompleted,
+        AuditAction::LoginSucceeded,
+        AuditAction::LoginFailed,
+        AuditAction::LoginThrottled,
+        AuditAction::Logout,
+        AuditAction::UserInvited,
+        AuditAction::RolesChanged,
+        AuditAction::UserDeactivated,
+        AuditAction::UserReactivated,
+        AuditAction::ResetLinkIssued,
+        AuditAction::PasswordSet,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuditAction::SetupCompleted => "setup.completed",
+            AuditAction::LoginSucceeded => "login.succeeded",
+            AuditAction::LoginFailed => "login.failed",
+            AuditAction::LoginThrottled => "login.throttled",
+            AuditAction::Logout => "logout",
+            AuditAction::UserInvited => "user.invited",
+            AuditAction::RolesChanged => "user.roles_changed",
+            AuditAction::UserDeactivated => "user.deactivated",
+            AuditAction::UserReactivated => "user.reactivated",
+            AuditAction::ResetLinkIssued => "user.reset_link_issued",
+            AuditAction::PasswordSet => "user.password_set",
+        }
+    }
+
+    /// Words for people reading the log.
+    pub fn label(self) -> &'static str {
+        match self {
+            AuditAction::SetupCompleted => "First admin set up",
+            AuditAction::LoginSucceeded => "Signed in",
+            AuditAction::LoginFailed => "Sign-in failed",
+            AuditAction::LoginThrottled => "Sign-in throttled",
+            AuditAction::Logout => "Signed out",
+            AuditAction::UserInvited => "Account invited",
+            AuditAction::RolesChanged => "Roles changed",
+            AuditAction::UserDeactivated => "Account deactivated",
+            AuditAction::UserReactivated => "Account reactivated",
+            AuditAction::ResetLinkIssued => "Password reset link issued",
+            AuditAction::PasswordSet => "Password set",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<AuditAction> {
+        AuditAction::ALL.into_iter().find(|a| a.as_str() == value)
+    }
+}
+
+impl fmt::Display for AuditAction {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What kind of thing an audit row is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TargetKind {
+    User,
+}
+
+impl TargetKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TargetKind::User => "user",
+        }
+    }
+}
+
+/// The fields of one row that its hash covers, as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChainedRow {
+    pub id: i64,
+    pub occurred_at: NaiveDateTime,
+    pub actor_id: Option<i64>,
+    pub actor_label: String,
+    pub action: String,
+    pub target_type: Option<String>,
+    pub target_id: Option<i64>,
+    pub details: String,
+    pub client_addr: Option<String>,
+    pub prev_hash: String,
+}
+
+impl ChainedRow {
+    /// SHA-256 over an unambiguous encoding (a JSON array) of every field, including the
+    /// previous row's hash. The time is fixed to microseconds so both backends agree.
+    pub fn hash(&self) -> String {
+        let encoded = serde_json::json!([
+            self.id,
+            self.occurred_at.format("%Y-%m-%dT%H:%M:%S%.6f").to_string(),
+            self.actor_id,
+            self.actor_label,
+            self.action,
+            self.target_type,
+            self.target_id,
+            self.details,
+            self.client_addr,
+            self.prev_hash,
+        ])
+        .to_string();
+        hex::encode(Sha256::digest(encoded.as_bytes()))
+    }
+}
+
+/// Where and how the chain is broken.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ChainBreak {
+    #[error("row {found}: expected row {expected} next (a row is missing or was inserted)")]
+    Gap { expected: i64, found: i64 },
+    #[error("row {id}: its previous-row hash does not match row {} (a row before it was changed or removed)", id - 1)]
+    Link { id: i64 },
+    #[error("row {id}: its contents do not match its hash (the row was edited)")]
+    Content { id: i64 },
+}
+
+impl ChainBreak {
+    /// The id of the first row that does not check out.
+    pub fn row_id(&self) -> i64 {
+        match self {
+            ChainBreak::Gap { found, .. } => *found,
+            ChainBreak::Link { id } | ChainBreak::Content { id } => *id,
+        }
+    }
+}
+
+/// Checks rows one at a time, in id order, so a log of any size is verified in bounded memory.
+#[derive(Debug, Clone)]
+pub struct ChainVerifier {
+    next_id: i64,
+    prev_hash: String,
+}
+
+impl Default for ChainVerifier {
+    fn default() -> Self {
+        Self {
+            next_id: 1,
+            prev_hash: GENESIS_HASH.to_owned(),
+        }
+    }
+}
+
+impl ChainVerifier {
+    /// Checks the next row and its stored hash.
+    pub fn check(&mut self, row: &ChainedRow, stored_hash: &str) -> Result<(), ChainBreak> {
+        if row.id != self.next_id {
+            return Err(ChainBreak::Gap {
+                expected: self.next_id,
+                found: row.id,
+            });
+        }
+        if row.prev_hash != self.prev_hash {
+            return Err(ChainBreak::Link { id: row.id });
+        }
+        if row.hash() != stored_hash {
+            return Err(ChainBreak::Content { id: row.id });
+        }
+        self.next_id += 1;
+        stored_hash.clone_into(&mut self.prev_hash);
+        Ok(())
+    }
+
+    /// How many rows checked out.
+    pub fn rows_checked(&self) -> i64 {
+        self.next_id - 1
+    }
+
+    /// The hash of the last row checked: keep it elsewhere to detect a truncated tail later.
+    pub fn head(&self) -> &str {
+        &self.prev_hash
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    fn chain(n: i64) -> Vec<(ChainedRow, String)> {
+        let mut prev = GENESIS_HASH.to_owned();
+        (1..=n)
+            .map(|id| {
+                let row = ChainedRow {
+                    id,
+                    occurred_at: NaiveDate::from_ymd_opt(2026, 11, 25)
+                        .unwrap()
+                        .and_hms_micro_opt(10, 0, 0, 123_456)
+                        .unwrap(),
+                    actor_id: Some(7),
+                    actor_label: "ada@example.org".into(),
+                    action: AuditAction::LoginSucceeded.as_str().into(),
+                    target_type: None,
+                    target_id: None,
+                    details: format!("{{\"n\":{id}}}"),
+                    client_addr: Some("127.0.0.1".into()),
+                    prev_hash: prev.clone(),
+                };
+                let hash = row.hash();
+                prev = hash.clone();
+                (row, hash)
+            })
+            .collect()
+    }
+
+    fn verify(rows: &[(ChainedRow, String)]) -> Result<i64, ChainBreak> {
+        let mut v = ChainVerifier::default();
+        for (row, hash) in rows {
+            v.check(row, hash)?;
+        }
+        Ok(v.rows_checked())
+    }
+
+    #[test]
+    fn an_untouched_chain_verifies() {
+        assert_eq!(verify(&chain(5)), Ok(5));
+        assert_eq!(verify(&[]), Ok(0));
+    }
+
+    #[test]
+    fn an_edited_row_is_found() {
+        let mut rows = chain(5);
+        rows[2].0.details = "{\"n\":99}".into();
+        assert_eq!(verify(&rows), Err(ChainBreak::Content { id: 3 }));
+    }
+
+    #[test]
+    fn an_edited_row_with_a_recomputed_hash_breaks_the_next_link() {
+        let mut rows = chain(5);
+        rows[2].0.actor_label = "mallory@example.org".into();
+        rows[2].1 = rows[2].0.hash();
+        assert_eq!(verify(&rows), Err(ChainBreak::Link { id: 4 }));
+    }
+
+    #[test]
+    fn a_deleted_row_is_found() {
+        let mut rows = chain(5);
+        rows.remove(1);
+        assert_eq!(
+            verify(&rows),
+            Err(ChainBreak::Gap {
+                expected: 2,
+                found: 3
+            })
+        );
+    }
+
+    #[test]
+    fn a_renumbered_chain_after_deletion_is_found() {
+        let mut rows = chain(5);
+        rows.remove(1);
+        for (i, (row, _)) in rows.iter_mut().enumerate() {
+            row.id = i64::try_from(i).unwrap() + 1;
+        }
+        let err = verify(&rows).unwrap_err();
+        assert_eq!(err.row_id(), 2);
+    }
+
+    #[test]
+    fn actions_round_trip() {
+        for action in AuditAction::ALL {
+            assert_eq!(AuditAction::parse(action.as_str()), Some(action));
+        }
+    }
+}

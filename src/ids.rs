@@ -1,0 +1,34 @@
+//! Newtype ids, so an article id cannot be passed where a user id is expected.
+
+use diesel_derive_newtype::DieselNewType;
+use serde::{Deserialize, Serialize};
+
+macro_rules! id_type {
+    ($(#[$meta:meta])* $name:ident) => {
+        $(#[$meta])*
+        #[derive(
+            Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, DieselNewType, Serialize, Deserialize,
+        )]
+        #[serde(transparent)]
+        pub struct $name(pub i64);
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+    };
+}
+
+id_type!(
+    /// A row of `users`.
+    UserId
+);
+id_type!(
+    /// A row of `audit_log`; also its position in the hash chain.
+    AuditId
+);
+id_type!(
+    /// A row of `account_tokens`.
+    TokenId
+);

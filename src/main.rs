@@ -1,0 +1,241 @@
+//! The `imprimatur` command: the server (default) and operator commands.
+#![forbid(unsafe_code)]
+
+use std::net::TcpListener;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand, ValueEnum};
+
+use imprimatur::config::Config;
+use imprimatur::db::{self, Pool};
+use imprimatur::domain::roles::{Role, RoleSet};
+use imprimatur::services::accounts::{self, InviteInput};
+use imprimatur::services::audit::{self, Verification};
+use imprimatur::services::{Actor, housekeeping};
+use imprimatur::web::{self, AppState};
+
+#[derive(Parser)]
+#[command(
+    name = "imprimatur",
+    version,
+    about = "Editorial review workflow server for medical articles"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web server (the default).
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Manage accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Inspect the audit log.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create an account and print a one-time link for its owner to set a password.
+    Add {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// Shown next to the name on reviewed articles, e.g. "MD, Cardiology".
+        #[arg(long, default_value = "")]
+        credentials: String,
+        /// A role to give; repeat for several.
+        #[arg(long = "role", value_enum, required = true)]
+        roles: Vec<RoleArg>,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Check every row of the audit log against its hash chain. Exits 1 at the first bad row.
+    Verify,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum RoleArg {
+    Editor,
+    Reviewer,
+    Admin,
+}
+
+impl From<RoleArg> for Role {
+    fn from(role: RoleArg) -> Role {
+        match role {
+            RoleArg::Editor => Role::Editor,
+            RoleArg::Reviewer => Role::Reviewer,
+            RoleArg::Admin => Role::Admin,
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging();
+    let config = match Config::from_env() {
+        Ok(config) => config,
+        Err(error) => {
+            eprintln!("imprimatur: configuration error: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    let result = match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(config),
+        Command::Migrate => migrate(&config),
+        Command::User(UserCommand::Add {
+            email,
+            name,
+            credentials,
+            roles,
+        }) => add_user(&config, email, name, credentials, roles),
+        Command::Audit(AuditCommand::Verify) => verify_audit(&config),
+    };
+    match result {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("imprimatur: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false)
+        .init();
+}
+
+/// Connects and applies migrations: every command works on an up-to-date schema.
+fn open(config: &Config, pool_size: u32) -> anyhow::Result<Pool> {
+    let pool = db::connect(&config.database_url, pool_size)
+        .with_context(|| format!("database {}", config.database_url.redacted()))?;
+    let mut conn = pool.get().context("cannot open a database connection")?;
+    let applied = db::run_migrations(&mut conn)?;
+    if applied > 0 {
+        tracing::info!(applied, "applied database migrations");
+    }
+    Ok(pool)
+}
+
+fn migrate(config: &Config) -> anyhow::Result<ExitCode> {
+    let pool = db::connect(&config.database_url, 1)?;
+    let mut conn = pool.get()?;
+    let applied = db::run_migrations(&mut conn)?;
+    println!(
+        "{applied} migration(s) applied to {}",
+        config.database_url.redacted()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn add_user(
+    config: &Config,
+    email: String,
+    name: String,
+    credentials: String,
+    roles: Vec<RoleArg>,
+) -> anyhow::Result<ExitCode> {
+    let pool = open(config, 1)?;
+    let mut conn = pool.get()?;
+    let input = InviteInput {
+        email,
+        display_name: name,
+        credentials,
+        roles: roles.into_iter().map(Role::from).collect::<RoleSet>(),
+    };
+    let link = accounts::invite(&mut conn, &Actor::system(), &input)
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    println!(
+        "Created {} ({}).",
+        input.email.trim(),
+        input.roles.describe()
+    );
+    println!(
+        "Send them this one-time link to set a password (expires {} UTC):",
+        link.expires_at.format("%Y-%m-%d %H:%M")
+    );
+    println!("{}", config.link(&link.path()));
+    Ok(ExitCode::SUCCESS)
+}
+
+fn verify_audit(config: &Config) -> anyhow::Result<ExitCode> {
+    let pool = open(config, 1)?;
+    let mut conn = pool.get()?;
+    match audit::verify(&mut conn).map_err(|e| anyhow::anyhow!("{e}"))? {
+        Verification::Intact { rows, head } => {
+            println!("audit log intact: {rows} rows, head hash {head}");
+            println!("(keep the head hash somewhere else to detect a later truncation)");
+            Ok(ExitCode::SUCCESS)
+        }
+        Verification::Broken(broken) => {
+            println!("audit log BROKEN at row {}: {broken}", broken.row_id());
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}
+
+fn serve(config: Config) -> anyhow::Result<ExitCode> {
+    let pool_size = match config.database_url {
+        imprimatur::config::DatabaseUrl::Postgres(_) => 16,
+        imprimatur::config::DatabaseUrl::Sqlite(_) => 8,
+    };
+    let pool = open(&config, pool_size)?;
+    {
+        let mut conn = pool.get()?;
+        if let Some(link) =
+            accounts::first_admin_link(&mut conn).map_err(|e| anyhow::anyhow!("{e}"))?
+        {
+            println!();
+            println!("No admin account exists yet. Create the first one here (valid 24 hours):");
+            println!("    {}", config.link(&link.path()));
+            println!();
+        }
+    }
+    let listener = TcpListener::bind(config.bind)
+        .with_context(|| format!("cannot listen on {} (IMPRIMATUR_BIND)", config.bind))?;
+    println!(
+        "Imprimatur is listening on {} (database: {})",
+        config.public_url,
+        config.database_url.redacted()
+    );
+    let state = AppState::new(pool, config);
+    actix_web::rt::System::new().block_on(async move {
+        let timeouts = state.timeouts();
+        let purge_pool = state.pool.clone();
+        actix_web::rt::spawn(async move {
+            let mut tick = actix_web::rt::time::interval(Duration::from_secs(15 * 60));
+            loop {
+                tick.tick().await;
+                let pool = purge_pool.clone();
+                let outcome = actix_web::web::block(move || {
+                    let mut conn = pool.get()?;
+                    housekeeping::purge(&mut conn, timeouts)
+                })
+                .await;
+                match outcome {
+                    Ok(Ok(purged)) => tracing::debug!(?purged, "housekeeping"),
+                    Ok(Err(error)) => tracing::warn!(%error, "housekeeping failed"),
+                    Err(error) => tracing::warn!(%error, "housekeeping failed"),
+                }
+            }
+        });
+        let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+        web::server(state, listener, workers)?.await
+    })?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,169 @@
+//! Signing in and out.
+//!
+//! Unknown addresses and wrong passwords get the same answer after the same amount of work.
+//! Each attempt is recorded before its password is checked, so concurrent attempts cannot
+//! slip past the throttle, and every failure is audited.
+
+use serde_json::json;
+use sha2::{Digest, Sha256};
+
+use super::audit::{self, Event};
+use super::{Actor, ServiceError, ServiceResult, passwords, sessions};
+use crate::db::{self, Pool, login_attempts, users};
+use crate::domain::audit::AuditAction;
+use crate::domain::throttle::{self, Decision};
+use crate::ids::UserId;
+
+/// The longest email address looked up; longer input cannot be an account.
+const EMAIL_KEY_MAX: usize = 254;
+
+/// A sign-in attempt.
+#[derive(Debug, Clone)]
+pub struct Credentials {
+    pub email: String,
+    pub password: String,
+    pub client_addr: String,
+    /// The cookie value of the session the form came from; it is replaced, never promoted.
+    pub previous_session: Option<String>,
+}
+
+#[derive(Debug)]
+pub enum Outcome {
+    /// A new session; its cookie value.
+    SignedIn {
+        user_id: UserId,
+        cookie_value: String,
+    },
+    /// Unknown address, wrong password, deactivated account or no password set: one answer.
+    Refused,
+}
+
+/// The account a sign-in names, as read before the password check.
+struct Claimed {
+    attempt_id: i64,
+    user: Option<(UserId, String, Option<String>, bool)>,
+}
+
+pub fn sign_in(pool: &Pool, attempt: &Credentials) -> ServiceResult<Outcome> {
+    let email: String = attempt
+        .email
+        .trim()
+        .to_lowercase()
+        .chars()
+        .take(EMAIL_KEY_MAX)
+        .collect();
+    let anonymous = Actor::anonymous(&attempt.client_addr);
+
+    // 1. Throttle check and attempt record, one short transaction.
+    let claimed = {
+        let mut conn = pool.get()?;
+        db::write_tx::<_, ServiceError, _>(&mut conn, |conn| {
+            db::lock_for_transaction(conn, lock_key(&email))?;
+            let now = db::now();
+            let since = now - throttle::window();
+            let account = login_attempts::recent_for_email(conn, &email, since)?;
+            let address = login_attempts::recent_for_address(conn, &attempt.client_addr, since)?;
+            let user = users::find_by_email(conn, &email)?;
+            if let Decision::Wait {
+                seconds,
+                by_address,
+            } = throttle::decide(account, address, now)
+            {
+                let mut event = Event::new(AuditAction::LoginThrottled).details(json!({
+                    "email": email,
+                    "limited_by": if by_address { "client address" } else { "account" },
+                    "retry_after_seconds": seconds,
+                }));
+                if let Some(user) = &user {
+                    event = event.target_user(user.id);
+                }
+                audit::record(conn, &anonymous, event)?;
+                return Ok(Err(seconds));
+            }
+            let attempt_id =
+                login_attempts::record_pending(conn, &email, &attempt.client_addr, now)?;
+            Ok(Ok(Claimed {
+                attempt_id,
+                user: user.map(|u| (u.id, u.email, u.password_hash, u.is_active)),
+            }))
+        })?
+    };
+    let claimed = match claimed {
+        Ok(claimed) => claimed,
+        // Committed the audit row above; now answer.
+        Err(seconds) => {
+            return Err(ServiceError::Throttled {
+                seconds,
+                message: format!(
+                    "Too many failed sign-in attempts. Try again in {} minute{}.",
+                    (seconds + 59) / 60,
+                    if (seconds + 59) / 60 == 1 { "" } else { "s" }
+                ),
+            });
+        }
+    };
+
+    // 2. The password check, holding no connection.
+    let stored = claimed
+        .user
+        .as_ref()
+        .and_then(|(_, _, hash, _)| hash.as_deref());
+    let password_ok = passwords::verify(&attempt.password, stored);
+
+    // 3. The outcome, one transaction: a new session and the audit row, or the failure.
+    let mut conn = pool.get()?;
+    db::write_tx(&mut conn, |conn| match &claimed.user {
+        Some((user_id, user_email, _, true)) if password_ok => {
+            login_attempts::mark_succeeded(conn, claimed.attempt_id)?;
+            let (cookie_value, _) = sessions::create(conn, Some(*user_id))?;
+            if let Some(previous) = &attempt.previous_session {
+                db::sessions::delete(conn, &super::secrets::hash_token(previous))?;
+            }
+            audit::record(
+                conn,
+                &Actor::user(*user_id, user_email, &attempt.client_addr),
+                Event::new(AuditAction::LoginSucceeded).target_user(*user_id),
+            )?;
+            Ok(Outcome::SignedIn {
+                user_id: *user_id,
+                cookie_value,
+            })
+        }
+        user => {
+            let reason = match user {
+                None => "unknown account",
+                Some((_, _, None, _)) => "no password set",
+                Some((_, _, _, false)) => "account deactivated",
+                Some(_) => "wrong password",
+            };
+            let mut event = Event::new(AuditAction::LoginFailed)
+                .details(json!({ "email": email, "reason": reason }));
+            if let Some((user_id, ..)) = user {
+                event = event.target_user(*user_id);
+            }
+            audit::record(conn, &anonymous, event)?;
+            Ok(Outcome::Refused)
+        }
+    })
+}
+
+/// Ends a session server-side; the cookie value stops working at once.
+pub fn sign_out(pool: &Pool, cookie_value: &str, actor: &Actor) -> ServiceResult<()> {
+    let mut conn = pool.get()?;
+    db::write_tx(&mut conn, |conn| {
+        let ended = db::sessions::delete(conn, &super::secrets::hash_token(cookie_value))?;
+        if ended > 0 {
+            audit::record(conn, actor, Event::new(AuditAction::Logout))?;
+        }
+        Ok(())
+    })
+}
+
+/// A PostgreSQL advisory-lock key per email address, so two attempts on one account are
+/// counted one after the other.
+fn lock_key(email: &str) -> i64 {
+    let digest = Sha256::digest(email.as_bytes());
+    let mut bytes = [0u8; 8];
+    bytes.copy_from_slice(&digest[..8]);
+    i64::from_be_bytes(bytes)
+}

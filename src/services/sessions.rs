@@ -1,0 +1,116 @@
+//! Server-side sessions: a random id in the cookie, its hash in the database, a CSRF token
+//! per session, idle and absolute timeouts.
+
+use chrono::Duration;
+
+use super::{ServiceResult, secrets};
+use crate::db::sessions::{self as rows, SessionRow};
+use crate::db::{self, DbConn, users};
+use crate::domain::roles::RoleSet;
+use crate::domain::sessions::{Freshness, freshness};
+use crate::ids::UserId;
+
+/// The timeouts, from configuration.
+#[derive(Debug, Clone, Copy)]
+pub struct Timeouts {
+    pub idle: Duration,
+    pub absolute: Duration,
+}
+
+/// The signed-in account behind a session.
+#[derive(Debug, Clone)]
+pub struct SessionUser {
+    pub id: UserId,
+    pub email: String,
+    pub display_name: String,
+    pub roles: RoleSet,
+}
+
+/// A valid session, anonymous or signed in.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub id_hash: String,
+    pub csrf_token: String,
+    pub user: Option<SessionUser>,
+}
+
+/// Loads the session a cookie names. Expired sessions, and sessions of accounts that were
+/// deactivated, are deleted and read as no session.
+pub fn load(
+    conn: &mut DbConn,
+    cookie_value: &str,
+    timeouts: Timeouts,
+) -> ServiceResult<Option<Session>> {
+    if !secrets::looks_like_token(cookie_value) {
+        return Ok(None);
+    }
+    let id_hash = secrets::hash_token(cookie_value);
+    let Some(row) = rows::find(conn, &id_hash)? else {
+        return Ok(None);
+    };
+    let now = db::now();
+    let touch = match freshness(
+        row.created_at,
+        row.last_seen_at,
+        now,
+        timeouts.idle,
+        timeouts.absolute,
+    ) {
+        Freshness::Expired => {
+            rows::delete(conn, &id_hash)?;
+            return Ok(None);
+        }
+        Freshness::Valid { touch } => touch,
+    };
+    let user = match row.user_id {
+        None => None,
+        Some(user_id) => match users::find_by_id(conn, user_id)? {
+            Some(user) if user.is_active => Some(SessionUser {
+                id: user.id,
+                email: user.email,
+                display_name: user.display_name,
+                roles: users::roles_of(conn, user_id)?,
+            }),
+            _ => {
+                rows::delete(conn, &id_hash)?;
+                return Ok(None);
+            }
+        },
+    };
+    if touch {
+        rows::touch(conn, &id_hash, now)?;
+    }
+    Ok(Some(Session {
+        id_hash,
+        csrf_token: row.csrf_token,
+        user,
+    }))
+}
+
+/// Creates a session row and returns the cookie value (never stored) with the row.
+pub fn create(conn: &mut DbConn, user_id: Option<UserId>) -> ServiceResult<(String, SessionRow)> {
+    let cookie_value = secrets::random_token()?;
+    let now = db::now();
+    let row = SessionRow {
+        id_hash: secrets::hash_token(&cookie_value),
+        user_id,
+        csrf_token: secrets::random_token()?,
+        created_at: now,
+        last_seen_at: now,
+    };
+    rows::insert(conn, &row)?;
+    Ok((cookie_value, row))
+}
+
+/// Starts an anonymous session, so a sign-in or setup form has a CSRF token to carry.
+pub fn start_anonymous(conn: &mut DbConn) -> ServiceResult<(String, Session)> {
+    let (cookie_value, row) = create(conn, None)?;
+    Ok((
+        cookie_value,
+        Session {
+            id_hash: row.id_hash,
+            csrf_token: row.csrf_token,
+            user: None,
+        },
+    ))
+}

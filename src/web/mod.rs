@@ -1,0 +1,124 @@
+//! The HTTP edge: routes, extractors, pages. Handlers parse input, authorise the route, call
+//! one service function and render; the rules live below.
+
+pub mod admin_audit;
+pub mod admin_users;
+pub mod assets;
+pub mod dashboard;
+pub mod error;
+pub mod forms;
+pub mod headers;
+pub mod login;
+pub mod pages;
+pub mod public;
+pub mod session;
+pub mod setup;
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_web::dev::Server;
+use actix_web::middleware::{self, from_fn};
+use actix_web::{App, HttpServer, web};
+
+use crate::config::Config;
+use crate::db::{DbConn, Pool};
+use crate::services::ServiceResult;
+use crate::services::sessions::Timeouts;
+use error::AppError;
+
+/// Shared by every request.
+#[derive(Clone)]
+pub struct AppState {
+    pub pool: Pool,
+    pub config: Arc<Config>,
+}
+
+impl AppState {
+    pub fn new(pool: Pool, config: Config) -> Self {
+        Self {
+            pool,
+            config: Arc::new(config),
+        }
+    }
+
+    /// Runs database work on a blocking thread with a pooled connection. diesel is
+    /// synchronous; running it on the async workers would stall every other request.
+    pub async fn db<T, F>(&self, work: F) -> Result<T, AppError>
+    where
+        F: FnOnce(&mut DbConn) -> ServiceResult<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        let pool = self.pool.clone();
+        let result = web::block(move || {
+            let mut conn = pool.get()?;
+            work(&mut conn)
+        })
+        .await?;
+        Ok(result?)
+    }
+
+    /// Like `db`, for use cases that manage their own connections (those that hash
+    /// passwords between transactions).
+    pub async fn with_pool<T, F>(&self, work: F) -> Result<T, AppError>
+    where
+        F: FnOnce(&Pool) -> ServiceResult<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        let pool = self.pool.clone();
+        Ok(web::block(move || work(&pool)).await??)
+    }
+
+    pub fn timeouts(&self) -> Timeouts {
+        Timeouts {
+            idle: self.config.session_idle,
+            absolute: self.config.session_absolute,
+        }
+    }
+}
+
+/// Every route of the application.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/", web::get().to(public::home))
+        .route("/healthz", web::get().to(public::healthz))
+        .route("/assets/{name}", web::get().to(assets::serve))
+        .route("/login", web::get().to(login::form))
+        .route("/login", web::post().to(login::submit))
+        .route("/logout", web::post().to(login::logout))
+        .route("/setup/{token}", web::get().to(setup::form))
+        .route("/setup/{token}", web::post().to(setup::submit))
+        .route("/dashboard", web::get().to(dashboard::show))
+        .route("/admin/users", web::get().to(admin_users::list))
+        .route("/admin/users", web::post().to(admin_users::invite))
+        .route("/admin/users/{id}", web::get().to(admin_users::show))
+        .route("/admin/users/{id}", web::post().to(admin_users::update))
+        .route("/admin/audit", web::get().to(admin_audit::list))
+        .route("/admin/audit.csv", web::get().to(admin_audit::export_csv))
+        .route(
+            "/admin/audit.jsonl",
+            web::get().to(admin_audit::export_jsonl),
+        );
+}
+
+/// Builds the server on an already bound listener (tests bind port 0).
+pub fn server(state: AppState, listener: TcpListener, workers: usize) -> std::io::Result<Server> {
+    let data = web::Data::new(state);
+    let server = HttpServer::new(move || {
+        App::new()
+            .app_data(data.clone())
+            .app_data(web::PayloadConfig::new(forms::MAX_FORM_BYTES))
+            .configure(routes)
+            .default_service(web::to(public::not_found))
+            .wrap(from_fn(session::apply_cookie))
+            .wrap(from_fn(headers::limit_body))
+            .wrap(headers::security())
+            .wrap(
+                middleware::Logger::new("%a \"%{request}xi\" %s %b %Dms")
+                    .custom_request_replace("request", headers::loggable_request),
+            )
+    })
+    .workers(workers.max(1))
+    .listen(listener)?
+    .run();
+    Ok(server)
+}

@@ -1,0 +1,233 @@
+//! Who is asking: the session cookie, the signed-in user, role checks, and the client address.
+//!
+//! The session is loaded once per request, only by handlers that ask for it (public pages
+//! never touch the sessions table), and cached in the request's extensions.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
+use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
+use actix_web::middleware::Next;
+use actix_web::{FromRequest, HttpMessage, HttpRequest, body::MessageBody, web};
+
+use super::AppState;
+use super::error::AppError;
+use crate::domain::roles::Role;
+use crate::services::Actor;
+use crate::services::sessions::{self, Session, SessionUser};
+
+/// The session cookie's name; `__Host-` makes browsers insist on Secure, Path=/ and no Domain.
+pub fn cookie_name(state: &AppState) -> &'static str {
+    if state.config.secure_cookies() {
+        "__Host-imprimatur"
+    } else {
+        "imprimatur_session"
+    }
+}
+
+/// A cookie carrying a session id.
+pub fn session_cookie(state: &AppState, value: String) -> Cookie<'static> {
+    let mut cookie = Cookie::build(cookie_name(state), value)
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(state.config.secure_cookies())
+        .finish();
+    let seconds = state.config.session_absolute.num_seconds();
+    cookie.set_max_age(CookieDuration::seconds(seconds));
+    cookie
+}
+
+/// A cookie that makes the browser forget the session id.
+pub fn removal_cookie(state: &AppState) -> Cookie<'static> {
+    let mut cookie = session_cookie(state, String::new());
+    cookie.make_removal();
+    cookie
+}
+
+/// A cookie to send with whatever response this request gets (set when a handler or an
+/// extractor starts a session), applied by `apply_cookie`.
+#[derive(Clone)]
+struct PendingCookie(Cookie<'static>);
+
+/// Middleware: adds a cookie queued during the request to the response, error pages included.
+pub async fn apply_cookie(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody + 'static>, actix_web::Error> {
+    let mut res = next.call(req).await?;
+    let pending = res.request().extensions().get::<PendingCookie>().cloned();
+    if let Some(PendingCookie(cookie)) = pending {
+        res.response_mut().add_cookie(&cookie)?;
+    }
+    Ok(res)
+}
+
+/// The state the app was built with. Its absence is a wiring bug, reported as a 500.
+pub fn state(req: &HttpRequest) -> Result<web::Data<AppState>, AppError> {
+    req.app_data::<web::Data<AppState>>()
+        .cloned()
+        .ok_or_else(|| AppError::internal("AppState is not registered"))
+}
+
+/// The client's address: the peer, or the first `X-Forwarded-For` hop behind a proxy.
+pub fn client_addr(req: &HttpRequest, state: &AppState) -> String {
+    let info = req.connection_info();
+    let addr = if state.config.behind_proxy {
+        info.realip_remote_addr()
+    } else {
+        info.peer_addr()
+    };
+    let addr = addr.unwrap_or("unknown");
+    // Drop a port: throttling is per host.
+    match addr.parse::<std::net::SocketAddr>() {
+        Ok(socket) => socket.ip().to_string(),
+        Err(_) => addr.to_owned(),
+    }
+}
+
+#[derive(Clone)]
+struct Loaded(Option<Session>);
+
+/// The request's session, if its cookie names a valid one.
+pub async fn current(req: &HttpRequest) -> Result<Option<Session>, AppError> {
+    if let Some(Loaded(session)) = req.extensions().get::<Loaded>() {
+        return Ok(session.clone());
+    }
+    let state = state(req)?;
+    let session = match req.cookie(cookie_name(&state)) {
+        None => None,
+        Some(cookie) => {
+            let value = cookie.value().to_owned();
+            let timeouts = state.timeouts();
+            state
+                .db(move |conn| sessions::load(conn, &value, timeouts))
+                .await?
+        }
+    };
+    req.extensions_mut().insert(Loaded(session.clone()));
+    Ok(session)
+}
+
+/// The request's session, starting an anonymous one (and queueing its cookie) if there is
+/// none: forms shown before sign-in need a CSRF token bound to something.
+pub async fn ensure(req: &HttpRequest) -> Result<Session, AppError> {
+    if let Some(session) = current(req).await? {
+        return Ok(session);
+    }
+    let state = state(req)?;
+    let (cookie_value, session) = state.db(sessions::start_anonymous).await?;
+    queue_cookie(req, session_cookie(&state, cookie_value));
+    req.extensions_mut().insert(Loaded(Some(session.clone())));
+    Ok(session)
+}
+
+/// Sends `cookie` with this request's response.
+pub fn queue_cookie(req: &HttpRequest, cookie: Cookie<'static>) {
+    req.extensions_mut().insert(PendingCookie(cookie));
+}
+
+/// The raw cookie value of the request's session, for rotating or ending it.
+pub fn cookie_value(req: &HttpRequest, state: &AppState) -> Option<String> {
+    req.cookie(cookie_name(state)).map(|c| c.value().to_owned())
+}
+
+/// A signed-in, active account. Anonymous requests are sent to the sign-in page.
+#[derive(Debug, Clone)]
+pub struct SignedIn {
+    pub session: Session,
+    pub user: SessionUser,
+    pub client_addr: String,
+}
+
+impl SignedIn {
+    pub fn has(&self, role: Role) -> bool {
+        self.user.roles.has(role)
+    }
+
+    /// The actor for audit rows written on this user's behalf.
+    pub fn actor(&self) -> Actor {
+        Actor::user(self.user.id, &self.user.email, &self.client_addr)
+    }
+
+    /// Refuses with 403 unless the user holds `role`.
+    pub fn require(&self, role: Role) -> Result<(), AppError> {
+        if self.has(role) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden(format!(
+                "This page is for accounts with the {} role.",
+                role.label().to_lowercase()
+            )))
+        }
+    }
+}
+
+fn sign_in_required(req: &HttpRequest) -> AppError {
+    let next = match req.query_string() {
+        "" => req.path().to_owned(),
+        query => format!("{}?{}", req.path(), query),
+    };
+    // After a POST the form is gone; come back to the page, not the action.
+    let next = if req.method() == actix_web::http::Method::GET {
+        next
+    } else {
+        "/dashboard".to_owned()
+    };
+    AppError::SignInRequired { next }
+}
+
+type LocalFuture<T> = Pin<Box<dyn Future<Output = Result<T, AppError>>>>;
+
+impl FromRequest for SignedIn {
+    type Error = AppError;
+    type Future = LocalFuture<Self>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let session = current(&req).await?;
+            match session {
+                Some(session) => match session.user.clone() {
+                    Some(user) => {
+                        let state = state(&req)?;
+                        Ok(SignedIn {
+                            client_addr: client_addr(&req, &state),
+                            session,
+                            user,
+                        })
+                    }
+                    None => Err(sign_in_required(&req)),
+                },
+                None => Err(sign_in_required(&req)),
+            }
+        })
+    }
+}
+
+/// A signed-in account with the admin role; others get a 403 page.
+#[derive(Debug, Clone)]
+pub struct Admin(pub SignedIn);
+
+impl FromRequest for Admin {
+    type Error = AppError;
+    type Future = LocalFuture<Self>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let signed_in = SignedIn::from_request(req, payload);
+        Box::pin(async move {
+            let user = signed_in.await?;
+            user.require(Role::Admin)?;
+            Ok(Admin(user))
+        })
+    }
+}
+
+impl std::ops::Deref for Admin {
+    type Target = SignedIn;
+
+    fn deref(&self) -> &SignedIn {
+        &self.0
+    }
+}

@@ -1,0 +1,156 @@
+//! `GET|POST /setup/{token}`: set a password from a one-time link (the first admin, an
+//! invitation or a reset).
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use chrono::NaiveDateTime;
+use serde::Deserialize;
+
+use super::AppState;
+use super::error::AppError;
+use super::forms::CsrfForm;
+use super::pages::{self, Chrome};
+use super::session;
+use crate::domain::accounts::{LinkPurpose, PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS};
+use crate::services::accounts::{self, LinkView, SetPasswordInput};
+
+#[derive(Template)]
+#[template(path = "accounts/setup.html")]
+struct SetupPage<'a> {
+    chrome: Chrome,
+    /// True for the first-admin form, which also asks for email and name.
+    first_admin: bool,
+    heading: &'static str,
+    /// The account's email (set-password forms) or what was typed (first admin).
+    email: &'a str,
+    display_name: &'a str,
+    credentials: &'a str,
+    expires_at: NaiveDateTime,
+    min_chars: usize,
+    max_chars: usize,
+    error: Option<&'a str>,
+}
+
+fn heading(view: &LinkView) -> &'static str {
+    match view {
+        LinkView::FirstAdmin { .. } => "Create the first admin account",
+        LinkView::SetPassword {
+            purpose: LinkPurpose::Reset,
+            ..
+        } => "Choose a new password",
+        LinkView::SetPassword { .. } => "Welcome: choose your password",
+    }
+}
+
+fn page<'a>(
+    chrome: Chrome,
+    view: &'a LinkView,
+    typed: Option<&'a SetupForm>,
+    error: Option<&'a str>,
+) -> SetupPage<'a> {
+    let (first_admin, email, display_name, expires_at) = match view {
+        LinkView::FirstAdmin { expires_at } => (
+            true,
+            typed.map_or("", |t| t.email.as_str()),
+            typed.map_or("", |t| t.name.as_str()),
+            *expires_at,
+        ),
+        LinkView::SetPassword {
+            email,
+            display_name,
+            expires_at,
+            ..
+        } => (false, email.as_str(), display_name.as_str(), *expires_at),
+    };
+    SetupPage {
+        chrome,
+        first_admin,
+        heading: heading(view),
+        email,
+        display_name,
+        credentials: typed.map_or("", |t| t.credentials.as_str()),
+        expires_at,
+        min_chars: PASSWORD_MIN_CHARS,
+        max_chars: PASSWORD_MAX_CHARS,
+        error,
+    }
+}
+
+/// `GET /setup/{token}`
+pub async fn form(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let token = token.into_inner();
+    let view = state
+        .db(move |conn| accounts::open_link(conn, &token))
+        .await?;
+    let session = session::ensure(&req).await?;
+    Ok(pages::ok(&page(
+        Chrome::for_session(&session, "setup"),
+        &view,
+        None,
+        None,
+    )))
+}
+
+#[derive(Deserialize)]
+pub struct SetupForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    credentials: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    password_confirm: String,
+}
+
+/// `POST /setup/{token}`
+pub async fn submit(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+    form: CsrfForm<SetupForm>,
+) -> Result<HttpResponse, AppError> {
+    let CsrfForm {
+        fields: typed,
+        session,
+    } = form;
+    let token = token.into_inner();
+    let input = SetPasswordInput {
+        email: typed.email.clone(),
+        display_name: typed.name.clone(),
+        credentials: typed.credentials.clone(),
+        password: typed.password.clone(),
+        password_confirm: typed.password_confirm.clone(),
+    };
+    let client_addr = session::client_addr(&req, &state);
+    let redeem_token = token.clone();
+    let outcome = state
+        .with_pool(move |pool| accounts::redeem_link(pool, &redeem_token, &input, &client_addr))
+        .await;
+    let message = match outcome {
+        Ok(_) => return Ok(pages::see_other("/login?done=password-set")),
+        Err(AppError::BadRequest(message)) => (StatusCode::BAD_REQUEST, message),
+        Err(AppError::Conflict(message)) => (StatusCode::CONFLICT, message),
+        Err(other) => return Err(other),
+    };
+    // Show the form again with what was typed (never the passwords) and what to fix.
+    let view = state
+        .db(move |conn| accounts::open_link(conn, &token))
+        .await?;
+    Ok(pages::html(
+        message.0,
+        &page(
+            Chrome::for_session(&session, "setup"),
+            &view,
+            Some(&typed),
+            Some(&message.1),
+        ),
+    ))
+}
