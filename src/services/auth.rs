@@ -8,8 +8,9 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 
 use super::audit::{self, Event};
-use super::{Actor, ServiceError, ServiceResult, passwords, sessions};
-use crate::db::{self, Pool, login_attempts, users};
+use super::{Actor, ServiceError, ServiceResult, passwords, secrets, sessions};
+use crate::db::users::{self, User};
+use crate::db::{self, Pool, login_attempts};
 use crate::domain::audit::AuditAction;
 use crate::domain::throttle::{self, Decision};
 use crate::ids::UserId;
@@ -38,10 +39,10 @@ pub enum Outcome {
     Refused,
 }
 
-/// The account a sign-in names, as read before the password check.
+/// The recorded attempt and the account it names, as read before the password check.
 struct Claimed {
     attempt_id: i64,
-    user: Option<(UserId, String, Option<String>, bool)>,
+    user: Option<User>,
 }
 
 pub fn sign_in(pool: &Pool, attempt: &Credentials) -> ServiceResult<Outcome> {
@@ -82,10 +83,7 @@ pub fn sign_in(pool: &Pool, attempt: &Credentials) -> ServiceResult<Outcome> {
             }
             let attempt_id =
                 login_attempts::record_pending(conn, &email, &attempt.client_addr, now)?;
-            Ok(Ok(Claimed {
-                attempt_id,
-                user: user.map(|u| (u.id, u.email, u.password_hash, u.is_active)),
-            }))
+            Ok(Ok(Claimed { attempt_id, user }))
         })?
     };
     let claimed = match claimed {
@@ -107,39 +105,39 @@ pub fn sign_in(pool: &Pool, attempt: &Credentials) -> ServiceResult<Outcome> {
     let stored = claimed
         .user
         .as_ref()
-        .and_then(|(_, _, hash, _)| hash.as_deref());
+        .and_then(|u| u.password_hash.as_deref());
     let password_ok = passwords::verify(&attempt.password, stored);
 
     // 3. The outcome, one transaction: a new session and the audit row, or the failure.
     let mut conn = pool.get()?;
     db::write_tx(&mut conn, |conn| match &claimed.user {
-        Some((user_id, user_email, _, true)) if password_ok => {
+        Some(user) if password_ok && user.is_active => {
             login_attempts::mark_succeeded(conn, claimed.attempt_id)?;
-            let (cookie_value, _) = sessions::create(conn, Some(*user_id))?;
+            let (cookie_value, _) = sessions::create(conn, Some(user.id))?;
             if let Some(previous) = &attempt.previous_session {
-                db::sessions::delete(conn, &super::secrets::hash_token(previous))?;
+                db::sessions::delete(conn, &secrets::hash_token(previous))?;
             }
             audit::record(
                 conn,
-                &Actor::user(*user_id, user_email, &attempt.client_addr),
-                Event::new(AuditAction::LoginSucceeded).target_user(*user_id),
+                &Actor::user(user.id, &user.email, &attempt.client_addr),
+                Event::new(AuditAction::LoginSucceeded).target_user(user.id),
             )?;
             Ok(Outcome::SignedIn {
-                user_id: *user_id,
+                user_id: user.id,
                 cookie_value,
             })
         }
         user => {
             let reason = match user {
                 None => "unknown account",
-                Some((_, _, None, _)) => "no password set",
-                Some((_, _, _, false)) => "account deactivated",
+                Some(u) if u.password_hash.is_none() => "no password set",
+                Some(u) if !u.is_active => "account deactivated",
                 Some(_) => "wrong password",
             };
             let mut event = Event::new(AuditAction::LoginFailed)
                 .details(json!({ "email": email, "reason": reason }));
-            if let Some((user_id, ..)) = user {
-                event = event.target_user(*user_id);
+            if let Some(user) = user {
+                event = event.target_user(user.id);
             }
             audit::record(conn, &anonymous, event)?;
             Ok(Outcome::Refused)
@@ -151,7 +149,7 @@ pub fn sign_in(pool: &Pool, attempt: &Credentials) -> ServiceResult<Outcome> {
 pub fn sign_out(pool: &Pool, cookie_value: &str, actor: &Actor) -> ServiceResult<()> {
     let mut conn = pool.get()?;
     db::write_tx(&mut conn, |conn| {
-        let ended = db::sessions::delete(conn, &super::secrets::hash_token(cookie_value))?;
+        let ended = db::sessions::delete(conn, &secrets::hash_token(cookie_value))?;
         if ended > 0 {
             audit::record(conn, actor, Event::new(AuditAction::Logout))?;
         }

@@ -1,0 +1,20 @@
+//! Integration tests: HTTP against the real server over real databases, the command line,
+//! and a real headless browser. One test binary, so the crate links once.
+#![expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "tests fail loudly"
+)]
+
+mod support;
+
+mod accounts;
+mod admin_users;
+mod audit;
+mod browser;
+mod cli;
+mod sessions;
+mod shell;
+mod storage;
+mod throttling;

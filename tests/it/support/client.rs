@@ -1,0 +1,196 @@
+//! A cookie-keeping HTTP client that follows no redirects, so tests see every 303.
+
+use std::sync::{Arc, Mutex};
+
+use reqwest::cookie::{CookieStore, Jar};
+use reqwest::header::HeaderMap;
+
+/// One response, read whole.
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub status: u16,
+    pub headers: HeaderMap,
+    pub body: String,
+}
+
+impl Page {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    pub fn location(&self) -> Option<&str> {
+        self.header("location")
+    }
+
+    /// All `Set-Cookie` headers.
+    pub fn set_cookies(&self) -> Vec<String> {
+        self.headers
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok().map(str::to_owned))
+            .collect()
+    }
+
+    /// The value of the first hidden `csrf_token` field.
+    pub fn csrf_token(&self) -> Option<String> {
+        attribute_after(&self.body, "name=\"csrf_token\" value=\"")
+    }
+
+    /// The text of the first `/setup/<token>` link on the page.
+    pub fn setup_link(&self) -> Option<String> {
+        let start = self.body.find("/setup/")?;
+        let token: String = self.body[start + 7..]
+            .chars()
+            .take_while(char::is_ascii_hexdigit)
+            .collect();
+        (token.len() == 64).then(|| format!("/setup/{token}"))
+    }
+
+    #[track_caller]
+    pub fn assert_status(&self, status: u16) -> &Self {
+        assert_eq!(
+            self.status, status,
+            "unexpected status; body:\n{}",
+            self.body
+        );
+        self
+    }
+
+    #[track_caller]
+    pub fn assert_contains(&self, text: &str) -> &Self {
+        assert!(
+            self.body.contains(text),
+            "expected {text:?} in:\n{}",
+            self.body
+        );
+        self
+    }
+
+    #[track_caller]
+    pub fn assert_redirect(&self, to: &str) -> &Self {
+        assert_eq!(
+            self.status, 303,
+            "expected a redirect; body:\n{}",
+            self.body
+        );
+        assert_eq!(self.location(), Some(to));
+        self
+    }
+}
+
+fn attribute_after(body: &str, marker: &str) -> Option<String> {
+    let start = body.find(marker)? + marker.len();
+    let end = body[start..].find('"')?;
+    Some(body[start..start + end].to_owned())
+}
+
+pub struct Client {
+    http: reqwest::Client,
+    base: String,
+    jar: Arc<Jar>,
+    csrf: Mutex<Option<String>>,
+}
+
+impl Client {
+    pub fn new(base: &str) -> Self {
+        let jar = Arc::new(Jar::default());
+        let http = reqwest::Client::builder()
+            .cookie_provider(jar.clone())
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        Self {
+            http,
+            base: base.to_owned(),
+            jar,
+            csrf: Mutex::new(None),
+        }
+    }
+
+    async fn read(&self, response: reqwest::Response) -> Page {
+        let page = Page {
+            status: response.status().as_u16(),
+            headers: response.headers().clone(),
+            body: response.text().await.unwrap(),
+        };
+        if let Some(token) = page.csrf_token() {
+            *self.csrf.lock().unwrap() = Some(token);
+        }
+        page
+    }
+
+    pub async fn get(&self, path: &str) -> Page {
+        let response = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .unwrap();
+        self.read(response).await
+    }
+
+    /// Posts a form exactly as given (no CSRF token added).
+    pub async fn post(&self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let response = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .form(fields)
+            .send()
+            .await
+            .unwrap();
+        self.read(response).await
+    }
+
+    /// Posts a form with the CSRF token of the last page this client loaded.
+    pub async fn submit(&self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let token = self
+            .last_csrf()
+            .expect("no page with a csrf_token was loaded yet");
+        let mut all: Vec<(&str, &str)> = vec![("csrf_token", &token)];
+        all.extend_from_slice(fields);
+        self.post(path, &all).await
+    }
+
+    pub fn last_csrf(&self) -> Option<String> {
+        self.csrf.lock().unwrap().clone()
+    }
+
+    /// Signs in through the form; returns the answer to the POST.
+    pub async fn sign_in(&self, email: &str, password: &str) -> Page {
+        self.get("/login").await.assert_status(200);
+        self.submit("/login", &[("email", email), ("password", password)])
+            .await
+    }
+
+    /// The `Cookie` header this client would send.
+    pub fn cookie_header(&self) -> Option<String> {
+        let url = self.base.parse().unwrap();
+        self.jar
+            .cookies(&url)
+            .and_then(|v| v.to_str().ok().map(str::to_owned))
+    }
+
+    /// A GET with a given `Cookie` header and nothing from the jar.
+    pub async fn get_with_cookie(base: &str, path: &str, cookie: &str) -> Page {
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        let response = http
+            .get(format!("{base}{path}"))
+            .header("cookie", cookie)
+            .send()
+            .await
+            .unwrap();
+        Page {
+            status: response.status().as_u16(),
+            headers: response.headers().clone(),
+            body: response.text().await.unwrap(),
+        }
+    }
+
+    /// The underlying reqwest client, for requests the helpers do not cover.
+    pub fn http(&self) -> &reqwest::Client {
+        &self.http
+    }
+}

@@ -1,0 +1,284 @@
+//! Test harness: a real server on a loopback port over a real, isolated database (a fresh
+//! SQLite file, or a fresh PostgreSQL database when `IMPRIMATUR_TEST_POSTGRES_URL` is set),
+//! and a cookie-keeping HTTP client that behaves like a browser without JavaScript.
+
+pub mod browser;
+pub mod client;
+
+use std::net::TcpListener;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use diesel::prelude::*;
+use imprimatur::config::{Config, DatabaseUrl};
+use imprimatur::db::{self, Pool};
+use imprimatur::domain::roles::{Role, RoleSet};
+use imprimatur::ids::UserId;
+use imprimatur::services::Actor;
+use imprimatur::services::accounts::{self, InviteInput, SetPasswordInput};
+use imprimatur::web::{self, AppState};
+
+pub use client::{Client, Page};
+
+/// A password good enough for the policy, used by test accounts.
+pub const PASSWORD: &str = "correct horse battery staple";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// When set (CI sets it), a test whose service is missing fails instead of skipping.
+pub fn services_required() -> bool {
+    std::env::var("IMPRIMATUR_TEST_REQUIRE_SERVICES").is_ok_and(|v| v == "1")
+}
+
+/// Says a test was skipped and why; fails instead when services are required.
+pub fn skip(test: &str, why: &str) {
+    assert!(
+        !services_required(),
+        "{test}: {why}, and IMPRIMATUR_TEST_REQUIRE_SERVICES=1 forbids skipping"
+    );
+    // Straight to stderr, past the test harness's capture, so the skip is seen.
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "SKIPPED {test}: {why}");
+}
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+/// A database for one test, removed afterwards.
+pub struct TestDatabase {
+    pub url: DatabaseUrl,
+    _dir: Option<tempfile::TempDir>,
+    postgres_admin: Option<(String, String)>,
+}
+
+impl TestDatabase {
+    /// A fresh database, or `None` (after saying so) when the backend is not available.
+    pub fn create(backend: Backend, test: &str) -> Option<Self> {
+        match backend {
+            Backend::Sqlite => {
+                let dir = tempfile::tempdir().unwrap();
+                Some(Self {
+                    url: DatabaseUrl::Sqlite(dir.path().join("imprimatur.db")),
+                    _dir: Some(dir),
+                    postgres_admin: None,
+                })
+            }
+            Backend::Postgres => {
+                let Ok(admin_url) = std::env::var("IMPRIMATUR_TEST_POSTGRES_URL") else {
+                    skip(test, "IMPRIMATUR_TEST_POSTGRES_URL is not set");
+                    return None;
+                };
+                let name = format!(
+                    "imprimatur_test_{}_{}",
+                    std::process::id(),
+                    COUNTER.fetch_add(1, Ordering::SeqCst)
+                );
+                let mut admin = PgConnection::establish(&admin_url)
+                    .unwrap_or_else(|e| panic!("cannot reach {admin_url}: {e}"));
+                diesel::sql_query(format!("DROP DATABASE IF EXISTS {name}"))
+                    .execute(&mut admin)
+                    .unwrap();
+                diesel::sql_query(format!("CREATE DATABASE {name}"))
+                    .execute(&mut admin)
+                    .unwrap();
+                Some(Self {
+                    url: DatabaseUrl::Postgres(with_database(&admin_url, &name)),
+                    _dir: None,
+                    postgres_admin: Some((admin_url, name)),
+                })
+            }
+        }
+    }
+
+    /// A migrated pool on this database.
+    pub fn pool(&self) -> Pool {
+        let pool = db::connect(&self.url, 8).unwrap();
+        db::run_migrations(&mut pool.get().unwrap()).unwrap();
+        pool
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        if let Some((admin_url, name)) = &self.postgres_admin
+            && let Ok(mut admin) = PgConnection::establish(admin_url)
+        {
+            let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .execute(&mut admin);
+        }
+    }
+}
+
+/// Replaces the database name in a PostgreSQL URL.
+fn with_database(url: &str, name: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((base, query)) => (base, format!("?{query}")),
+        None => (url, String::new()),
+    };
+    let scheme_end = base.find("://").map_or(0, |i| i + 3);
+    let authority_end = base[scheme_end..]
+        .find('/')
+        .map_or(base.len(), |i| scheme_end + i);
+    format!("{}/{name}{query}", &base[..authority_end])
+}
+
+/// The application running on a loopback port.
+pub struct TestApp {
+    pub base_url: String,
+    pub pool: Pool,
+    pub database: TestDatabase,
+    handle: actix_web::dev::ServerHandle,
+}
+
+impl TestApp {
+    /// Starts the app on a fresh database; `None` when the backend is unavailable.
+    pub fn spawn(backend: Backend, test: &str) -> Option<Self> {
+        Self::spawn_with(backend, test, |_| {})
+    }
+
+    /// Starts the app after `adjust` has changed its configuration.
+    pub fn spawn_with(
+        backend: Backend,
+        test: &str,
+        adjust: impl FnOnce(&mut Config),
+    ) -> Option<Self> {
+        let database = TestDatabase::create(backend, test)?;
+        let pool = database.pool();
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let mut config = Config::from_lookup(|_| None).unwrap();
+        config.database_url = database.url.clone();
+        config.bind = addr;
+        config.public_url = format!("http://{addr}");
+        adjust(&mut config);
+        let state = AppState::new(pool.clone(), config);
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            actix_web::rt::System::new().block_on(async move {
+                let server = web::server(state, listener, 2).unwrap();
+                tx.send(server.handle()).unwrap();
+                let _ = server.await;
+            });
+        });
+        let handle = rx.recv().unwrap();
+        Some(Self {
+            base_url: format!("http://{addr}"),
+            pool,
+            database,
+            handle,
+        })
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base_url)
+    }
+
+    /// A new browser-like client with an empty cookie jar.
+    pub fn client(&self) -> Client {
+        Client::new(&self.base_url)
+    }
+
+    pub fn conn(&self) -> db::PooledConn {
+        self.pool.get().unwrap()
+    }
+
+    /// Creates an active account with a password, the way an invitation would.
+    pub fn create_user(&self, email: &str, name: &str, roles: &[Role]) -> UserId {
+        let link = accounts::invite(
+            &mut self.conn(),
+            &Actor::system(),
+            &InviteInput {
+                email: email.into(),
+                display_name: name.into(),
+                credentials: String::new(),
+                roles: roles.iter().copied().collect::<RoleSet>(),
+            },
+        )
+        .unwrap();
+        let input = SetPasswordInput {
+            password: PASSWORD.into(),
+            password_confirm: PASSWORD.into(),
+            ..SetPasswordInput::default()
+        };
+        accounts::redeem_link(&self.pool, &link.token, &input, "127.0.0.1").unwrap()
+    }
+
+    /// A client signed in as `email`.
+    pub async fn signed_in(&self, email: &str) -> Client {
+        let client = self.client();
+        client.sign_in(email, PASSWORD).await;
+        client
+    }
+
+    /// Audit actions in order, oldest first.
+    pub fn audit_actions(&self) -> Vec<String> {
+        use imprimatur::db::schema::audit_log;
+        audit_log::table
+            .select(audit_log::action)
+            .order(audit_log::id.asc())
+            .load(&mut self.conn())
+            .unwrap()
+    }
+
+    pub fn count(&self, table: &str) -> i64 {
+        #[derive(QueryableByName)]
+        struct Count {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        diesel::sql_query(format!("SELECT COUNT(*) AS n FROM {table}"))
+            .get_result::<Count>(&mut self.conn())
+            .unwrap()
+            .n
+    }
+
+    /// Runs SQL directly (to age rows, or to tamper with them as an attacker would).
+    pub fn execute(&self, sql: &str) {
+        let mut conn = self.conn();
+        diesel::connection::SimpleConnection::batch_execute(&mut *conn, sql).unwrap();
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        futures::executor::block_on(self.handle.stop(false));
+    }
+}
+
+/// A timestamp `minutes` ago, as SQL both backends accept.
+pub fn minutes_ago(minutes: i64) -> String {
+    let at = db::now() - chrono::Duration::minutes(minutes);
+    format!("'{}'", at.format("%Y-%m-%d %H:%M:%S%.6f"))
+}
+
+/// Declares scenario functions `async fn name(app: TestApp)` and runs each on SQLite and on
+/// PostgreSQL (skipped with a message when PostgreSQL is not configured).
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),+ $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    let test = concat!("sqlite::", stringify!($name));
+                    if let Some(app) = $crate::support::TestApp::spawn($crate::support::Backend::Sqlite, test) {
+                        super::$name(app).await;
+                    }
+                }
+            )+
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    let test = concat!("postgres::", stringify!($name));
+                    if let Some(app) = $crate::support::TestApp::spawn($crate::support::Backend::Postgres, test) {
+                        super::$name(app).await;
+                    }
+                }
+            )+
+        }
+    };
+}
