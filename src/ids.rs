@@ -32,3 +32,19 @@ id_type!(
     /// A row of `account_tokens`.
     TokenId
 );
+id_type!(
+    /// A row of `articles`.
+    ArticleId
+);
+id_type!(
+    /// A row of `revisions`.
+    RevisionId
+);
+id_type!(
+    /// A row of `reviews`.
+    ReviewId
+);
+id_type!(
+    /// A row of `comments`.
+    CommentId
+);

@@ -39,6 +39,8 @@ enum Command {
     /// Inspect the audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Fill an empty database with sample accounts and articles in every state.
+    Demo,
 }
 
 #[derive(Subcommand)]
@@ -101,6 +103,7 @@ fn main() -> ExitCode {
             roles,
         }) => add_user(&config, email, name, credentials, roles),
         Command::Audit(AuditCommand::Verify) => verify_audit(&config),
+        Command::Demo => demo(&config),
     };
     match result {
         Ok(code) => code,
@@ -170,6 +173,25 @@ fn add_user(
         link.expires_at.format("%Y-%m-%d %H:%M")
     );
     println!("{}", config.link(&link.path()));
+    Ok(ExitCode::SUCCESS)
+}
+
+fn demo(config: &Config) -> anyhow::Result<ExitCode> {
+    let pool = open(config, 2)?;
+    let summary = imprimatur::demo::run(&pool).map_err(|e| anyhow::anyhow!("{e}"))?;
+    println!(
+        "Created {} sample articles and these accounts:",
+        summary.articles
+    );
+    println!();
+    for account in &summary.accounts {
+        println!(
+            "  {:<30} {:<9} {}",
+            account.email, account.roles, account.password
+        );
+    }
+    println!();
+    println!("Sign in at {}/login", config.public_url);
     Ok(ExitCode::SUCCESS)
 }
 

@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use super::DbConn;
 use super::schema::audit_log;
 use crate::domain::audit::ChainedRow;
-use crate::ids::{AuditId, UserId};
+use crate::ids::{ArticleId, AuditId, UserId};
 
 #[derive(Debug, Clone, Queryable, Insertable)]
 #[diesel(table_name = audit_log)]
@@ -22,6 +22,7 @@ pub struct AuditRow {
     pub client_addr: Option<String>,
     pub prev_hash: String,
     pub row_hash: String,
+    pub article_id: Option<ArticleId>,
 }
 
 impl AuditRow {
@@ -38,6 +39,7 @@ impl AuditRow {
             details: self.details.clone(),
             client_addr: self.client_addr.clone(),
             prev_hash: self.prev_hash.clone(),
+            article_id: self.article_id.map(|id| id.0),
         }
     }
 }
@@ -47,6 +49,7 @@ impl AuditRow {
 pub struct AuditFilter {
     pub actor_id: Option<UserId>,
     pub action: Option<String>,
+    pub article_id: Option<ArticleId>,
     pub target: Option<(String, i64)>,
     /// Inclusive lower bound.
     pub from: Option<NaiveDateTime>,
@@ -87,6 +90,9 @@ fn filtered<'a>(filter: &AuditFilter) -> audit_log::BoxedQuery<'a, super::MultiB
     }
     if let Some(action) = &filter.action {
         query = query.filter(audit_log::action.eq(action.clone()));
+    }
+    if let Some(article) = filter.article_id {
+        query = query.filter(audit_log::article_id.eq(article));
     }
     if let Some((kind, id)) = &filter.target {
         query = query

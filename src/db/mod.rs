@@ -2,10 +2,17 @@
 //! the write-transaction helper every service uses.
 
 pub mod account_tokens;
+pub mod articles;
+pub mod assignments;
 pub mod audit_log;
+pub mod comments;
 pub mod login_attempts;
+pub mod references;
+pub mod reviews;
+pub mod revisions;
 pub mod schema;
 pub mod sessions;
+pub mod settings;
 pub mod users;
 
 use std::time::Duration;

@@ -15,6 +15,105 @@ diesel::table! {
 }
 
 diesel::table! {
+    articles (id) {
+        id -> Int8,
+        slug -> Text,
+        created_by -> Int8,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        current_revision_id -> Nullable<Int8>,
+        published_revision_id -> Nullable<Int8>,
+        first_published_at -> Nullable<Timestamp>,
+        last_reviewed_at -> Nullable<Timestamp>,
+        next_review_due -> Nullable<Timestamp>,
+        version -> Int8,
+    }
+}
+
+diesel::table! {
+    assignments (revision_id, reviewer_id) {
+        revision_id -> Int8,
+        reviewer_id -> Int8,
+        assigned_by -> Int8,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    comments (id) {
+        id -> Int8,
+        revision_id -> Int8,
+        parent_id -> Nullable<Int8>,
+        author_id -> Int8,
+        review_id -> Nullable<Int8>,
+        body -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    reviews (id) {
+        id -> Int8,
+        revision_id -> Int8,
+        reviewer_id -> Int8,
+        verdict -> Text,
+        body -> Text,
+        content_hash -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    revision_references (id) {
+        id -> Int8,
+        revision_id -> Int8,
+        position -> Int4,
+        kind -> Text,
+        title -> Text,
+        source -> Text,
+        year -> Nullable<Int4>,
+        url -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    revisions (id) {
+        id -> Int8,
+        article_id -> Int8,
+        number -> Nullable<Int4>,
+        base_revision_id -> Nullable<Int8>,
+        author_id -> Int8,
+        state -> Text,
+        title -> Text,
+        summary -> Text,
+        body -> Text,
+        body_html -> Text,
+        change_note -> Text,
+        content_hash -> Text,
+        version -> Int8,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        submitted_at -> Nullable<Timestamp>,
+        decided_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    settings (id) {
+        id -> Int4,
+        approvals_required -> Int4,
+        review_interval_days -> Int4,
+        site_name -> Text,
+        disclaimer -> Text,
+        editorial_policy -> Text,
+        editorial_policy_html -> Text,
+        version -> Int8,
+        updated_at -> Timestamp,
+        updated_by -> Nullable<Int8>,
+    }
+}
+
+diesel::table! {
     audit_log (id) {
         id -> Int8,
         occurred_at -> Timestamp,
@@ -27,6 +126,7 @@ diesel::table! {
         client_addr -> Nullable<Text>,
         prev_hash -> Text,
         row_hash -> Text,
+        article_id -> Nullable<Int8>,
     }
 }
 
@@ -70,15 +170,27 @@ diesel::table! {
     }
 }
 
+diesel::joinable!(assignments -> revisions (revision_id));
 diesel::joinable!(audit_log -> users (actor_id));
+diesel::joinable!(comments -> revisions (revision_id));
+diesel::joinable!(revision_references -> revisions (revision_id));
+diesel::joinable!(reviews -> revisions (revision_id));
+diesel::joinable!(revisions -> articles (article_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(user_roles -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     account_tokens,
+    articles,
+    assignments,
     audit_log,
+    comments,
     login_attempts,
+    reviews,
+    revision_references,
+    revisions,
     sessions,
+    settings,
     user_roles,
     users,
 );

@@ -190,3 +190,41 @@ pub fn escape_like(value: &str) -> String {
     }
     out
 }
+
+/// How a person is named on pages.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Name {
+    pub display_name: String,
+    pub credentials: String,
+}
+
+/// Names of many accounts in one query.
+pub fn names(conn: &mut DbConn, ids: &[UserId]) -> QueryResult<HashMap<UserId, Name>> {
+    let rows: Vec<(UserId, String, String)> = users::table
+        .filter(users::id.eq_any(ids))
+        .select((users::id, users::display_name, users::credentials))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, display_name, credentials)| {
+            (
+                id,
+                Name {
+                    display_name,
+                    credentials,
+                },
+            )
+        })
+        .collect())
+}
+
+/// Active accounts holding a role, by name.
+pub fn with_role(conn: &mut DbConn, role: Role) -> QueryResult<Vec<(UserId, String, String)>> {
+    users::table
+        .inner_join(user_roles::table)
+        .filter(user_roles::role.eq(role.as_str()))
+        .filter(users::is_active.eq(true))
+        .select((users::id, users::display_name, users::email))
+        .order(users::display_name.asc())
+        .load(conn)
+}

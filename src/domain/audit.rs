@@ -26,10 +26,25 @@ pub enum AuditAction {
     UserReactivated,
     ResetLinkIssued,
     PasswordSet,
+    ArticleCreated,
+    SlugChanged,
+    RevisionSaved,
+    RevisionSubmitted,
+    RevisionWithdrawn,
+    RevisionSuperseded,
+    RevisionClaimed,
+    CommentAdded,
+    RevisionApproved,
+    ChangesRequested,
+    RevisionRejected,
+    ReviewerAssigned,
+    ArticlePublished,
+    ActionDenied,
+    SettingsChanged,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 11] = [
+    pub const ALL: [AuditAction; 26] = [
         AuditAction::SetupCompleted,
         AuditAction::LoginSucceeded,
         AuditAction::LoginFailed,
@@ -41,6 +56,21 @@ impl AuditAction {
         AuditAction::UserReactivated,
         AuditAction::ResetLinkIssued,
         AuditAction::PasswordSet,
+        AuditAction::ArticleCreated,
+        AuditAction::SlugChanged,
+        AuditAction::RevisionSaved,
+        AuditAction::RevisionSubmitted,
+        AuditAction::RevisionWithdrawn,
+        AuditAction::RevisionSuperseded,
+        AuditAction::RevisionClaimed,
+        AuditAction::CommentAdded,
+        AuditAction::RevisionApproved,
+        AuditAction::ChangesRequested,
+        AuditAction::RevisionRejected,
+        AuditAction::ReviewerAssigned,
+        AuditAction::ArticlePublished,
+        AuditAction::ActionDenied,
+        AuditAction::SettingsChanged,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -56,6 +86,21 @@ impl AuditAction {
             AuditAction::UserReactivated => "user.reactivated",
             AuditAction::ResetLinkIssued => "user.reset_link_issued",
             AuditAction::PasswordSet => "user.password_set",
+            AuditAction::ArticleCreated => "article.created",
+            AuditAction::SlugChanged => "article.slug_changed",
+            AuditAction::RevisionSaved => "revision.saved",
+            AuditAction::RevisionSubmitted => "revision.submitted",
+            AuditAction::RevisionWithdrawn => "revision.withdrawn",
+            AuditAction::RevisionSuperseded => "revision.superseded",
+            AuditAction::RevisionClaimed => "revision.claimed",
+            AuditAction::CommentAdded => "revision.commented",
+            AuditAction::RevisionApproved => "revision.approved",
+            AuditAction::ChangesRequested => "revision.changes_requested",
+            AuditAction::RevisionRejected => "revision.rejected",
+            AuditAction::ReviewerAssigned => "revision.reviewer_assigned",
+            AuditAction::ArticlePublished => "article.published",
+            AuditAction::ActionDenied => "action.denied",
+            AuditAction::SettingsChanged => "settings.changed",
         }
     }
 
@@ -73,6 +118,21 @@ impl AuditAction {
             AuditAction::UserReactivated => "Account reactivated",
             AuditAction::ResetLinkIssued => "Password reset link issued",
             AuditAction::PasswordSet => "Password set",
+            AuditAction::ArticleCreated => "Article created",
+            AuditAction::SlugChanged => "Article address changed",
+            AuditAction::RevisionSaved => "Draft saved",
+            AuditAction::RevisionSubmitted => "Revision submitted",
+            AuditAction::RevisionWithdrawn => "Revision withdrawn",
+            AuditAction::RevisionSuperseded => "Revision superseded",
+            AuditAction::RevisionClaimed => "Revision claimed",
+            AuditAction::CommentAdded => "Comment added",
+            AuditAction::RevisionApproved => "Approval given",
+            AuditAction::ChangesRequested => "Changes requested",
+            AuditAction::RevisionRejected => "Revision rejected",
+            AuditAction::ReviewerAssigned => "Reviewer assigned",
+            AuditAction::ArticlePublished => "Article published",
+            AuditAction::ActionDenied => "Action denied",
+            AuditAction::SettingsChanged => "Settings changed",
         }
     }
 
@@ -91,12 +151,18 @@ impl fmt::Display for AuditAction {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TargetKind {
     User,
+    Article,
+    Revision,
+    Settings,
 }
 
 impl TargetKind {
     pub fn as_str(self) -> &'static str {
         match self {
             TargetKind::User => "user",
+            TargetKind::Article => "article",
+            TargetKind::Revision => "revision",
+            TargetKind::Settings => "settings",
         }
     }
 }
@@ -114,6 +180,7 @@ pub struct ChainedRow {
     pub details: String,
     pub client_addr: Option<String>,
     pub prev_hash: String,
+    pub article_id: Option<i64>,
 }
 
 impl ChainedRow {
@@ -131,6 +198,7 @@ impl ChainedRow {
             self.details,
             self.client_addr,
             self.prev_hash,
+            self.article_id,
         ])
         .to_string();
         hex::encode(Sha256::digest(encoded.as_bytes()))
@@ -228,6 +296,7 @@ mod tests {
                     details: format!("{{\"n\":{id}}}"),
                     client_addr: Some("127.0.0.1".into()),
                     prev_hash: prev.clone(),
+                    article_id: None,
                 };
                 let hash = row.hash();
                 prev = hash.clone();

@@ -3,6 +3,10 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod content;
+pub mod markdown;
 pub mod roles;
 pub mod sessions;
+pub mod settings;
 pub mod throttle;
+pub mod workflow;

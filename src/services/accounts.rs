@@ -467,3 +467,8 @@ pub fn get(conn: &mut DbConn, user_id: UserId) -> ServiceResult<Account> {
     let roles = users::roles_of(conn, user_id)?;
     Ok(Account { user, roles })
 }
+
+/// The account with this email address, if any.
+pub fn find_by_email(conn: &mut DbConn, email: &str) -> ServiceResult<Option<UserId>> {
+    Ok(users::find_by_email(conn, &email.trim().to_lowercase())?.map(|u| u.id))
+}

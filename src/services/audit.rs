@@ -9,7 +9,7 @@ use crate::db::{self, DbConn, users};
 use crate::domain::audit::{
     AuditAction, ChainBreak, ChainVerifier, ChainedRow, GENESIS_HASH, TargetKind,
 };
-use crate::ids::{AuditId, UserId};
+use crate::ids::{ArticleId, AuditId, RevisionId, UserId};
 
 /// The advisory-lock key that serialises appends on PostgreSQL ("audit" in ASCII).
 const CHAIN_LOCK: i64 = 0x0061_7564_6974;
@@ -19,6 +19,8 @@ const CHAIN_LOCK: i64 = 0x0061_7564_6974;
 pub struct Event {
     pub action: AuditAction,
     pub target: Option<(TargetKind, i64)>,
+    /// The article the event concerns, when there is one.
+    pub article: Option<ArticleId>,
     pub details: Value,
 }
 
@@ -27,12 +29,31 @@ impl Event {
         Self {
             action,
             target: None,
+            article: None,
             details: Value::Object(serde_json::Map::new()),
         }
     }
 
     pub fn target_user(mut self, id: UserId) -> Self {
         self.target = Some((TargetKind::User, id.0));
+        self
+    }
+
+    /// About a revision of `article`.
+    pub fn target_revision(mut self, article: ArticleId, id: RevisionId) -> Self {
+        self.target = Some((TargetKind::Revision, id.0));
+        self.article = Some(article);
+        self
+    }
+
+    pub fn target_article(mut self, id: ArticleId) -> Self {
+        self.target = Some((TargetKind::Article, id.0));
+        self.article = Some(id);
+        self
+    }
+
+    pub fn target_settings(mut self) -> Self {
+        self.target = Some((TargetKind::Settings, 1));
         self
     }
 
@@ -61,6 +82,7 @@ pub fn record(conn: &mut DbConn, actor: &Actor, event: Event) -> ServiceResult<A
         details: event.details.to_string(),
         client_addr: actor.client_addr.clone(),
         prev_hash,
+        article_id: event.article.map(|id| id.0),
     };
     let row_hash = chained.hash();
     let row = AuditRow {
@@ -75,6 +97,7 @@ pub fn record(conn: &mut DbConn, actor: &Actor, event: Event) -> ServiceResult<A
         client_addr: chained.client_addr,
         prev_hash: chained.prev_hash,
         row_hash,
+        article_id: event.article,
     };
     audit_log::insert(conn, &row)?;
     Ok(row.id)

@@ -120,7 +120,7 @@ pub async fn list(
         .collect();
     let filter_query = query.filter_query();
     let mut view = AuditPageView {
-        chrome: Chrome::for_session(&admin.session, "audit"),
+        chrome: admin.chrome("audit"),
         query: query.clone(),
         actions,
         rows: Vec::new(),

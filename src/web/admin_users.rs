@@ -125,7 +125,7 @@ async fn users_page(
         .await?;
     let invite_roles: RoleSet = invite.roles.iter().filter_map(|r| Role::parse(r)).collect();
     let page_view = UsersPage {
-        chrome: Chrome::for_session(&admin.session, "users"),
+        chrome: admin.chrome("users"),
         accounts,
         search: filter.search.unwrap_or_default(),
         role_filter: role.map(|r| r.as_str().to_owned()).unwrap_or_default(),
@@ -168,7 +168,7 @@ fn link_issued(
     link: &IssuedLink,
 ) -> HttpResponse {
     pages::ok(&LinkIssued {
-        chrome: Chrome::for_session(&admin.session, "users"),
+        chrome: admin.chrome("users"),
         heading,
         explanation,
         link: state.config.link(&link.path()),
@@ -298,7 +298,7 @@ async fn user_page(
         })
         .await?;
     let page = UserPage {
-        chrome: Chrome::for_session(&admin.session, "users"),
+        chrome: admin.chrome("users"),
         is_self: account.user.id == admin.user.id,
         roles: role_choices(&account.roles),
         account,

@@ -1,26 +1,35 @@
-//! `GET /dashboard`: where a signed-in person starts.
+//! `GET /dashboard`: where a signed-in person starts: their drafts, their revisions in
+//! review, what waits for them, articles past their review date, recent publications.
 
-use actix_web::HttpResponse;
+use actix_web::{HttpResponse, web};
 use askama::Template;
 
+use super::AppState;
 use super::error::AppError;
 use super::pages::{self, Chrome};
 use super::session::SignedIn;
+use crate::services::views::{self, Dashboard};
 
 #[derive(Template)]
 #[template(path = "workspace/dashboard.html")]
-struct Dashboard {
+struct DashboardPage {
     chrome: Chrome,
     name: String,
     roles: String,
     has_roles: bool,
+    board: Dashboard,
 }
 
-pub async fn show(user: SignedIn) -> Result<HttpResponse, AppError> {
-    Ok(pages::ok(&Dashboard {
-        chrome: Chrome::for_session(&user.session, "dashboard"),
+pub async fn show(state: web::Data<AppState>, user: SignedIn) -> Result<HttpResponse, AppError> {
+    let caller = user.caller();
+    let board = state
+        .db(move |conn| views::dashboard(conn, &caller))
+        .await?;
+    Ok(pages::ok(&DashboardPage {
+        chrome: user.chrome("dashboard"),
         name: user.user.display_name.clone(),
         roles: user.user.roles.describe(),
         has_roles: !user.user.roles.is_empty(),
+        board,
     }))
 }

@@ -87,6 +87,13 @@ impl From<ServiceError> for AppError {
     fn from(error: ServiceError) -> Self {
         match error {
             ServiceError::Invalid(e) => AppError::BadRequest(e.to_string()),
+            ServiceError::InvalidContent(e) => AppError::BadRequest(e.to_string()),
+            ServiceError::BadInput(m) => AppError::BadRequest(m),
+            ServiceError::Workflow(e) if e.is_permission() => AppError::Forbidden(e.to_string()),
+            ServiceError::Workflow(e) => AppError::Conflict(e.to_string()),
+            error @ (ServiceError::ArticleMoved { .. } | ServiceError::Contended) => {
+                AppError::Conflict(error.to_string())
+            }
             ServiceError::NotFound(m) => AppError::NotFound(m.into()),
             ServiceError::Forbidden(m) => AppError::Forbidden(m),
             ServiceError::Conflict(m) => AppError::Conflict(m),

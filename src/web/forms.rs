@@ -15,8 +15,11 @@ use super::session;
 use crate::services::secrets;
 use crate::services::sessions::Session;
 
-/// The largest form body accepted; larger ones are answered 413 before they are read.
+/// The largest ordinary form body accepted.
 pub const MAX_FORM_BYTES: usize = 64 * 1024;
+/// The largest article form (a 200,000-character body, encoded, with references); the
+/// largest body any route accepts. Larger ones are answered 413 before they are read.
+pub const MAX_ARTICLE_FORM_BYTES: usize = 768 * 1024;
 
 /// A form posted from one of our pages: its `csrf_token` matched the session's before the
 /// fields were even parsed. Anything else is refused with 403 and changes nothing.

@@ -7,7 +7,7 @@ use actix_web::http::header::CONTENT_LENGTH;
 use actix_web::middleware::{DefaultHeaders, Next};
 
 use super::error::AppError;
-use super::forms::MAX_FORM_BYTES;
+use super::forms::MAX_ARTICLE_FORM_BYTES;
 
 /// No inline scripts or styles, nothing from other origins, never framed.
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; \
@@ -30,8 +30,9 @@ pub fn security() -> DefaultHeaders {
         .add(("Cache-Control", "no-store"))
 }
 
-/// Answers 413 to a request that declares a body larger than any form accepts, before
-/// reading it. Bodies without a declared length are cut off by the form extractor instead.
+/// Answers 413 to a request that declares a body larger than any route accepts, before
+/// reading it. Routes with smaller limits, and bodies without a declared length, are cut
+/// off by the form extractor instead.
 pub async fn limit_body(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
@@ -41,7 +42,7 @@ pub async fn limit_body(
         .get(CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|len| len > MAX_FORM_BYTES as u64) {
+    if declared.is_some_and(|len| len > MAX_ARTICLE_FORM_BYTES as u64) {
         let response = AppError::PayloadTooLarge.error_response();
         return Ok(req.into_response(response).map_into_right_body());
     }

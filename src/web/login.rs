@@ -44,8 +44,9 @@ pub async fn form(req: HttpRequest) -> Result<HttpResponse, AppError> {
     if session.user.is_some() {
         return Ok(pages::see_other(next));
     }
+    let site = session::site_name(&req).await?;
     Ok(pages::ok(&LoginPage {
-        chrome: Chrome::for_session(&session, "login"),
+        chrome: Chrome::new(&site, &session, "login"),
         email: "",
         next,
         notice: notice(query.done.as_deref()),
@@ -69,6 +70,7 @@ pub async fn submit(
     form: CsrfForm<LoginForm>,
 ) -> Result<HttpResponse, AppError> {
     let CsrfForm { fields, session } = form;
+    let site = session::site_name(&req).await?;
     let next = forms::local_path(fields.next.as_deref()).to_owned();
     let attempt = Credentials {
         email: fields.email.clone(),
@@ -80,7 +82,7 @@ pub async fn submit(
         pages::html(
             status,
             &LoginPage {
-                chrome: Chrome::for_session(&session, "login"),
+                chrome: Chrome::new(&site, &session, "login"),
                 email: &fields.email,
                 next: &next,
                 notice: None,

@@ -2,15 +2,20 @@
 //! one service function and render; the rules live below.
 
 pub mod admin_audit;
+pub mod admin_settings;
 pub mod admin_users;
+pub mod article_form;
 pub mod assets;
 pub mod dashboard;
 pub mod error;
 pub mod forms;
 pub mod headers;
 pub mod login;
+pub mod manage_articles;
 pub mod pages;
 pub mod public;
+pub mod review_queue;
+pub mod revisions;
 pub mod session;
 pub mod setup;
 
@@ -23,8 +28,8 @@ use actix_web::{App, HttpServer, web};
 
 use crate::config::Config;
 use crate::db::{DbConn, Pool};
-use crate::services::ServiceResult;
 use crate::services::sessions::Timeouts;
+use crate::services::{ServiceError, ServiceResult};
 use error::AppError;
 
 /// Shared by every request.
@@ -58,6 +63,22 @@ impl AppState {
         Ok(result?)
     }
 
+    /// Like `db`, but hands back the service's own error, for handlers that answer some
+    /// errors with more than an error page.
+    pub async fn run<T, F>(&self, work: F) -> ServiceResult<T>
+    where
+        F: FnOnce(&mut DbConn) -> ServiceResult<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        let pool = self.pool.clone();
+        web::block(move || {
+            let mut conn = pool.get()?;
+            work(&mut conn)
+        })
+        .await
+        .map_err(|e| ServiceError::Internal(format!("blocking task failed: {e}")))?
+    }
+
     /// Like `db`, for use cases that manage their own connections (those that hash
     /// passwords between transactions).
     pub async fn with_pool<T, F>(&self, work: F) -> Result<T, AppError>
@@ -88,6 +109,38 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/setup/{token}", web::get().to(setup::form))
         .route("/setup/{token}", web::post().to(setup::submit))
         .route("/dashboard", web::get().to(dashboard::show))
+        .route("/review/queue", web::get().to(review_queue::show))
+        .route("/manage/articles", web::get().to(manage_articles::list))
+        .route("/manage/articles/new", web::get().to(manage_articles::new))
+        .service(
+            web::resource("/manage/articles")
+                .app_data(web::PayloadConfig::new(forms::MAX_ARTICLE_FORM_BYTES))
+                .route(web::post().to(manage_articles::create)),
+        )
+        .route(
+            "/manage/articles/{id}",
+            web::get().to(manage_articles::show),
+        )
+        .route(
+            "/manage/articles/{id}/edit",
+            web::get().to(manage_articles::edit),
+        )
+        .route(
+            "/manage/articles/{id}/slug",
+            web::post().to(manage_articles::change_slug),
+        )
+        .service(
+            web::resource("/manage/articles/{id}/revisions")
+                .app_data(web::PayloadConfig::new(forms::MAX_ARTICLE_FORM_BYTES))
+                .route(web::post().to(manage_articles::save_revision)),
+        )
+        .route("/manage/revisions/{id}", web::get().to(revisions::show))
+        .route(
+            "/manage/revisions/{id}/{action}",
+            web::post().to(revisions::act),
+        )
+        .route("/admin/settings", web::get().to(admin_settings::show))
+        .route("/admin/settings", web::post().to(admin_settings::save))
         .route("/admin/users", web::get().to(admin_users::list))
         .route("/admin/users", web::post().to(admin_users::invite))
         .route("/admin/users/{id}", web::get().to(admin_users::show))

@@ -4,6 +4,7 @@ use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{CONTENT_TYPE, HeaderValue};
 use askama::Template;
+use std::sync::{PoisonError, RwLock};
 
 use super::assets;
 use crate::domain::roles::Role;
@@ -30,11 +31,32 @@ pub struct Chrome {
     pub section: &'static str,
 }
 
+/// The site name last read from the settings, for pages rendered without a database
+/// round trip (error pages).
+static SITE_NAME: RwLock<String> = RwLock::new(String::new());
+
+/// Remembers the site name read from the settings.
+pub fn remember_site_name(name: &str) {
+    let mut current = SITE_NAME.write().unwrap_or_else(PoisonError::into_inner);
+    if *current != name {
+        name.clone_into(&mut current);
+    }
+}
+
+fn last_site_name() -> String {
+    let name = SITE_NAME.read().unwrap_or_else(PoisonError::into_inner);
+    if name.is_empty() {
+        "Imprimatur".to_owned()
+    } else {
+        name.clone()
+    }
+}
+
 impl Chrome {
     /// For pages shown without a session: public pages and error pages.
     pub fn plain() -> Self {
         Self {
-            site_name: "Imprimatur".into(),
+            site_name: last_site_name(),
             user: None,
             csrf_token: String::new(),
             stylesheet: assets::stylesheet_path(),
@@ -43,7 +65,7 @@ impl Chrome {
     }
 
     /// For pages shown within a session (signed in or not).
-    pub fn for_session(session: &Session, section: &'static str) -> Self {
+    pub fn new(site_name: &str, session: &Session, section: &'static str) -> Self {
         let user = session.user.as_ref().map(|u| NavUser {
             name: u.display_name.clone(),
             email: u.email.clone(),
@@ -52,10 +74,11 @@ impl Chrome {
             is_reviewer: u.roles.has(Role::Reviewer),
         });
         Self {
+            site_name: site_name.to_owned(),
             user,
             csrf_token: session.csrf_token.clone(),
+            stylesheet: assets::stylesheet_path(),
             section,
-            ..Self::plain()
         }
     }
 }

@@ -13,9 +13,10 @@ use actix_web::{FromRequest, HttpMessage, HttpRequest, body::MessageBody, web};
 
 use super::AppState;
 use super::error::AppError;
+use super::pages::{self, Chrome};
 use crate::domain::roles::Role;
-use crate::services::Actor;
 use crate::services::sessions::{self, Session, SessionUser};
+use crate::services::{Actor, Caller};
 
 /// The session cookie's name; `__Host-` makes browsers insist on Secure, Path=/ and no Domain.
 pub fn cookie_name(state: &AppState) -> &'static str {
@@ -87,27 +88,46 @@ pub fn client_addr(req: &HttpRequest, state: &AppState) -> String {
     }
 }
 
+/// What one request loaded about its visitor: the session (if any) and the site name, read
+/// together in one database round trip.
 #[derive(Clone)]
-struct Loaded(Option<Session>);
+struct Loaded {
+    session: Option<Session>,
+    site_name: String,
+}
+
+async fn load(req: &HttpRequest) -> Result<Loaded, AppError> {
+    if let Some(loaded) = req.extensions().get::<Loaded>() {
+        return Ok(loaded.clone());
+    }
+    let state = state(req)?;
+    let cookie = req
+        .cookie(cookie_name(&state))
+        .map(|c| c.value().to_owned());
+    let timeouts = state.timeouts();
+    let (session, site_name) = state
+        .db(move |conn| {
+            let session = match cookie {
+                Some(value) => sessions::load(conn, &value, timeouts)?,
+                None => None,
+            };
+            Ok((session, crate::services::settings::current(conn)?.site_name))
+        })
+        .await?;
+    pages::remember_site_name(&site_name);
+    let loaded = Loaded { session, site_name };
+    req.extensions_mut().insert(loaded.clone());
+    Ok(loaded)
+}
 
 /// The request's session, if its cookie names a valid one.
 pub async fn current(req: &HttpRequest) -> Result<Option<Session>, AppError> {
-    if let Some(Loaded(session)) = req.extensions().get::<Loaded>() {
-        return Ok(session.clone());
-    }
-    let state = state(req)?;
-    let session = match req.cookie(cookie_name(&state)) {
-        None => None,
-        Some(cookie) => {
-            let value = cookie.value().to_owned();
-            let timeouts = state.timeouts();
-            state
-                .db(move |conn| sessions::load(conn, &value, timeouts))
-                .await?
-        }
-    };
-    req.extensions_mut().insert(Loaded(session.clone()));
-    Ok(session)
+    Ok(load(req).await?.session)
+}
+
+/// The site name from the settings (loaded with the session).
+pub async fn site_name(req: &HttpRequest) -> Result<String, AppError> {
+    Ok(load(req).await?.site_name)
 }
 
 /// The request's session, starting an anonymous one (and queueing its cookie) if there is
@@ -119,7 +139,11 @@ pub async fn ensure(req: &HttpRequest) -> Result<Session, AppError> {
     let state = state(req)?;
     let (cookie_value, session) = state.db(sessions::start_anonymous).await?;
     queue_cookie(req, session_cookie(&state, cookie_value));
-    req.extensions_mut().insert(Loaded(Some(session.clone())));
+    let site_name = site_name(req).await?;
+    req.extensions_mut().insert(Loaded {
+        session: Some(session.clone()),
+        site_name,
+    });
     Ok(session)
 }
 
@@ -139,9 +163,24 @@ pub struct SignedIn {
     pub session: Session,
     pub user: SessionUser,
     pub client_addr: String,
+    pub site_name: String,
 }
 
 impl SignedIn {
+    /// The layout's data for a page in `section`.
+    pub fn chrome(&self, section: &'static str) -> Chrome {
+        Chrome::new(&self.site_name, &self.session, section)
+    }
+
+    /// The caller as services see it.
+    pub fn caller(&self) -> Caller {
+        Caller {
+            id: self.user.id,
+            roles: self.user.roles.clone(),
+            actor: self.actor(),
+        }
+    }
+
     pub fn has(&self, role: Role) -> bool {
         self.user.roles.has(role)
     }
@@ -187,21 +226,17 @@ impl FromRequest for SignedIn {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let req = req.clone();
         Box::pin(async move {
-            let session = current(&req).await?;
-            match session {
-                Some(session) => match session.user.clone() {
-                    Some(user) => {
-                        let state = state(&req)?;
-                        Ok(SignedIn {
-                            client_addr: client_addr(&req, &state),
-                            session,
-                            user,
-                        })
-                    }
-                    None => Err(sign_in_required(&req)),
-                },
-                None => Err(sign_in_required(&req)),
-            }
+            let Loaded { session, site_name } = load(&req).await?;
+            let Some((session, user)) = session.and_then(|s| s.user.clone().map(|u| (s, u))) else {
+                return Err(sign_in_required(&req));
+            };
+            let state = state(&req)?;
+            Ok(SignedIn {
+                client_addr: client_addr(&req, &state),
+                session,
+                user,
+                site_name,
+            })
         })
     }
 }

@@ -88,8 +88,9 @@ pub async fn form(
         .db(move |conn| accounts::open_link(conn, &token))
         .await?;
     let session = session::ensure(&req).await?;
+    let site = session::site_name(&req).await?;
     Ok(pages::ok(&page(
-        Chrome::for_session(&session, "setup"),
+        Chrome::new(&site, &session, "setup"),
         &view,
         None,
         None,
@@ -141,13 +142,14 @@ pub async fn submit(
         Err(other) => return Err(other),
     };
     // Show the form again with what was typed (never the passwords) and what to fix.
+    let site = session::site_name(&req).await?;
     let view = state
         .db(move |conn| accounts::open_link(conn, &token))
         .await?;
     Ok(pages::html(
         message.0,
         &page(
-            Chrome::for_session(&session, "setup"),
+            Chrome::new(&site, &session, "setup"),
             &view,
             Some(&typed),
             Some(&message.1),

@@ -1,0 +1,11 @@
+DROP INDEX audit_log_article;
+ALTER TABLE audit_log DROP COLUMN article_id;
+ALTER TABLE articles DROP CONSTRAINT articles_published_revision_fk;
+ALTER TABLE articles DROP CONSTRAINT articles_current_revision_fk;
+DROP TABLE assignments;
+DROP TABLE comments;
+DROP TABLE reviews;
+DROP TABLE revision_references;
+DROP TABLE revisions;
+DROP TABLE articles;
+DROP TABLE settings;

@@ -1,0 +1,132 @@
+//! The `articles` table: an article is a slug and a pointer to its published revision.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::DbConn;
+use super::schema::articles;
+use crate::ids::{ArticleId, RevisionId, UserId};
+
+#[derive(Debug, Clone, Queryable)]
+pub struct Article {
+    pub id: ArticleId,
+    pub slug: String,
+    pub created_by: UserId,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    /// The newest submitted revision, whatever its state now.
+    pub current_revision_id: Option<RevisionId>,
+    pub published_revision_id: Option<RevisionId>,
+    pub first_published_at: Option<NaiveDateTime>,
+    pub last_reviewed_at: Option<NaiveDateTime>,
+    pub next_review_due: Option<NaiveDateTime>,
+    /// Bumped by every change to the article or to which revision is pending; used for
+    /// compare-and-set so concurrent submissions and approvals serialise.
+    pub version: i64,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = articles)]
+pub struct NewArticle<'a> {
+    pub slug: &'a str,
+    pub created_by: UserId,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+pub fn insert(conn: &mut DbConn, new: &NewArticle<'_>) -> QueryResult<Article> {
+    diesel::insert_into(articles::table)
+        .values(new)
+        .returning(articles::all_columns)
+        .get_result(conn)
+}
+
+pub fn find(conn: &mut DbConn, id: ArticleId) -> QueryResult<Option<Article>> {
+    articles::table.find(id).first(conn).optional()
+}
+
+pub fn find_many(conn: &mut DbConn, ids: &[ArticleId]) -> QueryResult<Vec<Article>> {
+    articles::table.filter(articles::id.eq_any(ids)).load(conn)
+}
+
+pub fn slug_taken(conn: &mut DbConn, slug: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        articles::table.filter(articles::slug.eq(slug)),
+    ))
+    .get_result(conn)
+}
+
+/// Claims the article for this transaction: bumps its version if it is still `version`.
+pub fn bump(
+    conn: &mut DbConn,
+    id: ArticleId,
+    version: i64,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    let changed = diesel::update(
+        articles::table
+            .find(id)
+            .filter(articles::version.eq(version)),
+    )
+    .set((
+        articles::version.eq(version + 1),
+        articles::updated_at.eq(now),
+    ))
+    .execute(conn)?;
+    Ok(changed == 1)
+}
+
+/// Makes `revision` the published one.
+pub fn publish(
+    conn: &mut DbConn,
+    id: ArticleId,
+    revision: RevisionId,
+    now: NaiveDateTime,
+    next_review_due: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(articles::table.find(id))
+        .set((
+            articles::published_revision_id.eq(revision),
+            articles::last_reviewed_at.eq(now),
+            articles::next_review_due.eq(next_review_due),
+            articles::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    diesel::update(
+        articles::table
+            .find(id)
+            .filter(articles::first_published_at.is_null()),
+    )
+    .set(articles::first_published_at.eq(now))
+    .execute(conn)
+}
+
+/// Makes `revision` the one the workspace lists for the article.
+pub fn set_current(conn: &mut DbConn, id: ArticleId, revision: RevisionId) -> QueryResult<usize> {
+    diesel::update(articles::table.find(id))
+        .set(articles::current_revision_id.eq(revision))
+        .execute(conn)
+}
+
+pub fn set_slug(conn: &mut DbConn, id: ArticleId, slug: &str) -> QueryResult<usize> {
+    diesel::update(articles::table.find(id))
+        .set(articles::slug.eq(slug))
+        .execute(conn)
+}
+
+/// Published articles whose next review is due before `now`, most overdue first.
+pub fn overdue(conn: &mut DbConn, now: NaiveDateTime, limit: i64) -> QueryResult<Vec<Article>> {
+    articles::table
+        .filter(articles::published_revision_id.is_not_null())
+        .filter(articles::next_review_due.lt(now))
+        .order(articles::next_review_due.asc())
+        .limit(limit)
+        .load(conn)
+}
+
+/// Moves an article's next review date (the demo uses it to show an overdue article).
+pub fn set_review_due(conn: &mut DbConn, id: ArticleId, due: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(articles::table.find(id))
+        .set(articles::next_review_due.eq(due))
+        .execute(conn)
+}

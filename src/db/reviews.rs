@@ -1,0 +1,139 @@
+//! The `reviews` table: each reviewer judgement on a revision, with the content hash seen.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::DbConn;
+use super::schema::reviews;
+use crate::ids::{ReviewId, RevisionId, UserId};
+
+/// What a reviewer said.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    Approve,
+    RequestChanges,
+    Reject,
+    Comment,
+}
+
+impl Verdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Approve => "approve",
+            Verdict::RequestChanges => "request_changes",
+            Verdict::Reject => "reject",
+            Verdict::Comment => "comment",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Verdict::Approve => "Approved",
+            Verdict::RequestChanges => "Requested changes",
+            Verdict::Reject => "Rejected",
+            Verdict::Comment => "Commented",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Verdict> {
+        [
+            Verdict::Approve,
+            Verdict::RequestChanges,
+            Verdict::Reject,
+            Verdict::Comment,
+        ]
+        .into_iter()
+        .find(|v| v.as_str() == value)
+    }
+}
+
+#[derive(Debug, Clone, Queryable)]
+pub struct Review {
+    pub id: ReviewId,
+    pub revision_id: RevisionId,
+    pub reviewer_id: UserId,
+    pub verdict: String,
+    pub body: String,
+    pub content_hash: String,
+    pub created_at: NaiveDateTime,
+}
+
+impl Review {
+    pub fn verdict(&self) -> Verdict {
+        Verdict::parse(&self.verdict).unwrap_or(Verdict::Comment)
+    }
+}
+
+pub fn insert(
+    conn: &mut DbConn,
+    revision: RevisionId,
+    reviewer: UserId,
+    verdict: Verdict,
+    body: &str,
+    content_hash: &str,
+    now: NaiveDateTime,
+) -> QueryResult<ReviewId> {
+    diesel::insert_into(reviews::table)
+        .values((
+            reviews::revision_id.eq(revision),
+            reviews::reviewer_id.eq(reviewer),
+            reviews::verdict.eq(verdict.as_str()),
+            reviews::body.eq(body),
+            reviews::content_hash.eq(content_hash),
+            reviews::created_at.eq(now),
+        ))
+        .returning(reviews::id)
+        .get_result(conn)
+}
+
+pub fn of_revision(conn: &mut DbConn, revision: RevisionId) -> QueryResult<Vec<Review>> {
+    reviews::table
+        .filter(reviews::revision_id.eq(revision))
+        .order((reviews::created_at.asc(), reviews::id.asc()))
+        .load(conn)
+}
+
+/// The reviewers who approved exactly this content.
+pub fn approvers(
+    conn: &mut DbConn,
+    revision: RevisionId,
+    content_hash: &str,
+) -> QueryResult<Vec<UserId>> {
+    reviews::table
+        .filter(reviews::revision_id.eq(revision))
+        .filter(reviews::verdict.eq(Verdict::Approve.as_str()))
+        .filter(reviews::content_hash.eq(content_hash))
+        .select(reviews::reviewer_id)
+        .order(reviews::created_at.asc())
+        .load(conn)
+}
+
+/// Approvals per revision, for lists (one query for the whole page).
+pub fn approval_counts(
+    conn: &mut DbConn,
+    revisions: &[RevisionId],
+) -> QueryResult<HashMap<RevisionId, i64>> {
+    let rows: Vec<(RevisionId, i64)> = reviews::table
+        .filter(reviews::revision_id.eq_any(revisions))
+        .filter(reviews::verdict.eq(Verdict::Approve.as_str()))
+        .group_by(reviews::revision_id)
+        .select((reviews::revision_id, diesel::dsl::count_star()))
+        .load(conn)?;
+    Ok(rows.into_iter().collect())
+}
+
+/// Which of `revisions` this reviewer already approved.
+pub fn approved_by(
+    conn: &mut DbConn,
+    reviewer: UserId,
+    revisions: &[RevisionId],
+) -> QueryResult<Vec<RevisionId>> {
+    reviews::table
+        .filter(reviews::reviewer_id.eq(reviewer))
+        .filter(reviews::revision_id.eq_any(revisions))
+        .filter(reviews::verdict.eq(Verdict::Approve.as_str()))
+        .select(reviews::revision_id)
+        .load(conn)
+}

@@ -1,0 +1,53 @@
+//! The `settings` table: one row of site-wide settings.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::DbConn;
+use super::schema::settings;
+use crate::ids::UserId;
+
+#[derive(Debug, Clone, Queryable)]
+pub struct Settings {
+    pub id: i32,
+    pub approvals_required: i32,
+    pub review_interval_days: i32,
+    pub site_name: String,
+    pub disclaimer: String,
+    pub editorial_policy: String,
+    pub editorial_policy_html: String,
+    /// Bumped by every change; a form carries it so two admins cannot overwrite each other.
+    pub version: i64,
+    pub updated_at: NaiveDateTime,
+    pub updated_by: Option<UserId>,
+}
+
+#[derive(Debug, Clone, AsChangeset)]
+#[diesel(table_name = settings)]
+pub struct SettingsChanges<'a> {
+    pub approvals_required: i32,
+    pub review_interval_days: i32,
+    pub site_name: &'a str,
+    pub disclaimer: &'a str,
+    pub editorial_policy: &'a str,
+    pub editorial_policy_html: &'a str,
+    pub updated_at: NaiveDateTime,
+    pub updated_by: Option<UserId>,
+}
+
+pub fn load(conn: &mut DbConn) -> QueryResult<Settings> {
+    settings::table.find(1).first(conn)
+}
+
+/// Compare-and-set on the version: returns false when someone changed the settings since
+/// `version` was read.
+pub fn update(conn: &mut DbConn, version: i64, changes: &SettingsChanges<'_>) -> QueryResult<bool> {
+    let changed = diesel::update(
+        settings::table
+            .find(1)
+            .filter(settings::version.eq(version)),
+    )
+    .set((changes, settings::version.eq(version + 1)))
+    .execute(conn)?;
+    Ok(changed == 1)
+}

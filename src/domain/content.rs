@@ -1,0 +1,403 @@
+//! What a revision contains, what makes it acceptable, and its content hash.
+
+use std::fmt;
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+pub const TITLE_MAX: usize = 200;
+pub const SUMMARY_MAX: usize = 1_000;
+pub const BODY_MAX: usize = 200_000;
+pub const CHANGE_NOTE_MAX: usize = 500;
+pub const REFERENCES_MAX: usize = 100;
+pub const REFERENCE_TITLE_MAX: usize = 500;
+pub const REFERENCE_SOURCE_MAX: usize = 300;
+pub const URL_MAX: usize = 2_000;
+pub const YEAR_MIN: i32 = 1800;
+pub const YEAR_MAX: i32 = 2100;
+pub const SLUG_MAX: usize = 80;
+
+/// What kind of source a reference is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReferenceKind {
+    Guideline,
+    DrugLabel,
+    Research,
+    Other,
+}
+
+impl ReferenceKind {
+    pub const ALL: [ReferenceKind; 4] = [
+        ReferenceKind::Guideline,
+        ReferenceKind::DrugLabel,
+        ReferenceKind::Research,
+        ReferenceKind::Other,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReferenceKind::Guideline => "guideline",
+            ReferenceKind::DrugLabel => "drug_label",
+            ReferenceKind::Research => "research",
+            ReferenceKind::Other => "other",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ReferenceKind::Guideline => "Guideline",
+            ReferenceKind::DrugLabel => "Drug label",
+            ReferenceKind::Research => "Research",
+            ReferenceKind::Other => "Other",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<ReferenceKind> {
+        ReferenceKind::ALL.into_iter().find(|k| k.as_str() == value)
+    }
+}
+
+impl fmt::Display for ReferenceKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One numbered reference; its number is its position in the list (1-based).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Reference {
+    pub kind: ReferenceKind,
+    pub title: String,
+    pub source: String,
+    pub year: Option<i32>,
+    pub url: Option<String>,
+}
+
+/// The content of a revision: what is reviewed, hashed and (once approved) published.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Content {
+    pub title: String,
+    pub summary: String,
+    pub body: String,
+    pub change_note: String,
+    pub references: Vec<Reference>,
+}
+
+impl Content {
+    /// SHA-256 over an unambiguous encoding of everything a reviewer approves. An approval
+    /// records the hash it saw, so it can never count for different content.
+    pub fn hash(&self) -> String {
+        let encoded = serde_json::to_string(self).unwrap_or_default();
+        hex::encode(Sha256::digest(encoded.as_bytes()))
+    }
+}
+
+/// A reference as typed into a form: every field is text.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReferenceInput {
+    pub kind: String,
+    pub title: String,
+    pub source: String,
+    pub year: String,
+    pub url: String,
+}
+
+impl ReferenceInput {
+    /// A row left entirely empty (the spare rows of the form) is not a reference.
+    pub fn is_blank(&self) -> bool {
+        self.title.trim().is_empty()
+            && self.source.trim().is_empty()
+            && self.year.trim().is_empty()
+            && self.url.trim().is_empty()
+    }
+}
+
+/// Content as typed into a form.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ContentInput {
+    pub title: String,
+    pub summary: String,
+    pub body: String,
+    pub change_note: String,
+    pub references: Vec<ReferenceInput>,
+}
+
+/// Everything wrong with the input, each as a sentence for the person who typed it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}", .0.join(" "))]
+pub struct ContentErrors(pub Vec<String>);
+
+fn chars(value: &str) -> usize {
+    value.chars().count()
+}
+
+/// Checks and normalises typed content. Blank reference rows are dropped; the rest keep
+/// their order.
+pub fn validate(input: &ContentInput) -> Result<Content, ContentErrors> {
+    let mut errors = Vec::new();
+    let title = input.title.trim().to_owned();
+    if title.is_empty() {
+        errors.push("Enter a title.".to_owned());
+    } else if chars(&title) > TITLE_MAX {
+        errors.push(format!(
+            "The title is too long (at most {TITLE_MAX} characters)."
+        ));
+    }
+    let summary = input.summary.trim().to_owned();
+    if chars(&summary) > SUMMARY_MAX {
+        errors.push(format!(
+            "The summary is too long (at most {SUMMARY_MAX} characters)."
+        ));
+    }
+    let body = input.body.replace("\r\n", "\n").trim_end().to_owned();
+    if body.trim().is_empty() {
+        errors.push("Write the article body.".to_owned());
+    } else if chars(&body) > BODY_MAX {
+        errors.push(format!(
+            "The body is too long (at most {BODY_MAX} characters)."
+        ));
+    }
+    let change_note = input.change_note.trim().to_owned();
+    if chars(&change_note) > CHANGE_NOTE_MAX {
+        errors.push(format!(
+            "The change note is too long (at most {CHANGE_NOTE_MAX} characters)."
+        ));
+    }
+    for (label, value) in [
+        ("title", &title),
+        ("summary", &summary),
+        ("change note", &change_note),
+    ] {
+        if value
+            .chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\t')
+        {
+            errors.push(format!("The {label} contains control characters."));
+        }
+    }
+
+    let rows: Vec<&ReferenceInput> = input.references.iter().filter(|r| !r.is_blank()).collect();
+    if rows.len() > REFERENCES_MAX {
+        errors.push(format!("At most {REFERENCES_MAX} references are allowed."));
+    }
+    let mut references = Vec::with_capacity(rows.len());
+    for (index, row) in rows.iter().enumerate() {
+        match reference(row) {
+            Ok(reference) => references.push(reference),
+            Err(problems) => {
+                for problem in problems {
+                    errors.push(format!("Reference {}: {problem}", index + 1));
+                }
+            }
+        }
+    }
+
+    if errors.is_empty() {
+        Ok(Content {
+            title,
+            summary,
+            body,
+            change_note,
+            references,
+        })
+    } else {
+        Err(ContentErrors(errors))
+    }
+}
+
+fn reference(row: &ReferenceInput) -> Result<Reference, Vec<String>> {
+    let mut problems = Vec::new();
+    let kind = ReferenceKind::parse(row.kind.trim());
+    if kind.is_none() {
+        problems.push(format!(
+            "'{}' is not a kind of reference (guideline, drug label, research or other).",
+            row.kind.trim()
+        ));
+    }
+    let title = row.title.trim().to_owned();
+    if title.is_empty() {
+        problems.push("enter its title.".to_owned());
+    } else if chars(&title) > REFERENCE_TITLE_MAX {
+        problems.push(format!(
+            "the title is too long (at most {REFERENCE_TITLE_MAX} characters)."
+        ));
+    }
+    let source = row.source.trim().to_owned();
+    if chars(&source) > REFERENCE_SOURCE_MAX {
+        problems.push(format!(
+            "the source is too long (at most {REFERENCE_SOURCE_MAX} characters)."
+        ));
+    }
+    let year = match row.year.trim() {
+        "" => None,
+        text => match text.parse::<i32>() {
+            Ok(year) if (YEAR_MIN..=YEAR_MAX).contains(&year) => Some(year),
+            _ => {
+                problems.push(format!(
+                    "the year must be between {YEAR_MIN} and {YEAR_MAX}, not '{text}'."
+                ));
+                None
+            }
+        },
+    };
+    let url = match row.url.trim() {
+        "" => None,
+        text if (text.starts_with("https://") || text.starts_with("http://"))
+            && chars(text) <= URL_MAX
+            && !text.chars().any(|c| c.is_whitespace() || c.is_control()) =>
+        {
+            Some(text.to_owned())
+        }
+        _ => {
+            problems.push(
+                "the link must be a web address starting with https:// or http://.".to_owned(),
+            );
+            None
+        }
+    };
+    if [&title, &source]
+        .iter()
+        .any(|v| v.chars().any(char::is_control))
+    {
+        problems.push("it contains control characters.".to_owned());
+    }
+    match kind {
+        Some(kind) if problems.is_empty() => Ok(Reference {
+            kind,
+            title,
+            source,
+            year,
+            url,
+        }),
+        _ => Err(problems),
+    }
+}
+
+/// A URL path segment from a title: lower-case ASCII letters and digits joined by hyphens.
+pub fn slugify(title: &str) -> String {
+    let mut slug = String::with_capacity(title.len());
+    for c in title.chars() {
+        let c = match c {
+            'à' | 'á' | 'â' | 'ä' | 'ã' | 'å' | 'À' | 'Á' | 'Â' | 'Ä' => 'a',
+            'è' | 'é' | 'ê' | 'ë' | 'È' | 'É' => 'e',
+            'ì' | 'í' | 'î' | 'ï' => 'i',
+            'ò' | 'ó' | 'ô' | 'ö' | 'õ' | 'Ö' => 'o',
+            'ù' | 'ú' | 'û' | 'ü' | 'Ü' => 'u',
+            'ç' => 'c',
+            'ñ' => 'n',
+            other => other,
+        };
+        if c.is_ascii_alphanumeric() {
+            slug.push(c.to_ascii_lowercase());
+        } else if !slug.is_empty() && !slug.ends_with('-') {
+            slug.push('-');
+        }
+        if slug.len() >= SLUG_MAX {
+            break;
+        }
+    }
+    let slug = slug.trim_end_matches('-').to_owned();
+    if slug.is_empty() {
+        "article".to_owned()
+    } else {
+        slug
+    }
+}
+
+/// Checks a slug typed by an editor.
+pub fn check_slug(slug: &str) -> Result<String, String> {
+    let slug = slug.trim();
+    let valid = !slug.is_empty()
+        && slug.len() <= SLUG_MAX
+        && slug
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !slug.starts_with('-')
+        && !slug.ends_with('-')
+        && !slug.contains("--");
+    if valid {
+        Ok(slug.to_owned())
+    } else {
+        Err(format!(
+            "The address '{slug}' must be lower-case letters, digits and single hyphens (at most {SLUG_MAX} characters)."
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input() -> ContentInput {
+        ContentInput {
+            title: " Can I take ibuprofen with lisinopril? ".into(),
+            summary: "Usually not for long.".into(),
+            body: "## From the guidelines\r\n\r\nAvoid NSAIDs [1].\r\n".into(),
+            change_note: "First version.".into(),
+            references: vec![
+                ReferenceInput {
+                    kind: "guideline".into(),
+                    title: "Hypertension guideline".into(),
+                    source: "ACC/AHA".into(),
+                    year: "2017".into(),
+                    url: "".into(),
+                },
+                ReferenceInput::default(),
+            ],
+        }
+    }
+
+    #[test]
+    fn valid_content_is_normalised() {
+        let content = validate(&input()).unwrap();
+        assert_eq!(content.title, "Can I take ibuprofen with lisinopril?");
+        assert_eq!(content.body, "## From the guidelines\n\nAvoid NSAIDs [1].");
+        assert_eq!(content.references.len(), 1, "blank rows are dropped");
+        assert_eq!(content.references[0].year, Some(2017));
+    }
+
+    #[test]
+    fn every_problem_is_reported() {
+        let mut bad = input();
+        bad.title = String::new();
+        bad.references[0].kind = "blog".into();
+        bad.references[0].year = "99999".into();
+        bad.references[0].url = "javascript:alert(1)".into();
+        let errors = validate(&bad).unwrap_err().0;
+        assert_eq!(errors.len(), 4, "{errors:?}");
+        assert!(errors[0].contains("title"));
+        assert!(errors.iter().any(|e| e.contains("'blog' is not a kind")));
+        assert!(errors.iter().any(|e| e.contains("not '99999'")));
+        assert!(errors.iter().any(|e| e.contains("https://")));
+    }
+
+    #[test]
+    fn the_hash_covers_every_field_and_only_content() {
+        let a = validate(&input()).unwrap();
+        assert_eq!(a.hash(), validate(&input()).unwrap().hash());
+        let mut b = a.clone();
+        b.references[0].year = Some(2018);
+        assert_ne!(a.hash(), b.hash());
+        let mut c = a.clone();
+        c.change_note = "Second.".into();
+        assert_ne!(a.hash(), c.hash());
+    }
+
+    #[test]
+    fn slugs_are_readable_and_safe() {
+        assert_eq!(
+            slugify("Can I take ibuprofen with lisinopril?"),
+            "can-i-take-ibuprofen-with-lisinopril"
+        );
+        assert_eq!(slugify("Café  au lait — spots?"), "cafe-au-lait-spots");
+        assert_eq!(slugify("???"), "article");
+        assert!(slugify(&"long ".repeat(50)).len() <= SLUG_MAX);
+        assert_eq!(
+            check_slug("statins-and-muscle-pain"),
+            Ok("statins-and-muscle-pain".into())
+        );
+        assert!(check_slug("Bad Slug").is_err());
+        assert!(check_slug("../etc").is_err());
+    }
+}

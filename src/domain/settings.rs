@@ -1,0 +1,145 @@
+//! Site settings an admin may change, and their limits.
+
+use chrono::Duration;
+
+pub const APPROVALS_MIN: i32 = 1;
+pub const APPROVALS_MAX: i32 = 9;
+pub const INTERVAL_MIN_DAYS: i32 = 1;
+pub const INTERVAL_MAX_DAYS: i32 = 3650;
+pub const SITE_NAME_MAX: usize = 100;
+pub const DISCLAIMER_MAX: usize = 2_000;
+pub const POLICY_MAX: usize = 20_000;
+
+/// Settings as typed into the form.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SettingsInput {
+    pub approvals_required: String,
+    pub review_interval_days: String,
+    pub site_name: String,
+    pub disclaimer: String,
+    pub editorial_policy: String,
+}
+
+/// Checked settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidSettings {
+    pub approvals_required: i32,
+    pub review_interval_days: i32,
+    pub site_name: String,
+    pub disclaimer: String,
+    pub editorial_policy: String,
+}
+
+impl ValidSettings {
+    pub fn review_interval(&self) -> Duration {
+        Duration::days(i64::from(self.review_interval_days))
+    }
+}
+
+/// The review interval as a duration.
+pub fn review_interval(days: i32) -> Duration {
+    Duration::days(i64::from(days.clamp(INTERVAL_MIN_DAYS, INTERVAL_MAX_DAYS)))
+}
+
+fn whole_number(value: &str, label: &str, min: i32, max: i32) -> Result<i32, String> {
+    match value.trim().parse::<i32>() {
+        Ok(n) if (min..=max).contains(&n) => Ok(n),
+        _ => Err(format!(
+            "{label} must be a whole number from {min} to {max}, not '{}'.",
+            value.trim()
+        )),
+    }
+}
+
+/// Checks every field; returns every problem found.
+pub fn validate(input: &SettingsInput) -> Result<ValidSettings, Vec<String>> {
+    let mut problems = Vec::new();
+    let approvals = whole_number(
+        &input.approvals_required,
+        "Approvals required",
+        APPROVALS_MIN,
+        APPROVALS_MAX,
+    )
+    .map_err(|e| problems.push(e))
+    .ok();
+    let interval = whole_number(
+        &input.review_interval_days,
+        "The review interval",
+        INTERVAL_MIN_DAYS,
+        INTERVAL_MAX_DAYS,
+    )
+    .map_err(|e| problems.push(e))
+    .ok();
+    let site_name = input.site_name.trim().to_owned();
+    if site_name.is_empty() {
+        problems.push("Enter a site name.".into());
+    } else if site_name.chars().count() > SITE_NAME_MAX {
+        problems.push(format!(
+            "The site name is too long (at most {SITE_NAME_MAX} characters)."
+        ));
+    }
+    let disclaimer = input.disclaimer.trim().to_owned();
+    if disclaimer.chars().count() > DISCLAIMER_MAX {
+        problems.push(format!(
+            "The disclaimer is too long (at most {DISCLAIMER_MAX} characters)."
+        ));
+    }
+    let editorial_policy = input
+        .editorial_policy
+        .replace("\r\n", "\n")
+        .trim()
+        .to_owned();
+    if editorial_policy.chars().count() > POLICY_MAX {
+        problems.push(format!(
+            "The editorial policy is too long (at most {POLICY_MAX} characters)."
+        ));
+    }
+    match (approvals, interval) {
+        (Some(approvals_required), Some(review_interval_days)) if problems.is_empty() => {
+            Ok(ValidSettings {
+                approvals_required,
+                review_interval_days,
+                site_name,
+                disclaimer,
+                editorial_policy,
+            })
+        }
+        _ => Err(problems),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input() -> SettingsInput {
+        SettingsInput {
+            approvals_required: "2".into(),
+            review_interval_days: "365".into(),
+            site_name: " Health Answers ".into(),
+            disclaimer: "Not medical advice.".into(),
+            editorial_policy: "We review.\r\n".into(),
+        }
+    }
+
+    #[test]
+    fn valid_settings_are_trimmed() {
+        let valid = validate(&input()).unwrap();
+        assert_eq!(valid.approvals_required, 2);
+        assert_eq!(valid.site_name, "Health Answers");
+        assert_eq!(valid.editorial_policy, "We review.");
+        assert_eq!(valid.review_interval(), Duration::days(365));
+    }
+
+    #[test]
+    fn out_of_range_numbers_are_refused_with_their_limits() {
+        let mut bad = input();
+        bad.approvals_required = "10".into();
+        bad.review_interval_days = "soon".into();
+        bad.site_name = " ".into();
+        let problems = validate(&bad).unwrap_err();
+        assert_eq!(problems.len(), 3, "{problems:?}");
+        assert!(problems[0].contains("from 1 to 9, not '10'"));
+        assert!(problems[1].contains("not 'soon'"));
+    }
+}

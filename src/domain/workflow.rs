@@ -1,0 +1,636 @@
+//! The review workflow of one revision, as a pure transition function:
+//! `(state, action, actor, approvals) -> Result<Transition, WorkflowError>`.
+//!
+//! Handlers and services never compare states themselves; they ask `decide` (or
+//! `available_actions`, which is `decide` asked for every action).
+
+use std::fmt;
+
+use super::roles::Role;
+
+/// Where a revision is in review.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum State {
+    /// Being written; only its author sees it.
+    Draft,
+    /// Waiting for review.
+    Submitted,
+    /// A reviewer has started: claimed, commented or voted.
+    UnderReview,
+    /// Sent back with comments; the author answers with a new revision.
+    ChangesRequested,
+    /// The approval policy is met; it is (or was) the published version.
+    Approved,
+    /// Will not be published.
+    Rejected,
+    /// Pulled back by its author.
+    Withdrawn,
+    /// A newer revision of the same article was submitted.
+    Superseded,
+}
+
+impl State {
+    pub const ALL: [State; 8] = [
+        State::Draft,
+        State::Submitted,
+        State::UnderReview,
+        State::ChangesRequested,
+        State::Approved,
+        State::Rejected,
+        State::Withdrawn,
+        State::Superseded,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            State::Draft => "draft",
+            State::Submitted => "submitted",
+            State::UnderReview => "under_review",
+            State::ChangesRequested => "changes_requested",
+            State::Approved => "approved",
+            State::Rejected => "rejected",
+            State::Withdrawn => "withdrawn",
+            State::Superseded => "superseded",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            State::Draft => "Draft",
+            State::Submitted => "Submitted",
+            State::UnderReview => "Under review",
+            State::ChangesRequested => "Changes requested",
+            State::Approved => "Approved",
+            State::Rejected => "Rejected",
+            State::Withdrawn => "Withdrawn",
+            State::Superseded => "Superseded",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<State> {
+        State::ALL.into_iter().find(|s| s.as_str() == value)
+    }
+
+    /// Waiting on reviewers or on the author's answer: at most one per article.
+    pub fn is_pending(self) -> bool {
+        matches!(
+            self,
+            State::Submitted | State::UnderReview | State::ChangesRequested
+        )
+    }
+
+    /// Nothing ever leaves these states.
+    pub fn is_final(self) -> bool {
+        matches!(
+            self,
+            State::Approved | State::Rejected | State::Withdrawn | State::Superseded
+        )
+    }
+
+    /// Whether a newer revision based on an older one would overwrite this one's work: it was
+    /// submitted (and not taken back or turned down).
+    pub fn moves_the_article_on(self) -> bool {
+        self.is_pending() || matches!(self, State::Approved | State::Superseded)
+    }
+}
+
+impl fmt::Display for State {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Something a person (or the system) does to a revision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    /// Change a draft's content.
+    Edit,
+    Submit,
+    Withdraw,
+    Claim,
+    Comment,
+    Approve,
+    RequestChanges,
+    Reject,
+    Assign,
+    /// The system, when a newer revision of the article is submitted.
+    Supersede,
+}
+
+impl Action {
+    /// Everything a person can ask for on a revision's page, in the order offered.
+    pub const BY_PEOPLE: [Action; 9] = [
+        Action::Edit,
+        Action::Submit,
+        Action::Claim,
+        Action::Approve,
+        Action::RequestChanges,
+        Action::Reject,
+        Action::Comment,
+        Action::Assign,
+        Action::Withdraw,
+    ];
+
+    /// The name in `POST /manage/revisions/{id}/{action}`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Edit => "edit",
+            Action::Submit => "submit",
+            Action::Withdraw => "withdraw",
+            Action::Claim => "claim",
+            Action::Comment => "comment",
+            Action::Approve => "approve",
+            Action::RequestChanges => "request-changes",
+            Action::Reject => "reject",
+            Action::Assign => "assign",
+            Action::Supersede => "supersede",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Action::Edit => "Edit",
+            Action::Submit => "Submit for review",
+            Action::Withdraw => "Withdraw",
+            Action::Claim => "Claim for review",
+            Action::Comment => "Comment",
+            Action::Approve => "Approve",
+            Action::RequestChanges => "Request changes",
+            Action::Reject => "Reject",
+            Action::Assign => "Assign a reviewer",
+            Action::Supersede => "Supersede",
+        }
+    }
+
+    /// Parses a route segment; `edit` and `supersede` are not routes.
+    pub fn from_route(value: &str) -> Option<Action> {
+        Action::BY_PEOPLE
+            .into_iter()
+            .filter(|a| *a != Action::Edit)
+            .find(|a| a.as_str() == value)
+    }
+
+    /// Actions that must say why: the text goes to the author.
+    pub fn needs_text(self) -> bool {
+        matches!(
+            self,
+            Action::Comment | Action::RequestChanges | Action::Reject
+        )
+    }
+}
+
+impl fmt::Display for Action {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Who acts, relative to the revision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Actor {
+    /// Wrote the revision.
+    pub is_author: bool,
+    pub is_reviewer: bool,
+    pub is_admin: bool,
+    /// The server itself (superseding).
+    pub is_system: bool,
+}
+
+impl Actor {
+    pub fn system() -> Self {
+        Actor {
+            is_system: true,
+            ..Actor::default()
+        }
+    }
+}
+
+/// The approvals already on the revision, and the policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Approvals {
+    /// Distinct approvals the policy needs.
+    pub required: u32,
+    /// Distinct reviewers other than the actor who approved this content.
+    pub by_others: u32,
+    /// Whether the actor already approved it.
+    pub by_actor: bool,
+}
+
+impl Approvals {
+    pub fn none(required: u32) -> Self {
+        Approvals {
+            required,
+            by_others: 0,
+            by_actor: false,
+        }
+    }
+}
+
+/// What an allowed action does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Transition {
+    pub to: State,
+    /// The approval met the policy: the revision becomes the article's published version.
+    pub publishes: bool,
+}
+
+impl Transition {
+    fn to(state: State) -> Self {
+        Transition {
+            to: state,
+            publishes: false,
+        }
+    }
+}
+
+/// Why an action is refused. `is_permission` ones are about who acts (403); the others are
+/// about the revision's state (409).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum WorkflowError {
+    #[error("You wrote this revision, so you cannot {verb} it: another board member must.", verb = verb(*.action))]
+    OwnRevision { action: Action },
+    #[error("Only the revision's author can {verb} it.", verb = verb(*.action))]
+    AuthorOnly { action: Action },
+    #[error("You need the {} role to {verb} a revision.", .role.label().to_lowercase(), verb = verb(*.action))]
+    RoleRequired { role: Role, action: Action },
+    #[error("Only the system can supersede a revision.")]
+    SystemOnly,
+    #[error("This revision is {}, so it cannot be {done} now.", .state.label().to_lowercase(), done = done(*.action))]
+    NotInThisState { action: Action, state: State },
+    #[error("You have already approved this revision; an approval counts once.")]
+    AlreadyApproved,
+}
+
+impl WorkflowError {
+    /// True when the refusal is about who acts rather than when.
+    pub fn is_permission(self) -> bool {
+        matches!(
+            self,
+            WorkflowError::OwnRevision { .. }
+                | WorkflowError::AuthorOnly { .. }
+                | WorkflowError::RoleRequired { .. }
+                | WorkflowError::SystemOnly
+        )
+    }
+}
+
+fn verb(action: Action) -> &'static str {
+    match action {
+        Action::Edit => "edit",
+        Action::Submit => "submit",
+        Action::Withdraw => "withdraw",
+        Action::Claim => "claim",
+        Action::Comment => "comment on",
+        Action::Approve => "approve",
+        Action::RequestChanges => "request changes on",
+        Action::Reject => "reject",
+        Action::Assign => "assign reviewers to",
+        Action::Supersede => "supersede",
+    }
+}
+
+fn done(action: Action) -> &'static str {
+    match action {
+        Action::Edit => "edited",
+        Action::Submit => "submitted",
+        Action::Withdraw => "withdrawn",
+        Action::Claim => "claimed",
+        Action::Comment => "commented on",
+        Action::Approve => "approved",
+        Action::RequestChanges => "sent back for changes",
+        Action::Reject => "rejected",
+        Action::Assign => "assigned",
+        Action::Supersede => "superseded",
+    }
+}
+
+/// Who may do `action` at all, whatever the state.
+fn permitted(action: Action, actor: Actor) -> Result<(), WorkflowError> {
+    let reviewer_not_author = |action| {
+        if actor.is_author {
+            Err(WorkflowError::OwnRevision { action })
+        } else if actor.is_reviewer {
+            Ok(())
+        } else {
+            Err(WorkflowError::RoleRequired {
+                role: Role::Reviewer,
+                action,
+            })
+        }
+    };
+    match action {
+        Action::Supersede if actor.is_system => Ok(()),
+        Action::Supersede => Err(WorkflowError::SystemOnly),
+        Action::Edit | Action::Submit | Action::Withdraw if actor.is_author => Ok(()),
+        Action::Edit | Action::Submit | Action::Withdraw => {
+            Err(WorkflowError::AuthorOnly { action })
+        }
+        Action::Claim | Action::Approve | Action::RequestChanges => reviewer_not_author(action),
+        // Admins may reject too (never their own revision).
+        Action::Reject if actor.is_admin && !actor.is_author => Ok(()),
+        Action::Reject => reviewer_not_author(action),
+        Action::Assign if actor.is_admin => Ok(()),
+        Action::Assign => reviewer_not_author(action),
+        Action::Comment if actor.is_author || actor.is_reviewer || actor.is_admin => Ok(()),
+        Action::Comment => Err(WorkflowError::RoleRequired {
+            role: Role::Reviewer,
+            action,
+        }),
+    }
+}
+
+/// Decides one action. The only place workflow states are compared.
+pub fn decide(
+    state: State,
+    action: Action,
+    actor: Actor,
+    approvals: Approvals,
+) -> Result<Transition, WorkflowError> {
+    use State::{
+        Approved, ChangesRequested, Draft, Rejected, Submitted, Superseded, UnderReview, Withdrawn,
+    };
+    permitted(action, actor)?;
+    let refused = Err(WorkflowError::NotInThisState { action, state });
+    match (action, state) {
+        (Action::Edit, Draft) => Ok(Transition::to(Draft)),
+        (Action::Submit, Draft) => Ok(Transition::to(Submitted)),
+        (Action::Withdraw, Draft | Submitted | UnderReview | ChangesRequested) => {
+            Ok(Transition::to(Withdrawn))
+        }
+        (Action::Claim, Submitted | UnderReview) => Ok(Transition::to(UnderReview)),
+        // A reviewer's comment starts the review; the author's answer or an admin's note does not.
+        (Action::Comment, Submitted) if actor.is_reviewer && !actor.is_author => {
+            Ok(Transition::to(UnderReview))
+        }
+        (Action::Comment, Submitted | UnderReview | ChangesRequested) => Ok(Transition::to(state)),
+        (Action::Approve, Submitted | UnderReview) => {
+            if approvals.by_actor {
+                return Err(WorkflowError::AlreadyApproved);
+            }
+            if approvals.by_others + 1 >= approvals.required {
+                Ok(Transition {
+                    to: Approved,
+                    publishes: true,
+                })
+            } else {
+                Ok(Transition::to(UnderReview))
+            }
+        }
+        (Action::RequestChanges, Submitted | UnderReview) => Ok(Transition::to(ChangesRequested)),
+        (Action::Reject, Submitted | UnderReview | ChangesRequested) => {
+            Ok(Transition::to(Rejected))
+        }
+        (Action::Assign, Submitted | UnderReview | ChangesRequested) => Ok(Transition::to(state)),
+        (Action::Supersede, Submitted | UnderReview | ChangesRequested) => {
+            Ok(Transition::to(Superseded))
+        }
+        (_, Draft | Submitted | UnderReview | ChangesRequested)
+        | (_, Approved | Rejected | Withdrawn | Superseded) => refused,
+    }
+}
+
+/// The actions `actor` may take now, in the order a page offers them.
+pub fn available_actions(state: State, actor: Actor, approvals: Approvals) -> Vec<Action> {
+    Action::BY_PEOPLE
+        .into_iter()
+        .filter(|action| decide(state, *action, actor, approvals).is_ok())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const AUTHOR: Actor = Actor {
+        is_author: true,
+        is_reviewer: false,
+        is_admin: false,
+        is_system: false,
+    };
+    /// An author who also sits on the board and administers the site: still may not review
+    /// their own revision.
+    const AUTHOR_REVIEWER_ADMIN: Actor = Actor {
+        is_author: true,
+        is_reviewer: true,
+        is_admin: true,
+        is_system: false,
+    };
+    const REVIEWER: Actor = Actor {
+        is_author: false,
+        is_reviewer: true,
+        is_admin: false,
+        is_system: false,
+    };
+    const ADMIN: Actor = Actor {
+        is_author: false,
+        is_reviewer: false,
+        is_admin: true,
+        is_system: false,
+    };
+    const OTHER_EDITOR: Actor = Actor {
+        is_author: false,
+        is_reviewer: false,
+        is_admin: false,
+        is_system: false,
+    };
+    const SYSTEM: Actor = Actor {
+        is_author: false,
+        is_reviewer: false,
+        is_admin: false,
+        is_system: true,
+    };
+    const ONE: Approvals = Approvals {
+        required: 1,
+        by_others: 0,
+        by_actor: false,
+    };
+
+    fn all_actions() -> Vec<Action> {
+        let mut all = Action::BY_PEOPLE.to_vec();
+        all.push(Action::Supersede);
+        all
+    }
+
+    /// The whole table for one actor with one approval required: every (state, action) pair
+    /// and where it leads, or "-" when refused.
+    fn table(actor: Actor, approvals: Approvals) -> Vec<String> {
+        State::ALL
+            .into_iter()
+            .map(|state| {
+                let cells: Vec<String> = all_actions()
+                    .into_iter()
+                    .map(|action| match decide(state, action, actor, approvals) {
+                        Ok(t) if t.publishes => format!("{action}>{}!", t.to),
+                        Ok(t) => format!("{action}>{}", t.to),
+                        Err(_) => format!("{action}:-"),
+                    })
+                    .collect();
+                format!("{state}: {}", cells.join(" "))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_author_table() {
+        assert_eq!(
+            table(AUTHOR, ONE),
+            [
+                "draft: edit>draft submit>submitted claim:- approve:- request-changes:- reject:- comment:- assign:- withdraw>withdrawn supersede:-",
+                "submitted: edit:- submit:- claim:- approve:- request-changes:- reject:- comment>submitted assign:- withdraw>withdrawn supersede:-",
+                "under_review: edit:- submit:- claim:- approve:- request-changes:- reject:- comment>under_review assign:- withdraw>withdrawn supersede:-",
+                "changes_requested: edit:- submit:- claim:- approve:- request-changes:- reject:- comment>changes_requested assign:- withdraw>withdrawn supersede:-",
+                "approved: edit:- submit:- claim:- approve:- request-changes:- reject:- comment:- assign:- withdraw:- supersede:-",
+                "rejected: edit:- submit:- claim:- approve:- request-changes:- reject:- comment:- assign:- withdraw:- supersede:-",
+                "withdrawn: edit:- submit:- claim:- approve:- request-changes:- reject:- comment:- assign:- withdraw:- supersede:-",
+                "superseded: edit:- submit:- claim:- approve:- request-changes:- reject:- comment:- assign:- withdraw:- supersede:-",
+            ]
+        );
+    }
+
+    #[test]
+    fn the_reviewer_table() {
+        assert_eq!(
+            table(REVIEWER, ONE),
+            [
+                "draft: edit:- submit:- claim:- approve:- request-changes:- reject:- comment:- assign:- withdraw:- supersede:-",
+                "submitted: edit:- submit:- claim>under_review approve>approved! request-changes>changes_requested reject>rejected comment>under_review assign>submitted withdraw:- supersede:-",
+                "under_review: edit:- submit:- claim>under_review approve>approved! request-changes>changes_requested reject>rejected comment>under_review assign>under_review withdraw:- supersede:-",
+                "changes_requested: edit:- submit:- claim:- approve:- request-changes:- reject>rejected comment>changes_requested assign>changes_requested withdraw:- supersede:-",
+                "approved: edit:- submit:- claim:- approve:- request-changes:- reject:- comment:- assign:- withdraw:- supersede:-",
+                "rejected: edit:- submit:- claim:- approve:- request-changes:- reject:- comment:- assign:- withdraw:- supersede:-",
+                "withdrawn: edit:- submit:- claim:- approve:- request-changes:- reject:- comment:- assign:- withdraw:- supersede:-",
+                "superseded: edit:- submit:- claim:- approve:- request-changes:- reject:- comment:- assign:- withdraw:- supersede:-",
+            ]
+        );
+    }
+
+    #[test]
+    fn the_admin_table() {
+        assert_eq!(
+            table(ADMIN, ONE),
+            [
+                "draft: edit:- submit:- claim:- approve:- request-changes:- reject:- comment:- assign:- withdraw:- supersede:-",
+                "submitted: edit:- submit:- claim:- approve:- request-changes:- reject>rejected comment>submitted assign>submitted withdraw:- supersede:-",
+                "under_review: edit:- submit:- claim:- approve:- request-changes:- reject>rejected comment>under_review assign>under_review withdraw:- supersede:-",
+                "changes_requested: edit:- submit:- claim:- approve:- request-changes:- reject>rejected comment>changes_requested assign>changes_requested withdraw:- supersede:-",
+                "approved: edit:- submit:- claim:- approve:- request-changes:- reject:- comment:- assign:- withdraw:- supersede:-",
+                "rejected: edit:- submit:- claim:- approve:- request-changes:- reject:- comment:- assign:- withdraw:- supersede:-",
+                "withdrawn: edit:- submit:- claim:- approve:- request-changes:- reject:- comment:- assign:- withdraw:- supersede:-",
+                "superseded: edit:- submit:- claim:- approve:- request-changes:- reject:- comment:- assign:- withdraw:- supersede:-",
+            ]
+        );
+    }
+
+    #[test]
+    fn the_system_only_supersedes_pending_revisions() {
+        for state in State::ALL {
+            for action in all_actions() {
+                let result = decide(state, action, SYSTEM, ONE);
+                if action == Action::Supersede && state.is_pending() {
+                    assert_eq!(result.map(|t| t.to), Ok(State::Superseded));
+                } else {
+                    assert!(result.is_err(), "{state} {action}");
+                }
+            }
+            for person in [AUTHOR, REVIEWER, ADMIN, OTHER_EDITOR] {
+                assert_eq!(
+                    decide(state, Action::Supersede, person, ONE),
+                    Err(WorkflowError::SystemOnly)
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn an_author_never_reviews_their_own_revision_whatever_roles_they_hold() {
+        for state in State::ALL {
+            for action in [
+                Action::Claim,
+                Action::Approve,
+                Action::RequestChanges,
+                Action::Reject,
+            ] {
+                assert_eq!(
+                    decide(state, action, AUTHOR_REVIEWER_ADMIN, ONE),
+                    Err(WorkflowError::OwnRevision { action }),
+                    "{state} {action}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn editors_who_did_not_write_it_can_only_look() {
+        for state in State::ALL {
+            assert!(
+                available_actions(state, OTHER_EDITOR, ONE).is_empty(),
+                "{state}"
+            );
+        }
+    }
+
+    #[test]
+    fn approvals_publish_only_when_the_quorum_is_met() {
+        let two = |by_others| Approvals {
+            required: 2,
+            by_others,
+            by_actor: false,
+        };
+        assert_eq!(
+            decide(State::Submitted, Action::Approve, REVIEWER, two(0)),
+            Ok(Transition {
+                to: State::UnderReview,
+                publishes: false
+            })
+        );
+        assert_eq!(
+            decide(State::UnderReview, Action::Approve, REVIEWER, two(1)),
+            Ok(Transition {
+                to: State::Approved,
+                publishes: true
+            })
+        );
+        let again = Approvals {
+            required: 2,
+            by_others: 0,
+            by_actor: true,
+        };
+        assert_eq!(
+            decide(State::UnderReview, Action::Approve, REVIEWER, again),
+            Err(WorkflowError::AlreadyApproved)
+        );
+    }
+
+    #[test]
+    fn refusals_say_whether_they_are_about_who_or_when() {
+        let who = decide(State::Submitted, Action::Approve, AUTHOR, ONE).unwrap_err();
+        assert!(who.is_permission());
+        assert!(who.to_string().contains("You wrote this revision"));
+        let when = decide(State::Approved, Action::Approve, REVIEWER, ONE).unwrap_err();
+        assert!(!when.is_permission());
+        assert_eq!(
+            when.to_string(),
+            "This revision is approved, so it cannot be approved now."
+        );
+        let role = decide(State::Submitted, Action::Claim, OTHER_EDITOR, ONE).unwrap_err();
+        assert_eq!(
+            role.to_string(),
+            "You need the reviewer role to claim a revision."
+        );
+    }
+
+    #[test]
+    fn route_names_round_trip() {
+        for action in Action::BY_PEOPLE {
+            if action == Action::Edit {
+                assert_eq!(Action::from_route("edit"), None);
+            } else {
+                assert_eq!(Action::from_route(action.as_str()), Some(action));
+            }
+        }
+        assert_eq!(Action::from_route("supersede"), None);
+        for state in State::ALL {
+            assert_eq!(State::parse(state.as_str()), Some(state));
+        }
+    }
+}

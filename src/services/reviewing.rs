@@ -1,0 +1,296 @@
+//! Acting on a revision: submit, withdraw, claim, comment, approve, request changes, reject,
+//! assign. One function decides through the workflow module and writes the outcome, its
+//! review and comment rows, its audit row and (for the approval that meets the policy) the
+//! publication, all in one transaction.
+
+use serde_json::json;
+
+use super::audit::{self, Event};
+use super::{Caller, ServiceError, ServiceResult, editing, with_retry};
+use crate::db::comments::{self, NewComment};
+use crate::db::reviews::{self, Verdict};
+use crate::db::revisions::{self, Revision};
+use crate::db::{self, DbConn, articles, assignments, settings, users};
+use crate::domain::audit::AuditAction;
+use crate::domain::roles::Role;
+use crate::domain::settings::review_interval;
+use crate::domain::workflow::{self, Action, Approvals, State, Transition, WorkflowError};
+use crate::ids::{CommentId, RevisionId, UserId};
+
+/// The longest comment accepted.
+pub const COMMENT_MAX: usize = 10_000;
+
+/// What the person sent with the action.
+#[derive(Debug, Clone, Default)]
+pub struct ActionInput {
+    /// Required for comment, request changes and reject; optional with approve.
+    pub text: String,
+    /// For a reply in the comment thread.
+    pub reply_to: Option<CommentId>,
+    /// For assign.
+    pub reviewer: Option<UserId>,
+}
+
+/// The revision's relation to the caller, as the workflow sees it.
+pub fn workflow_actor(caller: &Caller, revision: &Revision) -> workflow::Actor {
+    workflow::Actor {
+        is_author: revision.author_id == caller.id,
+        is_reviewer: caller.has(Role::Reviewer),
+        is_admin: caller.has(Role::Admin),
+        is_system: false,
+    }
+}
+
+/// The approvals on a revision's current content, from the caller's point of view.
+pub fn approvals(
+    conn: &mut DbConn,
+    caller: &Caller,
+    revision: &Revision,
+) -> ServiceResult<(Approvals, Vec<UserId>)> {
+    let required = settings::load(conn)?.approvals_required;
+    let approvers = reviews::approvers(conn, revision.id, &revision.content_hash)?;
+    let by_actor = approvers.contains(&caller.id);
+    let by_others = approvers.iter().filter(|id| **id != caller.id).count();
+    Ok((
+        Approvals {
+            required: u32::try_from(required).unwrap_or(1),
+            by_others: u32::try_from(by_others).unwrap_or(u32::MAX),
+            by_actor,
+        },
+        approvers,
+    ))
+}
+
+/// A revision as the caller may see it: drafts are their author's alone.
+pub fn visible(conn: &mut DbConn, caller: &Caller, id: RevisionId) -> ServiceResult<Revision> {
+    caller.require_any_role()?;
+    revisions::find(conn, id)?
+        .filter(|r| r.state() != State::Draft || r.author_id == caller.id)
+        .ok_or(ServiceError::NotFound("No such revision."))
+}
+
+fn required_text(action: Action, text: &str) -> ServiceResult<String> {
+    let text = text.trim();
+    if text.chars().count() > COMMENT_MAX {
+        return Err(ServiceError::BadInput(format!(
+            "The comment is too long (at most {COMMENT_MAX} characters)."
+        )));
+    }
+    if action.needs_text() && text.is_empty() {
+        let what = match action {
+            Action::RequestChanges => "Say what needs to change: the author sees your comment.",
+            Action::Reject => "Give the reason for rejecting: the author sees it.",
+            _ => "Write a comment first.",
+        };
+        return Err(ServiceError::BadInput(what.into()));
+    }
+    Ok(text.to_owned())
+}
+
+/// Does `action` to a revision. Refusals about who may act are audited (in a transaction of
+/// their own, since the action's is rolled back) and answered 403 by the web layer.
+pub fn act(
+    conn: &mut DbConn,
+    caller: &Caller,
+    id: RevisionId,
+    action: Action,
+    input: &ActionInput,
+) -> ServiceResult<Transition> {
+    let outcome = with_retry(conn, |conn| act_once(conn, caller, id, action, input));
+    if let Err(ServiceError::Workflow(refusal)) = &outcome
+        && refusal.is_permission()
+    {
+        let revision = revisions::find(conn, id)?;
+        audit::record_alone(
+            conn,
+            &caller.actor,
+            denial(action, *refusal, revision.as_ref(), id),
+        )?;
+    }
+    outcome
+}
+
+fn denial(
+    action: Action,
+    refusal: WorkflowError,
+    revision: Option<&Revision>,
+    id: RevisionId,
+) -> Event {
+    let event = Event::new(AuditAction::ActionDenied).details(json!({
+        "action": action.as_str(),
+        "reason": refusal.to_string(),
+    }));
+    match revision {
+        Some(revision) => event.target_revision(revision.article_id, id),
+        None => event,
+    }
+}
+
+fn act_once(
+    conn: &mut DbConn,
+    caller: &Caller,
+    id: RevisionId,
+    action: Action,
+    input: &ActionInput,
+) -> ServiceResult<Transition> {
+    let revision = visible(conn, caller, id)?;
+    let actor = workflow_actor(caller, &revision);
+    let (approvals, approvers) = approvals(conn, caller, &revision)?;
+    let transition = workflow::decide(revision.state(), action, actor, approvals)?;
+    let text = required_text(action, &input.text)?;
+    if action == Action::Submit {
+        editing::submit_draft(conn, caller, &revision)?;
+        return Ok(transition);
+    }
+    let now = db::now();
+    if !revisions::transition(conn, revision.id, revision.version, transition.to, now)? {
+        return Err(ServiceError::Contended);
+    }
+    let target = |event: Event| event.target_revision(revision.article_id, revision.id);
+    let mut details = json!({ "number": revision.number, "from": revision.state().as_str(), "to": transition.to.as_str() });
+    let verdict = match action {
+        Action::Approve => Some(Verdict::Approve),
+        Action::RequestChanges => Some(Verdict::RequestChanges),
+        Action::Reject => Some(Verdict::Reject),
+        Action::Comment if actor.is_reviewer && !actor.is_author => Some(Verdict::Comment),
+        _ => None,
+    };
+    let review = match verdict {
+        Some(verdict) => Some(reviews::insert(
+            conn,
+            revision.id,
+            caller.id,
+            verdict,
+            &text,
+            &revision.content_hash,
+            now,
+        )?),
+        None => None,
+    };
+    if !text.is_empty() {
+        let parent = match input.reply_to {
+            Some(parent) => Some(
+                comments::find(conn, parent)?
+                    .filter(|c| c.revision_id == revision.id)
+                    .ok_or_else(|| {
+                        ServiceError::BadInput("That comment is not on this revision.".into())
+                    })?
+                    .id,
+            ),
+            None => None,
+        };
+        comments::insert(
+            conn,
+            &NewComment {
+                revision_id: revision.id,
+                parent_id: parent,
+                author_id: caller.id,
+                review_id: review,
+                body: &text,
+                created_at: now,
+            },
+        )?;
+        details["comment"] = json!(text);
+    }
+    let audit_action = match action {
+        Action::Withdraw => AuditAction::RevisionWithdrawn,
+        Action::Claim => {
+            assignments::add(conn, revision.id, caller.id, caller.id, now)?;
+            AuditAction::RevisionClaimed
+        }
+        Action::Comment => AuditAction::CommentAdded,
+        Action::Approve => {
+            details["approvals"] = json!(approvers.len() + 1);
+            details["required"] = json!(approvals.required);
+            details["content_hash"] = json!(revision.content_hash);
+            AuditAction::RevisionApproved
+        }
+        Action::RequestChanges => AuditAction::ChangesRequested,
+        Action::Reject => AuditAction::RevisionRejected,
+        Action::Assign => {
+            let reviewer = assignee(conn, &revision, input.reviewer)?;
+            if !assignments::add(conn, revision.id, reviewer.0, caller.id, now)? {
+                return Err(ServiceError::Conflict(format!(
+                    "{} is already assigned.",
+                    reviewer.1
+                )));
+            }
+            details["reviewer"] = json!(reviewer.1);
+            AuditAction::ReviewerAssigned
+        }
+        Action::Edit | Action::Submit | Action::Supersede => {
+            return Err(ServiceError::BadInput(format!(
+                "'{action}' is not done here."
+            )));
+        }
+    };
+    audit::record(
+        conn,
+        &caller.actor,
+        target(Event::new(audit_action).details(details)),
+    )?;
+    if transition.publishes {
+        publish(conn, caller, &revision, approvers.len() + 1)?;
+    }
+    Ok(transition)
+}
+
+/// The reviewer to assign: an active account with the reviewer role that did not write the
+/// revision. Returns their id and email.
+fn assignee(
+    conn: &mut DbConn,
+    revision: &Revision,
+    reviewer: Option<UserId>,
+) -> ServiceResult<(UserId, String)> {
+    let id =
+        reviewer.ok_or_else(|| ServiceError::BadInput("Choose a reviewer to assign.".into()))?;
+    let user = users::find_by_id(conn, id)?
+        .filter(|u| u.is_active)
+        .ok_or_else(|| {
+            ServiceError::BadInput("That reviewer does not exist or is deactivated.".into())
+        })?;
+    if !users::roles_of(conn, id)?.has(Role::Reviewer) {
+        return Err(ServiceError::BadInput(format!(
+            "{} is not a reviewer.",
+            user.email
+        )));
+    }
+    if user.id == revision.author_id {
+        return Err(ServiceError::BadInput(format!(
+            "{} wrote this revision and cannot review it.",
+            user.email
+        )));
+    }
+    Ok((user.id, user.email))
+}
+
+/// Makes an approved revision the article's published version and schedules its next review.
+fn publish(
+    conn: &mut DbConn,
+    caller: &Caller,
+    revision: &Revision,
+    approvals: usize,
+) -> ServiceResult<()> {
+    let article = articles::find(conn, revision.article_id)?
+        .ok_or(ServiceError::NotFound("No such article."))?;
+    let interval = review_interval(settings::load(conn)?.review_interval_days);
+    let now = db::now();
+    if !articles::bump(conn, article.id, article.version, now)? {
+        return Err(ServiceError::Contended);
+    }
+    articles::publish(conn, article.id, revision.id, now, now + interval)?;
+    audit::record(
+        conn,
+        &caller.actor,
+        Event::new(AuditAction::ArticlePublished)
+            .target_article(article.id)
+            .details(json!({
+                "revision": revision.id,
+                "number": revision.number,
+                "replaces": article.published_revision_id,
+                "approvals": approvals,
+                "next_review_due": now + interval,
+            })),
+    )?;
+    Ok(())
+}
