@@ -310,6 +310,16 @@ pub fn pending_by(conn: &mut DbConn, author: UserId, limit: i64) -> QueryResult<
         .load(conn)
 }
 
+/// The author's revisions that were approved or rejected, most recent decision first.
+pub fn decided_for(conn: &mut DbConn, author: UserId, limit: i64) -> QueryResult<Vec<Revision>> {
+    revisions::table
+        .filter(revisions::author_id.eq(author))
+        .filter(revisions::decided_at.is_not_null())
+        .order(revisions::decided_at.desc())
+        .limit(limit)
+        .load(conn)
+}
+
 /// Revisions waiting for reviewers (submitted or under review), oldest submission first.
 pub fn awaiting_review(conn: &mut DbConn, limit: i64) -> QueryResult<Vec<Revision>> {
     let waiting: Vec<&str> = [State::Submitted, State::UnderReview]

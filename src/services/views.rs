@@ -319,6 +319,8 @@ pub fn queue(conn: &mut DbConn, caller: &Caller, limit: i64) -> ServiceResult<Ve
 pub struct Dashboard {
     pub drafts: Vec<Revision>,
     pub in_review: Vec<Revision>,
+    /// The caller's revisions approved or rejected lately.
+    pub decided: Vec<Revision>,
     pub waiting_for_me: Vec<QueueItem>,
     pub overdue: Vec<(Article, String)>,
     pub recently_published: Vec<Revision>,
@@ -333,6 +335,11 @@ pub fn dashboard(conn: &mut DbConn, caller: &Caller) -> ServiceResult<Dashboard>
     };
     let in_review = if editor {
         revisions::pending_by(conn, caller.id, 20)?
+    } else {
+        Vec::new()
+    };
+    let decided = if editor {
+        revisions::decided_for(conn, caller.id, 5)?
     } else {
         Vec::new()
     };
@@ -372,6 +379,7 @@ pub fn dashboard(conn: &mut DbConn, caller: &Caller) -> ServiceResult<Dashboard>
     Ok(Dashboard {
         drafts,
         in_review,
+        decided,
         waiting_for_me,
         overdue,
         recently_published,

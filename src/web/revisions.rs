@@ -38,6 +38,11 @@ impl RevisionView {
         self.page.revision.state()
     }
 
+    /// Whether the caller's approval would be the last one needed.
+    fn approving_publishes(&self) -> bool {
+        self.page.approvals.by_others + 1 >= self.page.approvals.required
+    }
+
     fn is_published(&self) -> bool {
         self.page.article.published_revision_id == Some(self.page.revision.id)
     }

@@ -78,10 +78,16 @@ async fn the_first_admin_sets_up_the_server_and_signs_in_in_a_real_browser() {
         .await
         .unwrap();
 
-    let welcome = browser
+    // The sign-out button exists only once signed in; wait for it, not for any heading.
+    browser
         .client
         .wait()
-        .for_element(Locator::Css("main h1"))
+        .for_element(Locator::Css("form[action=\"/logout\"]"))
+        .await
+        .unwrap();
+    let welcome = browser
+        .client
+        .find(Locator::Css("main h1"))
         .await
         .unwrap()
         .text()

@@ -18,3 +18,7 @@ mod sessions;
 mod shell;
 mod storage;
 mod throttling;
+mod workflow;
+mod workflow_browser;
+mod workflow_concurrency;
+mod workflow_props;

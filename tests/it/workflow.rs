@@ -1,0 +1,870 @@
+//! The review workflow over HTTP, on both backends: who may act, the approval policy,
+//! publication, conflicts, bad input, and many reviewers acting at once.
+
+use diesel::prelude::*;
+use imprimatur::db::schema::{articles, reviews, revisions};
+use imprimatur::domain::roles::Role;
+use imprimatur::ids::{ArticleId, RevisionId};
+
+use crate::on_both_backends;
+use crate::support::{Client, Page, TestApp};
+
+on_both_backends!(
+    an_editor_and_two_reviewers_take_an_article_from_draft_to_published_with_a_round_of_changes,
+    the_author_cannot_claim_approve_request_changes_on_or_reject_their_own_revision,
+    with_two_approvals_required_the_second_distinct_approval_publishes,
+    a_newer_approved_revision_replaces_the_published_one_and_a_pending_one_never_does,
+    a_revision_built_on_an_outdated_base_gets_409_and_keeps_the_text,
+    submitting_a_newer_revision_supersedes_the_pending_one,
+    bad_input_gets_a_4xx_with_a_message_and_changes_nothing,
+    drafts_are_visible_only_to_their_author,
+    comments_are_required_where_the_author_needs_a_reason,
+    the_review_queue_lists_assigned_revisions_first_then_the_oldest,
+    settings_changes_are_validated_versioned_and_audited,
+    the_article_list_filters_by_state_author_and_title,
+    the_address_can_change_until_first_publication,
+);
+
+/// A form's fields, in order.
+pub type Fields = Vec<(&'static str, String)>;
+
+/// The fields of the editor form for an article with two references.
+pub fn article_fields(title: &str, body: &str) -> Fields {
+    vec![
+        ("title", title.to_owned()),
+        ("summary", format!("Short answer about {title}.")),
+        ("body", body.to_owned()),
+        ("change_note", "First version.".to_owned()),
+        ("ref_position", "1".into()),
+        ("ref_kind", "guideline".into()),
+        ("ref_title", "Hypertension guideline".into()),
+        ("ref_source", "ACC/AHA".into()),
+        ("ref_year", "2017".into()),
+        ("ref_url", "".into()),
+        ("ref_position", "2".into()),
+        ("ref_kind", "drug_label".into()),
+        ("ref_title", "Lisinopril prescribing information".into()),
+        ("ref_source", "DailyMed".into()),
+        ("ref_year", "".into()),
+        ("ref_url", "https://dailymed.nlm.nih.gov/".into()),
+    ]
+}
+
+fn as_refs<'a>(fields: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
+    fields.iter().map(|(k, v)| (*k, v.as_str())).collect()
+}
+
+/// The revision id a save redirected to.
+#[track_caller]
+pub fn revision_of(page: &Page) -> RevisionId {
+    let location = page
+        .location()
+        .unwrap_or_else(|| panic!("no redirect: {} {}", page.status, page.body));
+    let id = location
+        .trim_start_matches("/manage/revisions/")
+        .split('?')
+        .next()
+        .unwrap();
+    RevisionId(id.parse().unwrap())
+}
+
+/// Creates an article through the editor form; returns its first revision.
+pub async fn create_article(client: &Client, title: &str, submit: bool) -> RevisionId {
+    client.get("/manage/articles/new").await.assert_status(200);
+    let mut fields = article_fields(
+        title,
+        "## From the guidelines\n\nAvoid NSAIDs [1]; see the label [2].",
+    );
+    fields.push(("op", if submit { "submit" } else { "save" }.into()));
+    let page = client.submit("/manage/articles", &as_refs(&fields)).await;
+    page.assert_status(303);
+    revision_of(&page)
+}
+
+/// Posts an action from the revision page.
+pub async fn act(
+    client: &Client,
+    revision: RevisionId,
+    action: &str,
+    fields: &[(&str, &str)],
+) -> Page {
+    client.get(&format!("/manage/revisions/{revision}")).await;
+    client
+        .submit(&format!("/manage/revisions/{revision}/{action}"), fields)
+        .await
+}
+
+fn state_of(app: &TestApp, revision: RevisionId) -> String {
+    revisions::table
+        .find(revision)
+        .select(revisions::state)
+        .first(&mut app.conn())
+        .unwrap()
+}
+
+fn article_of(app: &TestApp, revision: RevisionId) -> ArticleId {
+    revisions::table
+        .find(revision)
+        .select(revisions::article_id)
+        .first(&mut app.conn())
+        .unwrap()
+}
+
+fn published(app: &TestApp, article: ArticleId) -> Option<RevisionId> {
+    articles::table
+        .find(article)
+        .select(articles::published_revision_id)
+        .first(&mut app.conn())
+        .unwrap()
+}
+
+async fn set_approvals(admin: &Client, n: &str) {
+    let page = admin.get("/admin/settings").await;
+    let version = page
+        .body
+        .split("name=\"version\" value=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap()
+        .to_owned();
+    let policy = "We review everything.";
+    admin
+        .submit(
+            "/admin/settings",
+            &[
+                ("version", &version),
+                ("approvals_required", n),
+                ("review_interval_days", "365"),
+                ("site_name", "Health Answers"),
+                ("disclaimer", "Not medical advice."),
+                ("editorial_policy", policy),
+            ],
+        )
+        .await
+        .assert_redirect("/admin/settings?done=saved");
+}
+
+/// The new revision's fields for the edit form of an article.
+async fn edit_fields(client: &Client, article: ArticleId) -> (String, String) {
+    let page = client
+        .get(&format!("/manage/articles/{article}/edit"))
+        .await;
+    page.assert_status(200);
+    let value = |name: &str| {
+        page.body
+            .split(&format!("name=\"{name}\" value=\""))
+            .nth(1)
+            .and_then(|s| s.split('"').next())
+            .unwrap_or("")
+            .to_owned()
+    };
+    (value("base_revision_id"), value("draft_version"))
+}
+
+async fn new_revision(
+    client: &Client,
+    article: ArticleId,
+    title: &str,
+    body: &str,
+    op: &str,
+) -> Page {
+    let (base, draft_version) = edit_fields(client, article).await;
+    let mut fields = article_fields(title, body);
+    fields[3].1 = "Updated.".into();
+    fields.push(("base_revision_id", base));
+    fields.push(("draft_version", draft_version));
+    fields.push(("op", op.into()));
+    client
+        .submit(
+            &format!("/manage/articles/{article}/revisions"),
+            &as_refs(&fields),
+        )
+        .await
+}
+
+async fn an_editor_and_two_reviewers_take_an_article_from_draft_to_published_with_a_round_of_changes(
+    app: TestApp,
+) {
+    app.create_user("admin@example.org", "Admin", &[Role::Admin]);
+    app.create_user("ed@example.org", "Ed Editor", &[Role::Editor]);
+    app.create_user("rita@example.org", "Rita Reviewer", &[Role::Reviewer]);
+    app.create_user("rob@example.org", "Rob Reviewer", &[Role::Reviewer]);
+    let admin = app.signed_in("admin@example.org").await;
+    set_approvals(&admin, "2").await;
+    let ed = app.signed_in("ed@example.org").await;
+    let rita = app.signed_in("rita@example.org").await;
+    let rob = app.signed_in("rob@example.org").await;
+
+    // A draft first, then submitted from its page.
+    let draft = create_article(&ed, "Can I take ibuprofen with lisinopril?", false).await;
+    assert_eq!(state_of(&app, draft), "draft");
+    act(&ed, draft, "submit", &[])
+        .await
+        .assert_redirect(&format!("/manage/revisions/{draft}?done=submit"));
+    let queue = rita.get("/review/queue").await;
+    queue
+        .assert_contains("Can I take ibuprofen with lisinopril?")
+        .assert_contains("0 of 2");
+
+    act(&rita, draft, "claim", &[]).await.assert_status(303);
+    act(
+        &rita,
+        draft,
+        "request-changes",
+        &[("comment", "Please add the kidney advice.")],
+    )
+    .await
+    .assert_status(303);
+    assert_eq!(state_of(&app, draft), "changes_requested");
+    let page = ed.get(&format!("/manage/revisions/{draft}")).await;
+    page.assert_contains("Please add the kidney advice.")
+        .assert_contains("Changes requested");
+    act(
+        &ed,
+        draft,
+        "comment",
+        &[("comment", "Added it in the next revision.")],
+    )
+    .await
+    .assert_status(303);
+
+    let article = article_of(&app, draft);
+    let second = new_revision(
+        &ed,
+        article,
+        "Can I take ibuprofen with lisinopril?",
+        "Now with kidney advice [1] [2].",
+        "submit",
+    )
+    .await;
+    second.assert_status(303);
+    let second = revision_of(&second);
+    assert_eq!(state_of(&app, draft), "superseded");
+    act(&rita, second, "approve", &[("comment", "Good now.")])
+        .await
+        .assert_status(303);
+    assert_eq!(state_of(&app, second), "under_review");
+    assert_eq!(published(&app, article), None);
+    act(&rob, second, "approve", &[]).await.assert_status(303);
+    assert_eq!(state_of(&app, second), "approved");
+    assert_eq!(published(&app, article), Some(second));
+    ed.get(&format!("/manage/revisions/{second}"))
+        .await
+        .assert_contains("This is the published version");
+
+    let actions = app.audit_actions();
+    let expected = [
+        "article.created",
+        "revision.submitted",
+        "revision.claimed",
+        "revision.changes_requested",
+        "revision.commented",
+        "revision.saved",
+        "revision.superseded",
+        "revision.submitted",
+        "revision.approved",
+        "revision.approved",
+        "article.published",
+    ];
+    let workflow: Vec<&str> = actions
+        .iter()
+        .map(String::as_str)
+        .filter(|a| a.starts_with("article.") || a.starts_with("revision."))
+        .collect();
+    assert_eq!(workflow, expected);
+}
+
+async fn the_author_cannot_claim_approve_request_changes_on_or_reject_their_own_revision(
+    app: TestApp,
+) {
+    // The author holds every role, and still may not review their own work.
+    app.create_user(
+        "all@example.org",
+        "All Roles",
+        &[Role::Editor, Role::Reviewer, Role::Admin],
+    );
+    let author = app.signed_in("all@example.org").await;
+    let revision = create_article(&author, "Own work", true).await;
+    let denied_before = app
+        .audit_actions()
+        .iter()
+        .filter(|a| *a == "action.denied")
+        .count();
+    for action in ["claim", "approve", "request-changes", "reject"] {
+        let page = act(
+            &author,
+            revision,
+            action,
+            &[("comment", "Looks fine to me"), ("confirm", "yes")],
+        )
+        .await;
+        page.assert_status(403)
+            .assert_contains("You wrote this revision");
+    }
+    assert_eq!(state_of(&app, revision), "submitted");
+    let denied = app
+        .audit_actions()
+        .iter()
+        .filter(|a| *a == "action.denied")
+        .count();
+    assert_eq!(denied - denied_before, 4, "each refusal is audited");
+    let count: i64 = reviews::table.count().get_result(&mut app.conn()).unwrap();
+    assert_eq!(count, 0);
+    // The page does not even offer those actions.
+    let page = author.get(&format!("/manage/revisions/{revision}")).await;
+    assert!(!page.body.contains("/approve\""));
+    assert!(!page.body.contains("/claim\""));
+}
+
+async fn with_two_approvals_required_the_second_distinct_approval_publishes(app: TestApp) {
+    app.create_user("admin@example.org", "Admin", &[Role::Admin]);
+    app.create_user("ed@example.org", "Ed", &[Role::Editor]);
+    app.create_user("rita@example.org", "Rita", &[Role::Reviewer]);
+    app.create_user("rob@example.org", "Rob", &[Role::Reviewer]);
+    set_approvals(&app.signed_in("admin@example.org").await, "2").await;
+    let ed = app.signed_in("ed@example.org").await;
+    let rita = app.signed_in("rita@example.org").await;
+    let rob = app.signed_in("rob@example.org").await;
+    let revision = create_article(&ed, "Two approvals", true).await;
+    let article = article_of(&app, revision);
+
+    act(&rita, revision, "approve", &[])
+        .await
+        .assert_status(303);
+    assert_eq!(state_of(&app, revision), "under_review");
+    // The same reviewer approving again counts once.
+    act(&rita, revision, "approve", &[])
+        .await
+        .assert_status(409)
+        .assert_contains("already approved");
+    assert_eq!(state_of(&app, revision), "under_review");
+    assert_eq!(published(&app, article), None);
+    rita.get(&format!("/manage/revisions/{revision}"))
+        .await
+        .assert_contains("1 of 2");
+
+    act(&rob, revision, "approve", &[]).await.assert_status(303);
+    assert_eq!(state_of(&app, revision), "approved");
+    assert_eq!(published(&app, article), Some(revision));
+    let approvals: i64 = reviews::table
+        .filter(reviews::revision_id.eq(revision))
+        .filter(reviews::verdict.eq("approve"))
+        .count()
+        .get_result(&mut app.conn())
+        .unwrap();
+    assert_eq!(approvals, 2);
+}
+
+async fn a_newer_approved_revision_replaces_the_published_one_and_a_pending_one_never_does(
+    app: TestApp,
+) {
+    app.create_user("ed@example.org", "Ed", &[Role::Editor]);
+    app.create_user("rita@example.org", "Rita", &[Role::Reviewer]);
+    let ed = app.signed_in("ed@example.org").await;
+    let rita = app.signed_in("rita@example.org").await;
+    let first = create_article(&ed, "Versions", true).await;
+    act(&rita, first, "approve", &[]).await.assert_status(303);
+    let article = article_of(&app, first);
+    assert_eq!(published(&app, article), Some(first));
+
+    let second =
+        revision_of(&new_revision(&ed, article, "Versions", "A better body [1].", "submit").await);
+    act(&rita, second, "claim", &[]).await.assert_status(303);
+    act(&rita, second, "comment", &[("comment", "Reading it.")])
+        .await
+        .assert_status(303);
+    assert_eq!(
+        published(&app, article),
+        Some(first),
+        "a pending revision never changes what is published"
+    );
+    act(&rita, second, "approve", &[]).await.assert_status(303);
+    assert_eq!(published(&app, article), Some(second));
+    // The replaced one stays approved, as history.
+    assert_eq!(state_of(&app, first), "approved");
+    let timeline = ed.get(&format!("/manage/articles/{article}")).await;
+    timeline.assert_contains("Published version");
+}
+
+async fn a_revision_built_on_an_outdated_base_gets_409_and_keeps_the_text(app: TestApp) {
+    app.create_user("ann@example.org", "Ann", &[Role::Editor]);
+    app.create_user("ben@example.org", "Ben", &[Role::Editor]);
+    let ann = app.signed_in("ann@example.org").await;
+    let ben = app.signed_in("ben@example.org").await;
+    let first = create_article(&ann, "Shared article", true).await;
+    let article = article_of(&app, first);
+    // Both open the editor on revision 1.
+    let (ann_base, _) = edit_fields(&ann, article).await;
+    let second = new_revision(&ben, article, "Shared article", "Ben's version.", "submit").await;
+    second.assert_status(303);
+    let second = revision_of(&second);
+
+    let mut fields = article_fields(
+        "Shared article",
+        "Ann's careful text that must not be lost.",
+    );
+    fields.push(("base_revision_id", ann_base.clone()));
+    fields.push(("op", "submit".into()));
+    let before = app.count("revisions");
+    let page = ann
+        .submit(
+            &format!("/manage/articles/{article}/revisions"),
+            &as_refs(&fields),
+        )
+        .await;
+    page.assert_status(409);
+    page.assert_contains("Ann&#39;s careful text that must not be lost.");
+    page.assert_contains(&format!("href=\"/manage/revisions/{second}\""));
+    assert_eq!(app.count("revisions"), before, "nothing was saved");
+    assert_eq!(
+        state_of(&app, second),
+        "submitted",
+        "Ben's revision was not replaced"
+    );
+
+    // The way forward: the form now builds on revision 2; saving again works.
+    assert!(
+        page.body
+            .contains(&format!("name=\"base_revision_id\" value=\"{second}\""))
+    );
+    let mut again = article_fields("Shared article", "Ann's careful text, merged with Ben's.");
+    again.push(("base_revision_id", second.to_string()));
+    again.push(("op", "submit".into()));
+    let page = ann
+        .submit(
+            &format!("/manage/articles/{article}/revisions"),
+            &as_refs(&again),
+        )
+        .await;
+    page.assert_status(303);
+    assert_eq!(state_of(&app, second), "superseded");
+}
+
+async fn submitting_a_newer_revision_supersedes_the_pending_one(app: TestApp) {
+    app.create_user("ed@example.org", "Ed", &[Role::Editor]);
+    let ed = app.signed_in("ed@example.org").await;
+    let first = create_article(&ed, "Pending slot", true).await;
+    let article = article_of(&app, first);
+    let second =
+        revision_of(&new_revision(&ed, article, "Pending slot", "Second [1].", "submit").await);
+    assert_eq!(state_of(&app, first), "superseded");
+    assert_eq!(state_of(&app, second), "submitted");
+    let pending: i64 = revisions::table
+        .filter(revisions::article_id.eq(article))
+        .filter(revisions::state.eq_any(["submitted", "under_review", "changes_requested"]))
+        .count()
+        .get_result(&mut app.conn())
+        .unwrap();
+    assert_eq!(pending, 1);
+    // Nothing leaves superseded.
+    act(&ed, first, "withdraw", &[("confirm", "yes")])
+        .await
+        .assert_status(409);
+}
+
+async fn bad_input_gets_a_4xx_with_a_message_and_changes_nothing(app: TestApp) {
+    app.create_user("ed@example.org", "Ed", &[Role::Editor]);
+    app.create_user("other@example.org", "Other", &[Role::Editor]);
+    app.create_user("rita@example.org", "Rita", &[Role::Reviewer]);
+    let ed = app.signed_in("ed@example.org").await;
+    let first = create_article(&ed, "Bad input", true).await;
+    let article = article_of(&app, first);
+    let other = app.signed_in("other@example.org").await;
+    let someone_elses_draft = create_article(&other, "Private draft", false).await;
+    let rita = app.signed_in("rita@example.org").await;
+    let counts = |app: &TestApp| {
+        [
+            "articles",
+            "revisions",
+            "revision_references",
+            "reviews",
+            "comments",
+            "audit_log",
+        ]
+        .map(|t| app.count(t))
+    };
+    let before = counts(&app);
+    ed.get("/manage/articles/new").await;
+
+    let cases: Vec<(Fields, u16, &str)> = vec![
+        (
+            vec![("title", "".into()), ("body", "Body".into())],
+            400,
+            "Enter a title",
+        ),
+        (
+            vec![("title", "No body".into()), ("body", "  ".into())],
+            400,
+            "Write the article body",
+        ),
+        (
+            {
+                let mut f = article_fields("Kinds", "Body");
+                f[5].1 = "blog".into();
+                f
+            },
+            400,
+            "&#39;blog&#39; is not a kind of reference",
+        ),
+        (
+            {
+                let mut f = article_fields("Years", "Body");
+                f[8].1 = "99999".into();
+                f
+            },
+            400,
+            "not &#39;99999&#39;",
+        ),
+        (
+            {
+                let mut f = article_fields("Rows", "Body");
+                f.pop();
+                f
+            },
+            400,
+            "every row needs all its fields",
+        ),
+    ];
+    for (fields, status, message) in cases {
+        let page = ed.submit("/manage/articles", &as_refs(&fields)).await;
+        page.assert_status(status).assert_contains(message);
+        // What was typed comes back (a form with broken reference rows, which only a
+        // hand-made request can send, gets an error page instead).
+        if status == 400
+            && !message.contains("every row")
+            && let Some((_, title)) = fields.iter().find(|(k, v)| *k == "title" && !v.is_empty())
+        {
+            page.assert_contains(&format!("value=\"{title}\""));
+        }
+    }
+    // A body beyond the limit.
+    let huge = "x".repeat(1024 * 1024);
+    ed.submit("/manage/articles", &[("title", "Huge"), ("body", &huge)])
+        .await
+        .assert_status(413);
+    // Non-numeric ids.
+    ed.get("/manage/revisions/abc").await.assert_status(404);
+    ed.get("/manage/articles/abc").await.assert_status(404);
+    ed.submit("/manage/revisions/abc/approve", &[])
+        .await
+        .assert_status(404);
+    ed.submit(&format!("/manage/revisions/{first}/explode"), &[])
+        .await
+        .assert_status(404);
+    let mut fields = article_fields("Bad base", "Body");
+    fields.push(("base_revision_id", "abc".into()));
+    ed.submit(
+        &format!("/manage/articles/{article}/revisions"),
+        &as_refs(&fields),
+    )
+    .await
+    .assert_status(400)
+    .assert_contains("must be a number");
+    fields.pop();
+    fields.push(("base_revision_id", someone_elses_draft.to_string()));
+    ed.submit(
+        &format!("/manage/articles/{article}/revisions"),
+        &as_refs(&fields),
+    )
+    .await
+    .assert_status(400);
+    // Someone else's draft is not there at all.
+    ed.get(&format!("/manage/revisions/{someone_elses_draft}"))
+        .await
+        .assert_status(404);
+    act(&ed, someone_elses_draft, "withdraw", &[("confirm", "yes")])
+        .await
+        .assert_status(404);
+    act(&rita, first, "assign", &[("reviewer_id", "nope")])
+        .await
+        .assert_status(400);
+    act(&rita, first, "assign", &[("reviewer_id", "999999")])
+        .await
+        .assert_status(400);
+    assert_eq!(counts(&app), before);
+}
+
+async fn drafts_are_visible_only_to_their_author(app: TestApp) {
+    app.create_user("ed@example.org", "Ed", &[Role::Editor]);
+    app.create_user("rita@example.org", "Rita", &[Role::Reviewer, Role::Admin]);
+    let ed = app.signed_in("ed@example.org").await;
+    let draft = create_article(&ed, "Secret draft", false).await;
+    let article = article_of(&app, draft);
+    ed.get(&format!("/manage/revisions/{draft}"))
+        .await
+        .assert_status(200)
+        .assert_contains("Secret draft");
+    ed.get("/manage/articles")
+        .await
+        .assert_contains("Your drafts");
+    let rita = app.signed_in("rita@example.org").await;
+    rita.get(&format!("/manage/revisions/{draft}"))
+        .await
+        .assert_status(404);
+    rita.get(&format!("/manage/articles/{article}"))
+        .await
+        .assert_status(404);
+    assert!(
+        !rita
+            .get("/manage/articles")
+            .await
+            .body
+            .contains("Secret draft")
+    );
+    assert!(
+        !rita
+            .get("/review/queue")
+            .await
+            .body
+            .contains("Secret draft")
+    );
+}
+
+async fn comments_are_required_where_the_author_needs_a_reason(app: TestApp) {
+    app.create_user("ed@example.org", "Ed", &[Role::Editor]);
+    app.create_user("rita@example.org", "Rita", &[Role::Reviewer]);
+    let ed = app.signed_in("ed@example.org").await;
+    let rita = app.signed_in("rita@example.org").await;
+    let revision = create_article(&ed, "Reasons", true).await;
+    let before = app.count("audit_log");
+    act(&rita, revision, "request-changes", &[("comment", "  ")])
+        .await
+        .assert_status(400)
+        .assert_contains("Say what needs to change");
+    act(
+        &rita,
+        revision,
+        "reject",
+        &[("comment", ""), ("confirm", "yes")],
+    )
+    .await
+    .assert_status(400)
+    .assert_contains("Give the reason");
+    // Rejecting is final, so it needs the box ticked; the typed reason is kept.
+    let page = act(
+        &rita,
+        revision,
+        "reject",
+        &[("comment", "Out of scope for us.")],
+    )
+    .await;
+    page.assert_status(400)
+        .assert_contains("Tick the box")
+        .assert_contains("Out of scope for us.");
+    act(&ed, revision, "withdraw", &[]).await.assert_status(400);
+    assert_eq!(app.count("audit_log"), before);
+    assert_eq!(state_of(&app, revision), "submitted");
+    // Replies thread under their comment.
+    act(
+        &rita,
+        revision,
+        "comment",
+        &[("comment", "Question on [1].")],
+    )
+    .await
+    .assert_status(303);
+    let page = ed.get(&format!("/manage/revisions/{revision}")).await;
+    let comment_id = page
+        .body
+        .split("name=\"reply_to\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
+    act(
+        &ed,
+        revision,
+        "comment",
+        &[
+            ("comment", "Answered: it is the 2017 guideline."),
+            ("reply_to", &comment_id),
+        ],
+    )
+    .await
+    .assert_status(303);
+    let page = ed.get(&format!("/manage/revisions/{revision}")).await;
+    page.assert_contains("comment depth-1")
+        .assert_contains("Answered: it is the 2017 guideline.");
+    assert_eq!(
+        state_of(&app, revision),
+        "under_review",
+        "a reviewer's comment starts the review"
+    );
+}
+
+async fn the_review_queue_lists_assigned_revisions_first_then_the_oldest(app: TestApp) {
+    app.create_user("admin@example.org", "Admin", &[Role::Admin]);
+    app.create_user("ed@example.org", "Ed", &[Role::Editor]);
+    let rita_id = app.create_user("rita@example.org", "Rita", &[Role::Reviewer]);
+    let ed = app.signed_in("ed@example.org").await;
+    let oldest = create_article(&ed, "Oldest waiting", true).await;
+    let _middle = create_article(&ed, "Middle waiting", true).await;
+    let newest = create_article(&ed, "Newest waiting", true).await;
+    let admin = app.signed_in("admin@example.org").await;
+    act(
+        &admin,
+        newest,
+        "assign",
+        &[("reviewer_id", &rita_id.to_string())],
+    )
+    .await
+    .assert_status(303);
+    let rita = app.signed_in("rita@example.org").await;
+    let queue = rita.get("/review/queue").await;
+    let position = |title: &str| {
+        queue
+            .body
+            .find(title)
+            .unwrap_or_else(|| panic!("{title} not in queue"))
+    };
+    assert!(
+        position("Newest waiting") < position("Oldest waiting"),
+        "assigned first"
+    );
+    assert!(
+        position("Oldest waiting") < position("Middle waiting"),
+        "then oldest first"
+    );
+    queue
+        .assert_contains("Assigned to you")
+        .assert_contains("0 of 1");
+    // Once she approves it, it leaves her queue.
+    act(&rita, oldest, "approve", &[]).await.assert_status(303);
+    assert!(
+        !rita
+            .get("/review/queue")
+            .await
+            .body
+            .contains("Oldest waiting")
+    );
+    ed.get("/review/queue").await.assert_status(403);
+}
+
+async fn settings_changes_are_validated_versioned_and_audited(app: TestApp) {
+    app.create_user("admin@example.org", "Admin", &[Role::Admin]);
+    app.create_user("ed@example.org", "Ed", &[Role::Editor]);
+    let admin = app.signed_in("admin@example.org").await;
+    let page = admin.get("/admin/settings").await;
+    page.assert_status(200)
+        .assert_contains("Approvals required");
+    let fields = |n: &'static str, version: &'static str| {
+        vec![
+            ("version", version),
+            ("approvals_required", n),
+            ("review_interval_days", "180"),
+            ("site_name", "Health Answers"),
+            ("disclaimer", "Not medical advice."),
+            ("editorial_policy", "## How we review\n\nTwo clinicians."),
+        ]
+    };
+    admin
+        .submit("/admin/settings", &fields("0", "1"))
+        .await
+        .assert_status(400)
+        .assert_contains("from 1 to 9");
+    admin
+        .submit("/admin/settings", &fields("10", "1"))
+        .await
+        .assert_status(400);
+    admin
+        .submit("/admin/settings", &fields("2", "1"))
+        .await
+        .assert_redirect("/admin/settings?done=saved");
+    // A second admin working from the old page does not overwrite it.
+    admin
+        .submit("/admin/settings", &fields("3", "1"))
+        .await
+        .assert_status(409)
+        .assert_contains("Someone changed the settings");
+    let settings = imprimatur::services::settings::current(&mut app.conn()).unwrap();
+    assert_eq!(
+        (settings.approvals_required, settings.review_interval_days),
+        (2, 180)
+    );
+    assert!(
+        settings
+            .editorial_policy_html
+            .contains("<h2>How we review</h2>")
+    );
+    assert_eq!(
+        app.audit_actions()
+            .iter()
+            .filter(|a| *a == "settings.changed")
+            .count(),
+        1
+    );
+    let ed = app.signed_in("ed@example.org").await;
+    ed.get("/admin/settings").await.assert_status(403);
+    ed.get("/dashboard").await.assert_contains("Health Answers");
+}
+
+async fn the_article_list_filters_by_state_author_and_title(app: TestApp) {
+    app.create_user("ann@example.org", "Ann", &[Role::Editor]);
+    app.create_user("ben@example.org", "Ben", &[Role::Editor]);
+    app.create_user("rita@example.org", "Rita", &[Role::Reviewer]);
+    let ann = app.signed_in("ann@example.org").await;
+    let ben = app.signed_in("ben@example.org").await;
+    let rita = app.signed_in("rita@example.org").await;
+    let approved = create_article(&ann, "Statins and muscle pain", true).await;
+    act(&rita, approved, "approve", &[])
+        .await
+        .assert_status(303);
+    create_article(&ben, "Metformin and B12", true).await;
+    for i in 0..26 {
+        create_article(&ben, &format!("Bulk article {i:02}"), true).await;
+    }
+    let by_state = rita.get("/manage/articles?state=approved").await;
+    by_state.assert_contains("Statins and muscle pain");
+    assert!(!by_state.body.contains("Metformin"));
+    let by_author = rita.get("/manage/articles?author=ann@example.org").await;
+    by_author.assert_contains("Statins and muscle pain");
+    assert!(!by_author.body.contains("Bulk article"));
+    let by_title = rita.get("/manage/articles?q=METFORMIN").await;
+    by_title.assert_contains("Metformin and B12");
+    assert!(!by_title.body.contains("Statins"));
+    let first = rita.get("/manage/articles").await;
+    first.assert_contains("rel=\"next\"");
+    rita.get("/manage/articles?page=2")
+        .await
+        .assert_contains("rel=\"prev\"");
+    rita.get("/manage/articles?state=nonsense")
+        .await
+        .assert_status(400);
+    rita.get("/manage/articles?author=nobody@example.org")
+        .await
+        .assert_contains("No account has the email address");
+}
+
+async fn the_address_can_change_until_first_publication(app: TestApp) {
+    app.create_user("ed@example.org", "Ed", &[Role::Editor]);
+    app.create_user("rita@example.org", "Rita", &[Role::Reviewer]);
+    let ed = app.signed_in("ed@example.org").await;
+    let revision = create_article(&ed, "Can I take ibuprofen with lisinopril?", true).await;
+    let article = article_of(&app, revision);
+    let page = ed.get(&format!("/manage/articles/{article}")).await;
+    page.assert_contains("/articles/can-i-take-ibuprofen-with-lisinopril");
+    let path = format!("/manage/articles/{article}/slug");
+    ed.submit(&path, &[("slug", "Bad Slug!")])
+        .await
+        .assert_status(400);
+    ed.submit(&path, &[("slug", "ibuprofen-and-lisinopril")])
+        .await
+        .assert_redirect(&format!("/manage/articles/{article}?done=slug"));
+    let rita = app.signed_in("rita@example.org").await;
+    act(&rita, revision, "approve", &[])
+        .await
+        .assert_status(303);
+    ed.get(&format!("/manage/articles/{article}")).await;
+    ed.submit(&path, &[("slug", "another-address")])
+        .await
+        .assert_status(409)
+        .assert_contains("has been published");
+    let slug: String = articles::table
+        .find(article)
+        .select(articles::slug)
+        .first(&mut app.conn())
+        .unwrap();
+    assert_eq!(slug, "ibuprofen-and-lisinopril");
+}
