@@ -45,6 +45,13 @@ pub fn find(conn: &mut DbConn, id: ArticleId) -> QueryResult<Option<Article>> {
     articles::table.find(id).first(conn).optional()
 }
 
+pub fn find_by_slug(conn: &mut DbConn, slug: &str) -> QueryResult<Option<Article>> {
+    articles::table
+        .filter(articles::slug.eq(slug))
+        .first(conn)
+        .optional()
+}
+
 pub fn find_many(conn: &mut DbConn, ids: &[ArticleId]) -> QueryResult<Vec<Article>> {
     articles::table.filter(articles::id.eq_any(ids)).load(conn)
 }

@@ -48,6 +48,8 @@ impl AuditRow {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AuditFilter {
     pub actor_id: Option<UserId>,
+    /// Rows with no account as actor and this label ("system", "anonymous").
+    pub actor_label: Option<String>,
     pub action: Option<String>,
     pub article_id: Option<ArticleId>,
     pub target: Option<(String, i64)>,
@@ -87,6 +89,11 @@ fn filtered<'a>(filter: &AuditFilter) -> audit_log::BoxedQuery<'a, super::MultiB
     let mut query = audit_log::table.into_boxed();
     if let Some(actor) = filter.actor_id {
         query = query.filter(audit_log::actor_id.eq(actor));
+    }
+    if let Some(label) = &filter.actor_label {
+        query = query
+            .filter(audit_log::actor_id.is_null())
+            .filter(audit_log::actor_label.eq(label.clone()));
     }
     if let Some(action) = &filter.action {
         query = query.filter(audit_log::action.eq(action.clone()));

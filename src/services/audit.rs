@@ -5,7 +5,7 @@ use serde_json::Value;
 
 use super::{Actor, ServiceResult};
 use crate::db::audit_log::{self, AuditFilter, AuditRow, Cursor};
-use crate::db::{self, DbConn, users};
+use crate::db::{self, DbConn, articles, users};
 use crate::domain::audit::{
     AuditAction, ChainBreak, ChainVerifier, ChainedRow, GENESIS_HASH, TargetKind,
 };
@@ -113,6 +113,8 @@ pub fn record_alone(conn: &mut DbConn, actor: &Actor, event: Event) -> ServiceRe
 pub struct FilterInput {
     /// An email address, or "system" / "anonymous".
     pub actor: Option<String>,
+    /// An article's id or address (slug).
+    pub article: Option<String>,
     pub action: Option<AuditAction>,
     pub from: Option<NaiveDateTime>,
     pub until: Option<NaiveDateTime>,
@@ -121,11 +123,12 @@ pub struct FilterInput {
 /// A resolved filter, or the reason it can match nothing.
 pub enum Resolved {
     Filter(AuditFilter),
-    /// The actor named is not an account: no row can match.
-    UnknownActor,
+    /// The actor or article named does not exist: no row can match. Says which.
+    NoMatch(String),
 }
 
-/// Resolves an actor email to an id (one lookup, so listings use the index on actor_id).
+/// Resolves an actor email and an article address to ids (one lookup each, so listings use
+/// the indexes on actor_id and article_id).
 pub fn resolve_filter(conn: &mut DbConn, input: &FilterInput) -> ServiceResult<Resolved> {
     let mut filter = AuditFilter {
         action: input.action.map(|a| a.as_str().to_owned()),
@@ -139,9 +142,37 @@ pub fn resolve_filter(conn: &mut DbConn, input: &FilterInput) -> ServiceResult<R
         .map(str::trim)
         .filter(|a| !a.is_empty())
     {
-        match users::find_by_email(conn, &actor.to_lowercase())? {
-            Some(user) => filter.actor_id = Some(user.id),
-            None => return Ok(Resolved::UnknownActor),
+        let actor = actor.to_lowercase();
+        if actor == "system" || actor == "anonymous" {
+            filter.actor_label = Some(actor);
+        } else {
+            match users::find_by_email(conn, &actor)? {
+                Some(user) => filter.actor_id = Some(user.id),
+                None => {
+                    return Ok(Resolved::NoMatch(format!(
+                        "No account has the email address '{actor}'."
+                    )));
+                }
+            }
+        }
+    }
+    if let Some(article) = input
+        .article
+        .as_deref()
+        .map(str::trim)
+        .filter(|a| !a.is_empty())
+    {
+        let found = match article.parse::<i64>() {
+            Ok(id) => articles::find(conn, ArticleId(id))?,
+            Err(_) => articles::find_by_slug(conn, article)?,
+        };
+        match found {
+            Some(found) => filter.article_id = Some(found.id),
+            None => {
+                return Ok(Resolved::NoMatch(format!(
+                    "No article has the id or address '{article}'."
+                )));
+            }
         }
     }
     Ok(Resolved::Filter(filter))

@@ -25,6 +25,7 @@ const EXPORT_BATCH: i64 = 500;
 #[derive(Deserialize, Default, Clone)]
 pub struct AuditQuery {
     actor: Option<String>,
+    article: Option<String>,
     action: Option<String>,
     from: Option<String>,
     to: Option<String>,
@@ -38,6 +39,7 @@ impl AuditQuery {
         let mut parts = Vec::new();
         for (key, value) in [
             ("actor", &self.actor),
+            ("article", &self.article),
             ("action", &self.action),
             ("from", &self.from),
             ("to", &self.to),
@@ -74,6 +76,7 @@ impl AuditQuery {
         }
         Ok(FilterInput {
             actor: forms::non_empty(self.actor.clone()),
+            article: forms::non_empty(self.article.clone()),
             action,
             from: from.and_then(|d| d.and_hms_opt(0, 0, 0)),
             // "to" is inclusive: everything before the next midnight.
@@ -143,16 +146,16 @@ pub async fn list(
     };
     let page = state
         .db(move |conn| match audit::resolve_filter(conn, &input)? {
-            Resolved::Filter(filter) => audit::page(conn, &filter, cursor, PAGE_SIZE).map(Some),
-            Resolved::UnknownActor => Ok(None),
+            Resolved::Filter(filter) => audit::page(conn, &filter, cursor, PAGE_SIZE).map(Ok),
+            Resolved::NoMatch(message) => Ok(Err(message)),
         })
         .await?;
-    let Some(page) = page else {
-        view.error = Some(format!(
-            "No account has the email address '{}'.",
-            query.actor.as_deref().unwrap_or("").trim()
-        ));
-        return Ok(pages::ok(&view));
+    let page = match page {
+        Ok(page) => page,
+        Err(message) => {
+            view.error = Some(message);
+            return Ok(pages::ok(&view));
+        }
     };
     let link = |key: &str, id: AuditId| {
         let separator = if filter_query.is_empty() { "" } else { "&" };
@@ -197,7 +200,7 @@ impl Format {
     fn header(self) -> Bytes {
         match self {
             Format::Csv => Bytes::from_static(
-                b"id,occurred_at,actor_id,actor,action,target_type,target_id,details,client_addr,prev_hash,row_hash\r\n",
+                b"id,occurred_at,actor_id,actor,action,target_type,target_id,article_id,details,client_addr,prev_hash,row_hash\r\n",
             ),
             Format::JsonLines => Bytes::new(),
         }
@@ -246,6 +249,7 @@ fn csv_rows(rows: &[AuditRow]) -> Result<Bytes, AppError> {
                 row.action.clone(),
                 row.target_type.clone().unwrap_or_default(),
                 optional(row.target_id),
+                optional(row.article_id.map(|id| id.0)),
                 spreadsheet_safe(&row.details),
                 spreadsheet_safe(row.client_addr.as_deref().unwrap_or("")),
                 row.prev_hash.clone(),
@@ -268,6 +272,7 @@ fn json_row(row: &AuditRow) -> serde_json::Value {
         "action": row.action,
         "target_type": row.target_type,
         "target_id": row.target_id,
+        "article_id": row.article_id,
         "details": details,
         "client_addr": row.client_addr,
         "prev_hash": row.prev_hash,
@@ -287,10 +292,10 @@ async fn export(
     let filter = state
         .db(move |conn| audit::resolve_filter(conn, &input))
         .await?;
-    // An unknown actor matches nothing: the export is just the header.
+    // An unknown actor or article matches nothing: the export is just the header.
     let filter: Option<AuditFilter> = match filter {
         Resolved::Filter(filter) => Some(filter),
-        Resolved::UnknownActor => None,
+        Resolved::NoMatch(_) => None,
     };
     let batches = stream::unfold(filter.map(|f| (f, AuditId(0))), move |cursor| {
         let state = state.clone();

@@ -129,6 +129,7 @@ async fn exports_contain_every_matching_row_as_csv_and_json_lines(app: TestApp) 
             "action",
             "target_type",
             "target_id",
+            "article_id",
             "details",
             "client_addr",
             "prev_hash",

@@ -21,4 +21,5 @@ mod throttling;
 mod workflow;
 mod workflow_browser;
 mod workflow_concurrency;
+mod workflow_pages;
 mod workflow_props;
