@@ -31,7 +31,7 @@ impl Verdict {
     pub fn label(self) -> &'static str {
         match self {
             Verdict::Approve => "Approved",
-            Verdict::RequestChanges => "Requested changes",
+            Verdict::RequestChanges => "Changes requested",
             Verdict::Reject => "Rejected",
             Verdict::Comment => "Commented",
         }

@@ -166,7 +166,7 @@ fn editor_again(
 ) -> EditorPage {
     let (heading, action, back) = match article {
         Some(id) => (
-            "Edit article".to_owned(),
+            "Write a new revision".to_owned(),
             format!("/manage/articles/{id}/revisions"),
             format!("/manage/articles/{id}"),
         ),
@@ -316,7 +316,7 @@ pub async fn edit(
         if start.draft.is_some() {
             "Continue your draft".into()
         } else {
-            "Edit article".into()
+            "Write a new revision".into()
         },
         format!("/manage/articles/{article}/revisions"),
         format!("/manage/articles/{article}"),

@@ -64,7 +64,7 @@ fn notice(done: Option<&str>) -> Option<&'static str> {
         "request-changes" => "Changes requested. The author sees your comment.",
         "reject" => "Rejected. The author sees your reason.",
         "assign" => "Reviewer assigned.",
-        "submit" => "Submitted for review.",
+        "submit" => "Submitted for review. Reviewers can now see it in their queue.",
         _ => return None,
     })
 }

@@ -1,5 +1,9 @@
 //! In a real headless Chromium: an editor writes and submits an article with two references,
-//! a reviewer approves it from the review queue, and the editor sees it approved.
+//! a reviewer approves it from the review queue, and the editor sees it approved; and the
+//! full acceptance scenario (two approvals required, one round of requested changes, every
+//! step in the audit log) on SQLite and on PostgreSQL.
+
+use std::time::{Duration, Instant};
 
 use fantoccini::Locator;
 use imprimatur::domain::roles::Role;
@@ -47,6 +51,95 @@ async fn count(browser: &Browser, selector: &str) -> usize {
     found.unwrap().len()
 }
 
+/// The texts of every element matching `selector` on the current page.
+async fn texts(browser: &Browser, selector: &str) -> Vec<String> {
+    let found = browser.client.find_all(Locator::Css(selector)).await;
+    let mut texts = Vec::new();
+    for element in found.unwrap() {
+        texts.push(element.text().await.unwrap());
+    }
+    texts
+}
+
+/// Waits until an element matching `selector` reads exactly `expected`. After a click that
+/// submits a form the previous page may still be showing, with the same selectors, so this
+/// waits for the text rather than for the element.
+async fn wait_for_text(browser: &Browser, selector: &str, expected: &str) {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let mut seen = Vec::new();
+        // The page may be replaced between finding an element and reading it.
+        if let Ok(found) = browser.client.find_all(Locator::Css(selector)).await {
+            for element in found {
+                if let Ok(text) = element.text().await {
+                    seen.push(text);
+                }
+            }
+        }
+        if seen.iter().any(|text| text == expected) {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "waited for {selector} to read {expected:?}, found {seen:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn goto(browser: &Browser, app: &TestApp, path: &str) {
+    browser.client.goto(&app.url(path)).await.unwrap();
+}
+
+async fn click_link(browser: &Browser, text: &str) {
+    let link = browser.client.find(Locator::LinkText(text)).await.unwrap();
+    link.click().await.unwrap();
+}
+
+/// Fills the article editor (on the page already open) with the article and its two
+/// references.
+async fn write_article(browser: &Browser) {
+    fill(browser, "#title", TITLE).await;
+    fill(
+        browser,
+        "#summary",
+        "Usually avoid it; use paracetamol instead.",
+    )
+    .await;
+    let body = "## From the guidelines\n\nAvoid NSAIDs with ACE inhibitors [1].\n\n\
+                ## From the drug label\n\nIbuprofen can reduce the effect of lisinopril [2].";
+    fill(browser, "#body", body).await;
+    fill(browser, "#change_note", "First version, two sources.").await;
+    let references = [
+        ("guideline", "Hypertension in adults", "NICE", "2023"),
+        ("drug_label", "Ibuprofen tablets", "DailyMed", "2024"),
+    ];
+    for (n, (kind, title, source, year)) in (1..).zip(references) {
+        click(browser, &format!("#ref-kind-{n} option[value={kind}]")).await;
+        fill(browser, &format!("#ref-title-{n}"), title).await;
+        fill(browser, &format!("#ref-source-{n}"), source).await;
+        fill(browser, &format!("#ref-year-{n}"), year).await;
+    }
+    fill(
+        browser,
+        "#ref-url-1",
+        "https://www.nice.org.uk/guidance/ng136",
+    )
+    .await;
+}
+
+/// Asserts `expected` occurs in `actions` in this order (other actions may come between).
+fn assert_in_order(actions: &[String], expected: &[&str]) {
+    let mut expected = expected.iter();
+    let mut next = expected.next();
+    for action in actions {
+        if next.is_some_and(|want| action == want) {
+            next = expected.next();
+        }
+    }
+    assert!(next.is_none(), "missing {next:?} in order in {actions:?}");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_editor_submits_an_article_and_a_reviewer_approves_it_from_the_queue_in_a_real_browser()
 {
@@ -63,33 +156,7 @@ async fn an_editor_submits_an_article_and_a_reviewer_approves_it_from_the_queue_
     sign_in(&browser, &app, "editor@example.org").await;
     let new_article = app.url("/manage/articles/new");
     browser.client.goto(&new_article).await.unwrap();
-    fill(&browser, "#title", TITLE).await;
-    fill(
-        &browser,
-        "#summary",
-        "Usually avoid it; use paracetamol instead.",
-    )
-    .await;
-    let body = "## From the guidelines\n\nAvoid NSAIDs with ACE inhibitors [1].\n\n\
-                ## From the drug label\n\nIbuprofen can reduce the effect of lisinopril [2].";
-    fill(&browser, "#body", body).await;
-    fill(&browser, "#change_note", "First version, two sources.").await;
-    let references = [
-        ("guideline", "Hypertension in adults", "NICE", "2023"),
-        ("drug_label", "Ibuprofen tablets", "DailyMed", "2024"),
-    ];
-    for (n, (kind, title, source, year)) in (1..).zip(references) {
-        click(&browser, &format!("#ref-kind-{n} option[value={kind}]")).await;
-        fill(&browser, &format!("#ref-title-{n}"), title).await;
-        fill(&browser, &format!("#ref-source-{n}"), source).await;
-        fill(&browser, &format!("#ref-year-{n}"), year).await;
-    }
-    fill(
-        &browser,
-        "#ref-url-1",
-        "https://www.nice.org.uk/guidance/ng136",
-    )
-    .await;
+    write_article(&browser).await;
     click(&browser, "button[name=op][value=submit]").await;
 
     let notice = wait_text(&browser, "p.notice[role=status]").await;
@@ -136,19 +203,216 @@ async fn an_editor_submits_an_article_and_a_reviewer_approves_it_from_the_queue_
     let header = wait_text(&browser, "header.revision-header .notice").await;
     assert!(header.contains("published version"), "{header}");
 
-    let actions = app.audit_actions();
-    let mut expected = [
+    assert_in_order(
+        &app.audit_actions(),
+        &[
+            "revision.submitted",
+            "revision.approved",
+            "article.published",
+        ],
+    );
+    browser.close().await;
+}
+
+const CHANGES: &str = "Please add the kidney risk for patients also taking a diuretic.";
+
+/// The acceptance scenario, only through the browser: with two approvals required, an
+/// editor's article goes from draft through one round of requested changes to approved by
+/// two reviewers, and an admin finds every step in the audit log.
+async fn an_editor_and_two_reviewers_take_an_article_from_draft_to_approved(
+    backend: Backend,
+    test: &str,
+) {
+    let Some(app) = TestApp::spawn(backend, test) else {
+        return;
+    };
+    let Some(browser) = Browser::start(test).await else {
+        return;
+    };
+    app.create_user("admin@example.org", "Ada Admin", &[Role::Admin]);
+    app.create_user("editor@example.org", "Eve Editor", &[Role::Editor]);
+    app.create_user("first@example.org", "Rob Reviewer", &[Role::Reviewer]);
+    app.create_user("second@example.org", "Rita Reviewer", &[Role::Reviewer]);
+    let status = "p.notice[role=status]";
+    let state = "header.revision-header span.state";
+    let approvals = "section[aria-labelledby=approvals-title] strong";
+    let approve = "form[action$='/approve'] button[type=submit]";
+
+    // The admin requires two approvals.
+    sign_in(&browser, &app, "admin@example.org").await;
+    goto(&browser, &app, "/admin/settings").await;
+    fill(&browser, "#approvals_required", "2").await;
+    click(
+        &browser,
+        "form[action='/admin/settings'] button[type=submit]",
+    )
+    .await;
+    wait_for_text(&browser, status, "Settings saved.").await;
+    let required = browser
+        .client
+        .find(Locator::Css("#approvals_required"))
+        .await;
+    let required = required.unwrap().prop("value").await.unwrap();
+    assert_eq!(required.as_deref(), Some("2"));
+    sign_out(&browser).await;
+
+    // The editor saves a draft with two references, then submits it from its page.
+    sign_in(&browser, &app, "editor@example.org").await;
+    goto(&browser, &app, "/manage/articles/new").await;
+    write_article(&browser).await;
+    click(&browser, ".sticky-actions button[name=op][value=save]").await;
+    let saved = "Draft saved. Only you can see it until you submit it.";
+    wait_for_text(&browser, status, saved).await;
+    assert_eq!(wait_text(&browser, state).await, "Draft");
+    assert_eq!(count(&browser, "ol.references li").await, 2);
+    click(&browser, "form[action$='/submit'] button[type=submit]").await;
+    let submitted = "Submitted for review. Reviewers can now see it in their queue.";
+    wait_for_text(&browser, status, submitted).await;
+    assert_eq!(wait_text(&browser, state).await, "Submitted");
+    assert_eq!(
+        wait_text(&browser, ".revision-meta strong").await,
+        "Revision 1"
+    );
+    assert_eq!(wait_text(&browser, approvals).await, "0 of 2");
+    sign_out(&browser).await;
+
+    // The first reviewer asks for changes.
+    sign_in(&browser, &app, "first@example.org").await;
+    goto(&browser, &app, "/review/queue").await;
+    click_link(&browser, TITLE).await;
+    fill(&browser, "#changes-comment", CHANGES).await;
+    click(
+        &browser,
+        "form[action$='/request-changes'] button[type=submit]",
+    )
+    .await;
+    let requested = "Changes requested. The author sees your comment.";
+    wait_for_text(&browser, status, requested).await;
+    assert_eq!(wait_text(&browser, state).await, "Changes requested");
+    sign_out(&browser).await;
+
+    // The editor reads the comment and submits a second revision.
+    sign_in(&browser, &app, "editor@example.org").await;
+    goto(&browser, &app, "/dashboard").await;
+    let in_review = "section[aria-labelledby=review-card] li";
+    assert_eq!(
+        wait_text(&browser, in_review).await,
+        format!("{TITLE} Changes requested")
+    );
+    click(&browser, &format!("{in_review} a")).await;
+    wait_for_text(&browser, ".thread .comment-body", CHANGES).await;
+    let verdict = wait_text(&browser, ".thread .verdict").await;
+    assert_eq!(verdict, "Changes requested");
+    // The breadcrumb leads to the article, and from there to the editor.
+    click_link(&browser, TITLE).await;
+    wait_for_text(&browser, ".title-row a.button", "Write a new revision").await;
+    click(&browser, ".title-row a.button").await;
+    wait_for_text(&browser, "h1", "Write a new revision").await;
+    assert_eq!(wait_text(&browser, "p.muted").await, "Based on revision 1.");
+    let body = "## From the guidelines\n\nAvoid NSAIDs with ACE inhibitors [1], all the more \
+                with a diuretic: together they can harm the kidneys.\n\n\
+                ## From the drug label\n\nIbuprofen can reduce the effect of lisinopril [2].";
+    fill(&browser, "#body", body).await;
+    fill(
+        &browser,
+        "#change_note",
+        "Kidney risk with a diuretic, as asked.",
+    )
+    .await;
+    click(&browser, ".sticky-actions button[name=op][value=submit]").await;
+    let submitted = "Submitted for review. Reviewers can now see it in their queue.";
+    wait_for_text(&browser, status, submitted).await;
+    assert_eq!(wait_text(&browser, state).await, "Submitted");
+    assert_eq!(
+        wait_text(&browser, ".revision-meta strong").await,
+        "Revision 2"
+    );
+    assert_eq!(count(&browser, "ol.references li").await, 2);
+    let shown = wait_text(&browser, ".article-body").await;
+    assert!(shown.contains("harm the kidneys"), "{shown}");
+    click_link(&browser, TITLE).await;
+    wait_for_text(&browser, "h2", "Revisions").await;
+    let labels = texts(&browser, ".timeline-entry .timeline-head strong").await;
+    let states = texts(&browser, ".timeline-entry span.state").await;
+    assert_eq!(labels, ["Revision 2", "Revision 1"]);
+    assert_eq!(states, ["Submitted", "Superseded"]);
+    sign_out(&browser).await;
+
+    // The first reviewer approves the new revision: one of two.
+    sign_in(&browser, &app, "first@example.org").await;
+    goto(&browser, &app, "/review/queue").await;
+    assert_eq!(wait_text(&browser, "td .muted").await, "revision 2");
+    click_link(&browser, TITLE).await;
+    wait_for_text(&browser, approve, "Approve").await;
+    click(&browser, approve).await;
+    wait_for_text(&browser, status, "Approval recorded.").await;
+    assert_eq!(wait_text(&browser, state).await, "Under review");
+    let approved = wait_text(&browser, approvals).await;
+    assert_eq!(approved, "1 of 2");
+    assert_eq!(count(&browser, "form[action$='/approve']").await, 0);
+    sign_out(&browser).await;
+
+    // The second reviewer's approval is the last one needed, and publishes it.
+    sign_in(&browser, &app, "second@example.org").await;
+    goto(&browser, &app, "/review/queue").await;
+    click_link(&browser, TITLE).await;
+    wait_for_text(&browser, approve, "Approve and publish").await;
+    click(&browser, approve).await;
+    wait_for_text(&browser, status, "Approval recorded.").await;
+    assert_eq!(wait_text(&browser, state).await, "Approved");
+    assert_eq!(wait_text(&browser, approvals).await, "2 of 2");
+    let header = wait_text(&browser, "header.revision-header .notice").await;
+    assert_eq!(header, "This is the published version of the article.");
+    sign_out(&browser).await;
+
+    // The admin finds every step in the audit log.
+    sign_in(&browser, &app, "admin@example.org").await;
+    goto(&browser, &app, "/admin/audit").await;
+    wait_text(&browser, "table.audit").await;
+    let listed = texts(&browser, "table.audit tbody td:nth-child(4) code").await;
+    for action in [
+        "article.created",
         "revision.submitted",
+        "revision.changes_requested",
+        "revision.saved",
+        "revision.superseded",
         "revision.approved",
         "article.published",
-    ]
-    .iter();
-    let mut next = expected.next();
-    for action in &actions {
-        if next.is_some_and(|want| action == want) {
-            next = expected.next();
-        }
+        "settings.changed",
+    ] {
+        assert!(
+            listed.iter().any(|a| a == action),
+            "no {action} in {listed:?}"
+        );
     }
-    assert!(next.is_none(), "missing {next:?} in order in {actions:?}");
+    assert_in_order(
+        &app.audit_actions(),
+        &[
+            "revision.submitted",
+            "revision.changes_requested",
+            "revision.submitted",
+            "revision.approved",
+            "revision.approved",
+            "article.published",
+        ],
+    );
     browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_editor_and_two_reviewers_take_an_article_from_draft_to_approved_on_sqlite() {
+    an_editor_and_two_reviewers_take_an_article_from_draft_to_approved(
+        Backend::Sqlite,
+        "an_editor_and_two_reviewers_take_an_article_from_draft_to_approved_on_sqlite",
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_editor_and_two_reviewers_take_an_article_from_draft_to_approved_on_postgresql() {
+    an_editor_and_two_reviewers_take_an_article_from_draft_to_approved(
+        Backend::Postgres,
+        "an_editor_and_two_reviewers_take_an_article_from_draft_to_approved_on_postgresql",
+    )
+    .await;
 }
