@@ -167,6 +167,7 @@ diesel::table! {
         is_active -> Bool,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        diff_layout -> Text,
     }
 }
 

@@ -21,6 +21,8 @@ pub struct User {
     pub is_active: bool,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// "inline" or "split".
+    pub diff_layout: String,
 }
 
 #[derive(Insertable)]
@@ -227,4 +229,11 @@ pub fn with_role(conn: &mut DbConn, role: Role) -> QueryResult<Vec<(UserId, Stri
         .select((users::id, users::display_name, users::email))
         .order(users::display_name.asc())
         .load(conn)
+}
+
+/// Remembers how someone likes diffs laid out ("inline" or "split").
+pub fn set_diff_layout(conn: &mut DbConn, id: UserId, layout: &str) -> QueryResult<usize> {
+    diesel::update(users::table.find(id).filter(users::diff_layout.ne(layout)))
+        .set(users::diff_layout.eq(layout))
+        .execute(conn)
 }

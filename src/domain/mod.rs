@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod content;
+pub mod diff;
 pub mod markdown;
 pub mod roles;
 pub mod sessions;

@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod auth;
+pub mod diffs;
 pub mod editing;
 pub mod housekeeping;
 pub mod passwords;

@@ -7,6 +7,7 @@ pub mod admin_users;
 pub mod article_form;
 pub mod assets;
 pub mod dashboard;
+pub mod diff;
 pub mod error;
 pub mod forms;
 pub mod headers;
@@ -135,6 +136,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .route(web::post().to(manage_articles::save_revision)),
         )
         .route("/manage/revisions/{id}", web::get().to(revisions::show))
+        .route("/manage/revisions/{id}/diff", web::get().to(diff::show))
         .route(
             "/manage/revisions/{id}/{action}",
             web::post().to(revisions::act),

@@ -14,6 +14,8 @@ mod admin_users;
 mod audit;
 mod browser;
 mod cli;
+mod diff_browser;
+mod diffs;
 mod sessions;
 mod shell;
 mod storage;
