@@ -23,6 +23,17 @@ pub struct Article {
     /// Bumped by every change to the article or to which revision is pending; used for
     /// compare-and-set so concurrent submissions and approvals serialise.
     pub version: i64,
+    /// Taken off the public site (until a new approval republishes it).
+    pub retracted_at: Option<NaiveDateTime>,
+    pub retraction_reason: Option<String>,
+    pub retracted_by: Option<UserId>,
+}
+
+impl Article {
+    /// On the public site: published and not retracted.
+    pub fn is_live(&self) -> bool {
+        self.published_revision_id.is_some() && self.retracted_at.is_none()
+    }
 }
 
 #[derive(Insertable)]
@@ -83,7 +94,7 @@ pub fn bump(
     Ok(changed == 1)
 }
 
-/// Makes `revision` the published one.
+/// Makes `revision` the published one (ending any retraction).
 pub fn publish(
     conn: &mut DbConn,
     id: ArticleId,
@@ -97,6 +108,9 @@ pub fn publish(
             articles::last_reviewed_at.eq(now),
             articles::next_review_due.eq(next_review_due),
             articles::updated_at.eq(now),
+            articles::retracted_at.eq(None::<NaiveDateTime>),
+            articles::retraction_reason.eq(None::<String>),
+            articles::retracted_by.eq(None::<UserId>),
         ))
         .execute(conn)?;
     diesel::update(
@@ -136,4 +150,52 @@ pub fn set_review_due(conn: &mut DbConn, id: ArticleId, due: NaiveDateTime) -> Q
     diesel::update(articles::table.find(id))
         .set(articles::next_review_due.eq(due))
         .execute(conn)
+}
+
+/// Takes a live article off the public site; returns false when it was not live.
+pub fn retract(
+    conn: &mut DbConn,
+    id: ArticleId,
+    reason: &str,
+    by: UserId,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    let changed = diesel::update(
+        articles::table
+            .find(id)
+            .filter(articles::published_revision_id.is_not_null())
+            .filter(articles::retracted_at.is_null()),
+    )
+    .set((
+        articles::retracted_at.eq(now),
+        articles::retraction_reason.eq(reason),
+        articles::retracted_by.eq(by),
+        articles::updated_at.eq(now),
+        articles::version.eq(articles::version + 1),
+    ))
+    .execute(conn)?;
+    Ok(changed == 1)
+}
+
+/// One page of live articles, most recently reviewed first, and whether there are more.
+pub fn live_page(conn: &mut DbConn, offset: i64, limit: i64) -> QueryResult<(Vec<Article>, bool)> {
+    let mut rows: Vec<Article> = articles::table
+        .filter(articles::published_revision_id.is_not_null())
+        .filter(articles::retracted_at.is_null())
+        .order((articles::last_reviewed_at.desc(), articles::id.desc()))
+        .offset(offset)
+        .limit(limit + 1)
+        .load(conn)?;
+    let more = rows.len() > usize::try_from(limit).unwrap_or(usize::MAX);
+    rows.truncate(usize::try_from(limit).unwrap_or(0));
+    Ok((rows, more))
+}
+
+/// How many articles are live.
+pub fn live_count(conn: &mut DbConn) -> QueryResult<i64> {
+    articles::table
+        .filter(articles::published_revision_id.is_not_null())
+        .filter(articles::retracted_at.is_null())
+        .count()
+        .get_result(conn)
 }

@@ -11,6 +11,7 @@ pub mod references;
 pub mod reviews;
 pub mod revisions;
 pub mod schema;
+pub mod search;
 pub mod sessions;
 pub mod settings;
 pub mod users;
@@ -187,6 +188,28 @@ pub fn lock_for_transaction(conn: &mut DbConn, key: i64) -> QueryResult<()> {
 /// value reads back equal on both backends.
 pub fn now() -> NaiveDateTime {
     Utc::now().naive_utc().trunc_subsecs(6)
+}
+
+/// Names the database a connection is to, the same way from every connection to it: the
+/// SQLite file's absolute path, or the PostgreSQL server and database.
+pub fn identity(conn: &mut DbConn) -> QueryResult<String> {
+    #[derive(QueryableByName)]
+    struct Name {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        name: String,
+    }
+    let name: Name = match conn {
+        DbConn::Sqlite(c) => diesel::sql_query(
+            "SELECT 'sqlite:' || file AS name FROM pragma_database_list WHERE name = 'main'",
+        )
+        .get_result(c)?,
+        DbConn::Pg(c) => diesel::sql_query(
+            "SELECT 'postgres:' || coalesce(host(inet_server_addr()), 'socket') || ':' \
+             || coalesce(inet_server_port()::text, '') || '/' || current_database() AS name",
+        )
+        .get_result(c)?,
+    };
+    Ok(name.name)
 }
 
 /// Whether the database answers; used by `/healthz`.

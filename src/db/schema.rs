@@ -27,6 +27,9 @@ diesel::table! {
         last_reviewed_at -> Nullable<Timestamp>,
         next_review_due -> Nullable<Timestamp>,
         version -> Int8,
+        retracted_at -> Nullable<Timestamp>,
+        retraction_reason -> Nullable<Text>,
+        retracted_by -> Nullable<Int8>,
     }
 }
 

@@ -39,12 +39,13 @@ pub enum AuditAction {
     RevisionRejected,
     ReviewerAssigned,
     ArticlePublished,
+    ArticleRetracted,
     ActionDenied,
     SettingsChanged,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 26] = [
+    pub const ALL: [AuditAction; 27] = [
         AuditAction::SetupCompleted,
         AuditAction::LoginSucceeded,
         AuditAction::LoginFailed,
@@ -69,6 +70,7 @@ impl AuditAction {
         AuditAction::RevisionRejected,
         AuditAction::ReviewerAssigned,
         AuditAction::ArticlePublished,
+        AuditAction::ArticleRetracted,
         AuditAction::ActionDenied,
         AuditAction::SettingsChanged,
     ];
@@ -99,6 +101,7 @@ impl AuditAction {
             AuditAction::RevisionRejected => "revision.rejected",
             AuditAction::ReviewerAssigned => "revision.reviewer_assigned",
             AuditAction::ArticlePublished => "article.published",
+            AuditAction::ArticleRetracted => "article.retracted",
             AuditAction::ActionDenied => "action.denied",
             AuditAction::SettingsChanged => "settings.changed",
         }
@@ -131,6 +134,7 @@ impl AuditAction {
             AuditAction::RevisionRejected => "Revision rejected",
             AuditAction::ReviewerAssigned => "Reviewer assigned",
             AuditAction::ArticlePublished => "Article published",
+            AuditAction::ArticleRetracted => "Article retracted",
             AuditAction::ActionDenied => "Action denied",
             AuditAction::SettingsChanged => "Settings changed",
         }

@@ -7,7 +7,7 @@
 use serde_json::json;
 
 use super::audit::{self, Event};
-use super::{Caller, ServiceError, ServiceResult, with_retry};
+use super::{Caller, ServiceError, ServiceResult, publishing, with_retry};
 use crate::db::articles::{self, Article, NewArticle};
 use crate::db::revisions::{self, DraftContent, NewRevision, Revision};
 use crate::db::{self, DbConn, references};
@@ -54,7 +54,7 @@ pub fn create_article(
 ) -> ServiceResult<Saved> {
     caller.require(Role::Editor)?;
     let prepared = prepare(input)?;
-    with_retry(conn, |conn| {
+    let saved = with_retry(conn, |conn| {
         let now = db::now();
         let slug = free_slug(conn, &content::slugify(&prepared.content.title))?;
         let article = articles::insert(
@@ -82,7 +82,11 @@ pub fn create_article(
             revision: revision.id,
             submitted: submit,
         })
-    })
+    })?;
+    if submit {
+        publishing::changed(conn);
+    }
+    Ok(saved)
 }
 
 /// The first free slug among `base`, `base-2`, `base-3`, ...
@@ -151,7 +155,7 @@ pub fn save_revision(
 ) -> ServiceResult<Saved> {
     caller.require(Role::Editor)?;
     let prepared = prepare(&input.content)?;
-    with_retry(conn, |conn| {
+    let saved = with_retry(conn, |conn| {
         let article = articles::find(conn, input.article)?
             .ok_or(ServiceError::NotFound("No such article."))?;
         let base = match input.base {
@@ -219,7 +223,11 @@ pub fn save_revision(
             revision: revision.id,
             submitted: input.submit,
         })
-    })
+    })?;
+    if saved.submitted {
+        publishing::changed(conn);
+    }
+    Ok(saved)
 }
 
 /// The base revision named by a form: a submitted revision of this article.

@@ -9,6 +9,8 @@ pub mod diffs;
 pub mod editing;
 pub mod housekeeping;
 pub mod passwords;
+pub mod public;
+pub mod publishing;
 pub mod reviewing;
 pub mod secrets;
 pub mod sessions;

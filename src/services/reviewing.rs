@@ -6,14 +6,13 @@
 use serde_json::json;
 
 use super::audit::{self, Event};
-use super::{Caller, ServiceError, ServiceResult, editing, with_retry};
+use super::{Caller, ServiceError, ServiceResult, editing, publishing, with_retry};
 use crate::db::comments::{self, NewComment};
 use crate::db::reviews::{self, Verdict};
 use crate::db::revisions::{self, Revision};
-use crate::db::{self, DbConn, articles, assignments, settings, users};
+use crate::db::{self, DbConn, assignments, settings, users};
 use crate::domain::audit::AuditAction;
 use crate::domain::roles::Role;
-use crate::domain::settings::review_interval;
 use crate::domain::workflow::{self, Action, Approvals, State, Transition, WorkflowError};
 use crate::ids::{CommentId, RevisionId, UserId};
 
@@ -97,6 +96,9 @@ pub fn act(
     input: &ActionInput,
 ) -> ServiceResult<Transition> {
     let outcome = with_retry(conn, |conn| act_once(conn, caller, id, action, input));
+    if outcome.is_ok() {
+        publishing::changed(conn);
+    }
     if let Err(ServiceError::Workflow(refusal)) = &outcome
         && refusal.is_permission()
     {
@@ -230,7 +232,7 @@ fn act_once(
         target(Event::new(audit_action).details(details)),
     )?;
     if transition.publishes {
-        publish(conn, caller, &revision, approvers.len() + 1)?;
+        publishing::publish(conn, caller, &revision, approvers.len() + 1)?;
     }
     Ok(transition)
 }
@@ -262,35 +264,4 @@ fn assignee(
         )));
     }
     Ok((user.id, user.email))
-}
-
-/// Makes an approved revision the article's published version and schedules its next review.
-fn publish(
-    conn: &mut DbConn,
-    caller: &Caller,
-    revision: &Revision,
-    approvals: usize,
-) -> ServiceResult<()> {
-    let article = articles::find(conn, revision.article_id)?
-        .ok_or(ServiceError::NotFound("No such article."))?;
-    let interval = review_interval(settings::load(conn)?.review_interval_days);
-    let now = db::now();
-    if !articles::bump(conn, article.id, article.version, now)? {
-        return Err(ServiceError::Contended);
-    }
-    articles::publish(conn, article.id, revision.id, now, now + interval)?;
-    audit::record(
-        conn,
-        &caller.actor,
-        Event::new(AuditAction::ArticlePublished)
-            .target_article(article.id)
-            .details(json!({
-                "revision": revision.id,
-                "number": revision.number,
-                "replaces": article.published_revision_id,
-                "approvals": approvals,
-                "next_review_due": now + interval,
-            })),
-    )?;
-    Ok(())
 }

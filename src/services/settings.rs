@@ -26,7 +26,7 @@ pub fn update(
     caller.require(Role::Admin)?;
     let valid = validate(input).map_err(|problems| ServiceError::BadInput(problems.join(" ")))?;
     let policy_html = markdown::render(&valid.editorial_policy, 0);
-    db::write_tx(conn, |conn| {
+    let changed = db::write_tx(conn, |conn| {
         let before = rows::load(conn)?;
         let mut changed = Map::new();
         let mut note = |field: &str, from: Value, to: Value| {
@@ -90,5 +90,9 @@ pub fn update(
                 .details(Value::Object(changed)),
         )?;
         Ok(true)
-    })
+    })?;
+    if changed {
+        super::publishing::changed(conn);
+    }
+    Ok(changed)
 }

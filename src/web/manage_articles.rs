@@ -336,6 +336,7 @@ struct ArticlePage {
     chrome: Chrome,
     timeline: Timeline,
     can_write: bool,
+    is_admin: bool,
     notice: Option<&'static str>,
     error: Option<String>,
 }
@@ -345,7 +346,7 @@ pub struct ArticleQuery {
     done: Option<String>,
 }
 
-async fn article_page(
+pub async fn article_page(
     state: &AppState,
     user: &SignedIn,
     article: ArticleId,
@@ -363,6 +364,7 @@ async fn article_page(
             chrome: user.chrome("articles"),
             timeline,
             can_write: user.has(crate::domain::roles::Role::Editor),
+            is_admin: user.has(crate::domain::roles::Role::Admin),
             notice,
             error: error.map(|(_, m)| m),
         },
@@ -380,6 +382,9 @@ pub async fn show(
     let query: ArticleQuery = forms::query(&req)?;
     let notice = match query.done.as_deref() {
         Some("slug") => Some("Address saved."),
+        Some("retracted") => Some(
+            "Retracted: the public page now answers 410 and the article is out of search, the feed and the sitemap. Approving a new revision republishes it.",
+        ),
         _ => None,
     };
     article_page(&state, &user, article, notice, None).await

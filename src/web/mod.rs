@@ -1,6 +1,7 @@
 //! The HTTP edge: routes, extractors, pages. Handlers parse input, authorise the route, call
 //! one service function and render; the rules live below.
 
+pub mod admin_articles;
 pub mod admin_audit;
 pub mod admin_settings;
 pub mod admin_users;
@@ -9,12 +10,15 @@ pub mod assets;
 pub mod dashboard;
 pub mod diff;
 pub mod error;
+pub mod feeds;
 pub mod forms;
 pub mod headers;
 pub mod login;
 pub mod manage_articles;
 pub mod pages;
 pub mod public;
+pub mod public_article;
+pub mod public_cache;
 pub mod review_queue;
 pub mod revisions;
 pub mod session;
@@ -38,14 +42,32 @@ use error::AppError;
 pub struct AppState {
     pub pool: Pool,
     pub config: Arc<Config>,
+    pub public_cache: Arc<public_cache::PublicCache>,
+    /// The database's identity, under which its public-content generation is counted.
+    pub database: Arc<str>,
 }
 
 impl AppState {
     pub fn new(pool: Pool, config: Config) -> Self {
+        // Asked of the database itself, so it matches what services compute when they bump
+        // the generation. Unreachable now: fall back to the URL (pages are then re-rendered
+        // every few seconds, which is all an unreachable database allows anyway).
+        let database = pool
+            .get_timeout(std::time::Duration::from_secs(2))
+            .ok()
+            .and_then(|mut conn| crate::db::identity(&mut conn).ok())
+            .unwrap_or_else(|| config.database_url.redacted());
         Self {
             pool,
             config: Arc::new(config),
+            public_cache: Arc::default(),
+            database: database.into(),
         }
+    }
+
+    /// The generation of public content, for the page cache.
+    pub fn public_generation(&self) -> u64 {
+        crate::services::publishing::generation(&self.database)
     }
 
     /// Runs database work on a blocking thread with a pooled connection. diesel is
@@ -102,6 +124,14 @@ impl AppState {
 /// Every route of the application.
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(public::home))
+        .route("/articles/{slug}", web::get().to(public_article::show))
+        .route(
+            "/articles/{slug}/history",
+            web::get().to(public_article::history),
+        )
+        .route("/editorial-policy", web::get().to(public::policy))
+        .route("/feed.atom", web::get().to(feeds::feed))
+        .route("/sitemap.xml", web::get().to(feeds::sitemap))
         .route("/healthz", web::get().to(public::healthz))
         .route("/assets/{name}", web::get().to(assets::serve))
         .route("/login", web::get().to(login::form))
@@ -140,6 +170,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route(
             "/manage/revisions/{id}/{action}",
             web::post().to(revisions::act),
+        )
+        .route(
+            "/admin/articles/{id}/retract",
+            web::post().to(admin_articles::retract),
         )
         .route("/admin/settings", web::get().to(admin_settings::show))
         .route("/admin/settings", web::post().to(admin_settings::save))

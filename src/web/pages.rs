@@ -64,6 +64,16 @@ impl Chrome {
         }
     }
 
+    /// For public pages, with the site name from the settings they were rendered from.
+    pub fn public(site_name: &str, section: &'static str) -> Self {
+        remember_site_name(site_name);
+        Self {
+            site_name: site_name.to_owned(),
+            section,
+            ..Self::plain()
+        }
+    }
+
     /// For pages shown within a session (signed in or not).
     pub fn new(site_name: &str, session: &Session, section: &'static str) -> Self {
         let user = session.user.as_ref().map(|u| NavUser {
@@ -115,4 +125,29 @@ pub fn see_other(location: &str) -> HttpResponse {
     HttpResponse::SeeOther()
         .insert_header((actix_web::http::header::LOCATION, location))
         .finish()
+}
+
+/// Serialises JSON for a `<script type="application/ld+json">` block: `<`, `>` and `&` are
+/// escaped so no text can close the element.
+pub fn json_ld(value: &serde_json::Value) -> String {
+    value
+        .to_string()
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn json_ld_cannot_close_its_script_element() {
+        let value = serde_json::json!({ "name": "</script><script>alert(1)</script> & more" });
+        let out = super::json_ld(&value);
+        assert!(
+            !out.contains('<') && !out.contains('>') && !out.contains('&'),
+            "{out}"
+        );
+        let back: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(back, value);
+    }
 }

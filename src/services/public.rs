@@ -1,0 +1,236 @@
+//! Read models of the public site. Everything here reads only through
+//! `articles.published_revision_id` of live (published, not retracted) articles: nothing a
+//! reader sees can come from a revision that was not approved.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::ServiceResult;
+use crate::db::articles::{self, Article};
+use crate::db::reviews::{self, Verdict};
+use crate::db::revisions::{self, Revision};
+use crate::db::schema::reviews as reviews_table;
+use crate::db::settings::{self, Settings};
+use crate::db::users::{self, Name};
+use crate::db::{DbConn, references, search};
+use crate::domain::content::Reference;
+use crate::domain::workflow::State;
+use crate::ids::{ArticleId, RevisionId, UserId};
+
+/// A live article as its page shows it.
+pub struct LiveArticle {
+    pub article: Article,
+    pub revision: Revision,
+    pub references: Vec<Reference>,
+    /// The reviewers whose approvals published this version, in the order they approved.
+    pub reviewers: Vec<Name>,
+    /// A newer revision is in review (its content is never shown).
+    pub update_pending: bool,
+    pub settings: Settings,
+}
+
+/// What `/articles/{slug}` finds.
+pub enum ArticleLookup {
+    Live(Box<LiveArticle>),
+    /// Taken off the site on this date.
+    Retracted(NaiveDateTime),
+    /// No such article, or never approved.
+    Missing,
+}
+
+fn names_in_order(conn: &mut DbConn, ids: &[UserId]) -> ServiceResult<Vec<Name>> {
+    let names = users::names(conn, ids)?;
+    Ok(ids.iter().filter_map(|id| names.get(id).cloned()).collect())
+}
+
+pub fn article(conn: &mut DbConn, slug: &str) -> ServiceResult<ArticleLookup> {
+    let Some(article) = articles::find_by_slug(conn, slug)? else {
+        return Ok(ArticleLookup::Missing);
+    };
+    if let Some(at) = article.retracted_at {
+        return Ok(ArticleLookup::Retracted(at));
+    }
+    let Some(published) = article.published_revision_id else {
+        return Ok(ArticleLookup::Missing);
+    };
+    let Some(revision) = revisions::find(conn, published)? else {
+        return Ok(ArticleLookup::Missing);
+    };
+    let approvers = reviews::approvers(conn, revision.id, &revision.content_hash)?;
+    let pending: Vec<State> = State::ALL.into_iter().filter(|s| s.is_pending()).collect();
+    let update_pending = !revisions::in_states(conn, article.id, &pending)?.is_empty();
+    Ok(ArticleLookup::Live(Box::new(LiveArticle {
+        references: references::of_revision(conn, revision.id)?,
+        reviewers: names_in_order(conn, &approvers)?,
+        update_pending,
+        settings: settings::load(conn)?,
+        article,
+        revision,
+    })))
+}
+
+/// One approved version in an article's public history.
+pub struct HistoryEntry {
+    pub revision: Revision,
+    pub reviewers: Vec<Name>,
+    pub is_current: bool,
+}
+
+/// An article's public history.
+pub struct History {
+    pub article: Article,
+    pub title: String,
+    pub entries: Vec<HistoryEntry>,
+    pub settings: Settings,
+}
+
+pub enum HistoryLookup {
+    Live(Box<History>),
+    Retracted(NaiveDateTime),
+    Missing,
+}
+
+/// The approved versions of a live article, newest first.
+pub fn history(conn: &mut DbConn, slug: &str) -> ServiceResult<HistoryLookup> {
+    let Some(article) = articles::find_by_slug(conn, slug)? else {
+        return Ok(HistoryLookup::Missing);
+    };
+    if let Some(at) = article.retracted_at {
+        return Ok(HistoryLookup::Retracted(at));
+    }
+    if article.published_revision_id.is_none() {
+        return Ok(HistoryLookup::Missing);
+    }
+    let approved = revisions::in_states(conn, article.id, &[State::Approved])?;
+    let ids: Vec<RevisionId> = approved.iter().map(|r| r.id).collect();
+    let votes: Vec<(RevisionId, UserId, String)> = reviews_table::table
+        .filter(reviews_table::revision_id.eq_any(&ids))
+        .filter(reviews_table::verdict.eq(Verdict::Approve.as_str()))
+        .order(reviews_table::created_at.asc())
+        .select((
+            reviews_table::revision_id,
+            reviews_table::reviewer_id,
+            reviews_table::content_hash,
+        ))
+        .load(conn)?;
+    let people: Vec<UserId> = votes.iter().map(|(_, id, _)| *id).collect();
+    let names = users::names(conn, &people)?;
+    let mut by_revision: HashMap<RevisionId, Vec<Name>> = HashMap::new();
+    for revision in &approved {
+        let reviewers = votes
+            .iter()
+            .filter(|(r, _, hash)| *r == revision.id && *hash == revision.content_hash)
+            .filter_map(|(_, id, _)| names.get(id).cloned())
+            .collect();
+        by_revision.insert(revision.id, reviewers);
+    }
+    let title = approved
+        .iter()
+        .find(|r| Some(r.id) == article.published_revision_id)
+        .map(|r| r.title.clone())
+        .unwrap_or_default();
+    let entries = approved
+        .into_iter()
+        .map(|revision| HistoryEntry {
+            reviewers: by_revision.remove(&revision.id).unwrap_or_default(),
+            is_current: Some(revision.id) == article.published_revision_id,
+            revision,
+        })
+        .collect();
+    Ok(HistoryLookup::Live(Box::new(History {
+        title,
+        entries,
+        settings: settings::load(conn)?,
+        article,
+    })))
+}
+
+/// A live article in a list.
+pub struct Card {
+    pub slug: String,
+    pub title: String,
+    pub summary: String,
+    pub last_reviewed_at: Option<NaiveDateTime>,
+    pub updated_at: Option<NaiveDateTime>,
+}
+
+/// The cards for these live articles, in this order.
+fn cards(conn: &mut DbConn, articles: Vec<Article>) -> ServiceResult<Vec<Card>> {
+    let published: Vec<RevisionId> = articles
+        .iter()
+        .filter_map(|a| a.published_revision_id)
+        .collect();
+    let mut revisions: HashMap<RevisionId, Revision> = revisions::find_many(conn, &published)?
+        .into_iter()
+        .map(|r| (r.id, r))
+        .collect();
+    Ok(articles
+        .into_iter()
+        .filter(|a| a.is_live())
+        .filter_map(|a| {
+            let revision = revisions.remove(&a.published_revision_id?)?;
+            Some(Card {
+                slug: a.slug,
+                title: revision.title,
+                summary: revision.summary,
+                last_reviewed_at: a.last_reviewed_at,
+                updated_at: revision.submitted_at,
+            })
+        })
+        .collect())
+}
+
+/// One page of the public index: the newest live articles, or those matching `query`.
+pub fn index(
+    conn: &mut DbConn,
+    query: Option<&str>,
+    offset: i64,
+    limit: i64,
+) -> ServiceResult<(Vec<Card>, bool)> {
+    match query.map(str::trim).filter(|q| !q.is_empty()) {
+        None => {
+            let (rows, more) = articles::live_page(conn, offset, limit)?;
+            Ok((cards(conn, rows)?, more))
+        }
+        Some(query) => {
+            let (ids, more) = search::search(conn, query, offset, limit)?;
+            let mut found: HashMap<ArticleId, Article> = articles::find_many(conn, &ids)?
+                .into_iter()
+                .map(|a| (a.id, a))
+                .collect();
+            let ordered = ids.iter().filter_map(|id| found.remove(id)).collect();
+            Ok((cards(conn, ordered)?, more))
+        }
+    }
+}
+
+/// The newest live articles, for the feed.
+pub fn latest(conn: &mut DbConn, limit: i64) -> ServiceResult<Vec<Card>> {
+    let (rows, _) = articles::live_page(conn, 0, limit)?;
+    cards(conn, rows)
+}
+
+/// A sitemap entry: an article's slug and when it last changed.
+pub type SitemapEntry = (String, Option<NaiveDateTime>);
+
+/// Live articles for one sitemap file, and how many there are in all.
+pub fn sitemap(
+    conn: &mut DbConn,
+    offset: i64,
+    limit: i64,
+) -> ServiceResult<(Vec<SitemapEntry>, i64)> {
+    let total = articles::live_count(conn)?;
+    let (rows, _) = articles::live_page(conn, offset, limit)?;
+    Ok((
+        rows.into_iter()
+            .map(|a| (a.slug, a.last_reviewed_at))
+            .collect(),
+        total,
+    ))
+}
+
+pub fn settings(conn: &mut DbConn) -> ServiceResult<Settings> {
+    Ok(settings::load(conn)?)
+}

@@ -1,0 +1,553 @@
+//! The public site over HTTP, on both backends: only approved content, with its review
+//! provenance; caching and revalidation; retraction; search, feed and sitemap.
+
+use diesel::prelude::*;
+use imprimatur::db::schema::{articles, users};
+use imprimatur::domain::roles::Role;
+use imprimatur::ids::RevisionId;
+
+use crate::on_both_backends;
+use crate::support::{Client, Page, TestApp};
+use crate::workflow::{act, article_fields, as_refs, create_article, revision_of};
+
+on_both_backends!(
+    a_never_approved_article_is_404_and_an_approved_one_shows_its_provenance,
+    a_pending_update_is_announced_without_its_content,
+    public_pages_revalidate_with_304_and_show_a_new_approval_at_once,
+    retraction_answers_410_and_removes_the_article_everywhere_until_republished,
+    search_finds_published_text_only_and_survives_any_input,
+    the_index_lists_the_newest_first_and_paginates,
+    the_history_lists_approved_versions_with_reviewers_and_change_notes,
+    the_editorial_policy_states_the_rule_in_force,
+    the_feed_and_sitemap_list_live_articles_only,
+    a_cached_page_is_served_without_the_database,
+);
+
+struct Cast {
+    ed: Client,
+    rita: Client,
+    admin: Client,
+}
+
+async fn cast(app: &TestApp) -> Cast {
+    app.create_user("admin@example.org", "Ada Admin", &[Role::Admin]);
+    app.create_user("ed@example.org", "Ed Editor", &[Role::Editor]);
+    app.create_user("rita@example.org", "Dr. Rita Rao", &[Role::Reviewer]);
+    diesel::update(users::table.filter(users::email.eq("rita@example.org")))
+        .set(users::credentials.eq("MD, Cardiology"))
+        .execute(&mut app.conn())
+        .unwrap();
+    Cast {
+        ed: app.signed_in("ed@example.org").await,
+        rita: app.signed_in("rita@example.org").await,
+        admin: app.signed_in("admin@example.org").await,
+    }
+}
+
+/// Submits a new revision of the article behind `revision` with this body; returns it.
+async fn revise(
+    ed: &Client,
+    app: &TestApp,
+    revision: RevisionId,
+    title: &str,
+    body: &str,
+) -> RevisionId {
+    let article: imprimatur::ids::ArticleId = imprimatur::db::schema::revisions::table
+        .find(revision)
+        .select(imprimatur::db::schema::revisions::article_id)
+        .first(&mut app.conn())
+        .unwrap();
+    let edit = ed.get(&format!("/manage/articles/{article}/edit")).await;
+    let base = edit
+        .body
+        .split("name=\"base_revision_id\" value=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap()
+        .to_owned();
+    let mut fields = article_fields(title, body);
+    fields[3].1 = "Second version with new evidence.".into();
+    fields.push(("base_revision_id", base));
+    fields.push(("op", "submit".into()));
+    revision_of(
+        &ed.submit(
+            &format!("/manage/articles/{article}/revisions"),
+            &as_refs(&fields),
+        )
+        .await,
+    )
+}
+
+fn slug(app: &TestApp) -> String {
+    articles::table
+        .select(articles::slug)
+        .order(articles::id.desc())
+        .first(&mut app.conn())
+        .unwrap()
+}
+
+fn json_ld(page: &Page) -> serde_json::Value {
+    let start = page
+        .body
+        .find("<script type=\"application/ld+json\">")
+        .unwrap()
+        + 35;
+    let end = start + page.body[start..].find("</script>").unwrap();
+    serde_json::from_str(&page.body[start..end]).unwrap()
+}
+
+async fn a_never_approved_article_is_404_and_an_approved_one_shows_its_provenance(app: TestApp) {
+    let cast = cast(&app).await;
+    let revision = create_article(&cast.ed, "Can I take ibuprofen with lisinopril?", true).await;
+    let path = format!("/articles/{}", slug(&app));
+    let public = app.client();
+    public.get(&path).await.assert_status(404);
+    act(&cast.rita, revision, "approve", &[])
+        .await
+        .assert_status(303);
+
+    let page = public.get(&path).await;
+    page.assert_status(200);
+    page.assert_contains("<h1 id=\"article-title\">Can I take ibuprofen with lisinopril?</h1>");
+    page.assert_contains("Short answer about Can I take ibuprofen with lisinopril?");
+    page.assert_contains("<a href=\"/editorial-policy\">")
+        .assert_contains("Advisory board reviewed");
+    page.assert_contains("aria-current=\"step\"><span class=\"step-name\">Approved</span>");
+    page.assert_contains("<span class=\"reviewer-name\">Dr. Rita Rao</span><span class=\"reviewer-credentials\">, MD, Cardiology</span>");
+    for label in ["Last reviewed", "Last updated", "Next review due"] {
+        page.assert_contains(label);
+    }
+    page.assert_contains("<span class=\"ref-kind\">Guideline</span> Hypertension guideline");
+    page.assert_contains(
+        "<span class=\"ref-kind\">Drug label</span> Lisinopril prescribing information",
+    );
+    page.assert_contains("<a class=\"cite\" href=\"#ref-1\"")
+        .assert_contains("id=\"ref-2\"");
+    page.assert_contains("not a substitute for professional medical advice");
+    let meta = json_ld(&page);
+    assert_eq!(meta["@type"], "MedicalWebPage");
+    assert_eq!(meta["reviewedBy"][0]["name"], "Dr. Rita Rao");
+    assert_eq!(meta["reviewedBy"][0]["jobTitle"], "MD, Cardiology");
+    assert_eq!(
+        meta["lastReviewed"],
+        chrono::Utc::now().format("%Y-%m-%d").to_string()
+    );
+    // No script runs on public pages, and nothing is loaded from elsewhere.
+    assert_eq!(
+        page.body.matches("<script").count(),
+        1,
+        "only the JSON-LD block"
+    );
+    assert!(
+        page.header("content-security-policy")
+            .unwrap()
+            .contains("script-src 'self'")
+    );
+    public
+        .get("/articles/no-such-article")
+        .await
+        .assert_status(404);
+    public.get("/articles/Bad%20Slug").await.assert_status(404);
+    public.get("/articles/..%2Fadmin").await.assert_status(404);
+}
+
+async fn a_pending_update_is_announced_without_its_content(app: TestApp) {
+    let cast = cast(&app).await;
+    let first = create_article(&cast.ed, "Statins and muscle pain", true).await;
+    act(&cast.rita, first, "approve", &[]).await;
+    let path = format!("/articles/{}", slug(&app));
+    let second = revise(
+        &cast.ed,
+        &app,
+        first,
+        "Statins and muscle pain",
+        "A brand new zebrafinch paragraph [1].",
+    )
+    .await;
+    let page = app.client().get(&path).await;
+    page.assert_status(200)
+        .assert_contains("An update to this article is under review");
+    assert!(
+        !page.body.contains("zebrafinch"),
+        "pending content never shows"
+    );
+    assert!(!page.body.contains("Second version with new evidence"));
+    act(&cast.rita, second, "approve", &[]).await;
+    let page = app.client().get(&path).await;
+    page.assert_contains("zebrafinch");
+    assert!(
+        !page
+            .body
+            .contains("An update to this article is under review")
+    );
+}
+
+async fn public_pages_revalidate_with_304_and_show_a_new_approval_at_once(app: TestApp) {
+    let cast = cast(&app).await;
+    let first = create_article(&cast.ed, "Metformin and vitamin B12", true).await;
+    act(&cast.rita, first, "approve", &[]).await;
+    let url = app.url(&format!("/articles/{}", slug(&app)));
+    let public = app.client();
+    let page = public.get(&format!("/articles/{}", slug(&app))).await;
+    let etag = page.header("etag").unwrap().to_owned();
+    assert!(page.header("last-modified").unwrap().ends_with(" GMT"));
+    let cache_control = page.header("cache-control").unwrap();
+    assert!(
+        cache_control.starts_with("public, max-age="),
+        "{cache_control}"
+    );
+    let again = public
+        .http()
+        .get(&url)
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status().as_u16(), 304);
+    assert_eq!(again.headers()["etag"].to_str().unwrap(), etag);
+    let modified = page.header("last-modified").unwrap().to_owned();
+    let since = public
+        .http()
+        .get(&url)
+        .header("if-modified-since", &modified)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(since.status().as_u16(), 304);
+
+    // A new approval is visible at the very next request, with a new tag.
+    let second = revise(
+        &cast.ed,
+        &app,
+        first,
+        "Metformin and vitamin B12",
+        "Now with the kingfisher study [1].",
+    )
+    .await;
+    act(&cast.rita, second, "approve", &[])
+        .await
+        .assert_status(303);
+    let fresh = public
+        .http()
+        .get(&url)
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(fresh.status().as_u16(), 200);
+    assert_ne!(fresh.headers()["etag"].to_str().unwrap(), etag);
+    assert!(fresh.text().await.unwrap().contains("kingfisher"));
+}
+
+async fn retraction_answers_410_and_removes_the_article_everywhere_until_republished(app: TestApp) {
+    let cast = cast(&app).await;
+    let first = create_article(&cast.ed, "Warfarin and antibiotics", true).await;
+    act(&cast.rita, first, "approve", &[]).await;
+    let slug = slug(&app);
+    let article: i64 = articles::table
+        .select(articles::id)
+        .order(articles::id.desc())
+        .first(&mut app.conn())
+        .unwrap();
+    let public = app.client();
+    public
+        .get(&format!("/articles/{slug}"))
+        .await
+        .assert_status(200);
+    public.get("/?q=warfarin").await.assert_contains(&slug);
+    public.get("/feed.atom").await.assert_contains(&slug);
+    public.get("/sitemap.xml").await.assert_contains(&slug);
+
+    let path = format!("/admin/articles/{article}/retract");
+    cast.admin
+        .get(&format!("/manage/articles/{article}"))
+        .await
+        .assert_contains("Retract from the public site");
+    cast.admin
+        .submit(&path, &[("reason", "Under legal review"), ("confirm", "")])
+        .await
+        .assert_status(400);
+    cast.admin
+        .submit(&path, &[("reason", "  "), ("confirm", "yes")])
+        .await
+        .assert_status(400)
+        .assert_contains("Give the reason");
+    cast.ed.get("/dashboard").await;
+    cast.ed
+        .submit(&path, &[("reason", "Editors cannot"), ("confirm", "yes")])
+        .await
+        .assert_status(403);
+    public
+        .get(&format!("/articles/{slug}"))
+        .await
+        .assert_status(200);
+    cast.admin.get(&format!("/manage/articles/{article}")).await;
+    cast.admin
+        .submit(
+            &path,
+            &[("reason", "Under legal review"), ("confirm", "yes")],
+        )
+        .await
+        .assert_redirect(&format!("/manage/articles/{article}?done=retracted"));
+    cast.admin
+        .submit(&path, &[("reason", "Again"), ("confirm", "yes")])
+        .await
+        .assert_status(409);
+
+    let gone = public.get(&format!("/articles/{slug}")).await;
+    gone.assert_status(410)
+        .assert_contains("This article has been retracted");
+    gone.assert_contains(&chrono::Utc::now().format("%Y-%m-%d").to_string());
+    assert!(!gone.body.contains("Short answer about Warfarin"));
+    public
+        .get(&format!("/articles/{slug}/history"))
+        .await
+        .assert_status(410);
+    assert!(!public.get("/?q=warfarin").await.body.contains(&slug));
+    assert!(!public.get("/").await.body.contains(&slug));
+    assert!(!public.get("/feed.atom").await.body.contains(&slug));
+    assert!(!public.get("/sitemap.xml").await.body.contains(&slug));
+    assert!(
+        app.audit_actions()
+            .contains(&"article.retracted".to_owned())
+    );
+
+    // An approval of a new revision republishes it.
+    let second = revise(
+        &cast.ed,
+        &app,
+        first,
+        "Warfarin and antibiotics",
+        "Updated after review [1].",
+    )
+    .await;
+    act(&cast.rita, second, "approve", &[])
+        .await
+        .assert_status(303);
+    public
+        .get(&format!("/articles/{slug}"))
+        .await
+        .assert_status(200)
+        .assert_contains("Updated after review");
+    public.get("/?q=warfarin").await.assert_contains(&slug);
+}
+
+async fn search_finds_published_text_only_and_survives_any_input(app: TestApp) {
+    let cast = cast(&app).await;
+    let first = create_article(&cast.ed, "Grapefruit and statins", true).await;
+    act(&cast.rita, first, "approve", &[]).await;
+    create_article(&cast.ed, "Pending pelican article", true).await;
+    let public = app.client();
+    let title_hit = public.get("/?q=grapefruit").await;
+    title_hit
+        .assert_status(200)
+        .assert_contains("Grapefruit and statins");
+    // Body text and summary text are searched too (and words are stemmed/prefix-matched).
+    public
+        .get("/?q=NSAIDs")
+        .await
+        .assert_contains("Grapefruit and statins");
+    public
+        .get("/?q=short+answer+grapefr")
+        .await
+        .assert_contains("Grapefruit and statins");
+    let pending = public.get("/?q=pelican").await;
+    pending
+        .assert_status(200)
+        .assert_contains("No published article matches");
+    for hostile in [
+        "\"",
+        "*",
+        "NEAR(a b)",
+        "a OR",
+        "title:x",
+        "'; DROP TABLE articles; --",
+        "%%%",
+        "ü ß 東京",
+        &"x".repeat(500),
+    ] {
+        let page = public.get(&format!("/?q={}", urlencode(hostile))).await;
+        assert_eq!(page.status, 200, "{hostile}");
+    }
+    public.get("/?page=abc").await.assert_status(400);
+}
+
+fn urlencode(value: &str) -> String {
+    value.bytes().map(|b| format!("%{b:02X}")).collect()
+}
+
+async fn the_index_lists_the_newest_first_and_paginates(app: TestApp) {
+    let cast = cast(&app).await;
+    for i in 0..22 {
+        let revision = create_article(&cast.ed, &format!("Indexed article {i:02}"), true).await;
+        act(&cast.rita, revision, "approve", &[]).await;
+    }
+    let public = app.client();
+    let first = public.get("/").await;
+    let position = |page: &Page, title: &str| page.body.find(title);
+    assert!(
+        position(&first, "Indexed article 21") < position(&first, "Indexed article 20"),
+        "newest first"
+    );
+    assert!(
+        position(&first, "Indexed article 01").is_none(),
+        "twenty per page"
+    );
+    first.assert_contains("rel=\"next\"");
+    let second = public.get("/?page=2").await;
+    second
+        .assert_contains("Indexed article 01")
+        .assert_contains("Indexed article 00");
+}
+
+async fn the_history_lists_approved_versions_with_reviewers_and_change_notes(app: TestApp) {
+    let cast = cast(&app).await;
+    let first = create_article(&cast.ed, "Aspirin for prevention", true).await;
+    act(&cast.rita, first, "approve", &[]).await;
+    let rejected = revise(
+        &cast.ed,
+        &app,
+        first,
+        "Aspirin for prevention",
+        "A rejected direction.",
+    )
+    .await;
+    act(
+        &cast.rita,
+        rejected,
+        "reject",
+        &[("comment", "No."), ("confirm", "yes")],
+    )
+    .await;
+    let second = revise(
+        &cast.ed,
+        &app,
+        first,
+        "Aspirin for prevention",
+        "The approved second text.",
+    )
+    .await;
+    act(&cast.rita, second, "approve", &[]).await;
+    let page = app
+        .client()
+        .get(&format!("/articles/{}/history", slug(&app)))
+        .await;
+    page.assert_status(200).assert_contains("Review history");
+    let newest = page.body.find("Revision 3").unwrap();
+    let oldest = page.body.find("Revision 1").unwrap();
+    assert!(newest < oldest, "newest first");
+    assert!(
+        !page.body.contains("Revision 2"),
+        "the rejected one is not a version"
+    );
+    page.assert_contains("Current version")
+        .assert_contains("Dr. Rita Rao (MD, Cardiology)");
+    page.assert_contains("Second version with new evidence.")
+        .assert_contains("First version.");
+    app.client()
+        .get("/articles/never-published/history")
+        .await
+        .assert_status(404);
+}
+
+async fn the_editorial_policy_states_the_rule_in_force(app: TestApp) {
+    let cast = cast(&app).await;
+    let public = app.client();
+    public
+        .get("/editorial-policy")
+        .await
+        .assert_status(200)
+        .assert_contains("approved by at least 1 member of our medical advisory board");
+    cast.admin.get("/admin/settings").await;
+    let page = cast.admin.get("/admin/settings").await;
+    let version = page
+        .body
+        .split("name=\"version\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
+    cast.admin
+        .submit(
+            "/admin/settings",
+            &[
+                ("version", &version),
+                ("approvals_required", "2"),
+                ("review_interval_days", "180"),
+                ("site_name", "Health Answers"),
+                ("disclaimer", "Talk to your doctor."),
+                (
+                    "editorial_policy",
+                    "## Our board\n\nClinicians review every word.",
+                ),
+            ],
+        )
+        .await
+        .assert_status(303);
+    let policy = public.get("/editorial-policy").await;
+    policy
+        .assert_contains("approved by at least 2 members")
+        .assert_contains("within 180 days");
+    policy
+        .assert_contains("<h2>Our board</h2>")
+        .assert_contains("Health Answers");
+}
+
+async fn the_feed_and_sitemap_list_live_articles_only(app: TestApp) {
+    let cast = cast(&app).await;
+    let live = create_article(&cast.ed, "Sunscreen & SPF <basics>", true).await;
+    act(&cast.rita, live, "approve", &[]).await;
+    let live_slug = slug(&app);
+    create_article(&cast.ed, "Unapproved feed item", true).await;
+    let public = app.client();
+    let feed = public.get("/feed.atom").await;
+    feed.assert_status(200);
+    assert_eq!(
+        feed.header("content-type"),
+        Some("application/atom+xml; charset=utf-8")
+    );
+    feed.assert_contains("<feed xmlns=\"http://www.w3.org/2005/Atom\">");
+    feed.assert_contains(&format!("<id>{}/articles/{live_slug}</id>", app.base_url));
+    feed.assert_contains("<title>Sunscreen &#38; SPF &#60;basics&#62;</title>");
+    assert!(!feed.body.contains("Unapproved feed item"));
+    let sitemap = public.get("/sitemap.xml").await;
+    sitemap.assert_status(200);
+    sitemap.assert_contains(&format!(
+        "<loc>{}/articles/{live_slug}</loc><lastmod>",
+        app.base_url
+    ));
+    assert!(!sitemap.body.contains("unapproved-feed-item"));
+    public.get("/sitemap.xml?page=-1").await.assert_status(400);
+}
+
+async fn a_cached_page_is_served_without_the_database(app: TestApp) {
+    let cast = cast(&app).await;
+    let revision = create_article(&cast.ed, "Flu and COVID vaccines together", true).await;
+    act(&cast.rita, revision, "approve", &[]).await;
+    let path = format!("/articles/{}", slug(&app));
+    let public = app.client();
+    public.get(&path).await.assert_status(200);
+    // Take every database connection the server has: anything that needs the database now
+    // waits; a page served from the cache does not.
+    // (Were the database needed, the request would wait 10 s for a connection and the 5 s
+    // client timeout below would fail the test.)
+    let held: Vec<_> = (0..8).map(|_| app.pool.get().unwrap()).collect();
+    let response = public
+        .http()
+        .get(app.url(&path))
+        .timeout(std::time::Duration::from_secs(5))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("Flu and COVID vaccines together")
+    );
+    drop(held);
+}
