@@ -9,6 +9,7 @@
 
 mod support;
 
+mod accessibility;
 mod accounts;
 mod admin_users;
 mod audit;
