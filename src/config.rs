@@ -61,6 +61,85 @@ fn redact_password(url: &str) -> String {
     }
 }
 
+/// How to reach the SMTP server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SmtpSettings {
+    pub host: String,
+    pub port: u16,
+    pub username: Option<String>,
+    pub password: Option<String>,
+    pub security: SmtpSecurity,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SmtpSecurity {
+    /// `smtps://`: TLS from the first byte (port 465 by default).
+    ImplicitTls,
+    /// `smtp://` to another host: STARTTLS, required (port 587 by default).
+    StartTls,
+    /// `smtp://` to this machine (127.0.0.1, ::1, localhost): no TLS, for local relays.
+    Plain,
+}
+
+impl SmtpSettings {
+    /// Parses `smtp://user:pass@host:587`, `smtps://…` or `smtp://127.0.0.1:2525`.
+    pub fn parse(value: &str) -> Result<Self, String> {
+        let url = url::Url::parse(value.trim()).map_err(|e| format!("not a URL ({e})"))?;
+        let host = url
+            .host_str()
+            .filter(|h| !h.is_empty())
+            .ok_or("has no host")?
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .to_owned();
+        let local = host == "localhost"
+            || host
+                .parse::<std::net::IpAddr>()
+                .is_ok_and(|ip| ip.is_loopback());
+        let security = match url.scheme() {
+            "smtps" => SmtpSecurity::ImplicitTls,
+            "smtp" if local => SmtpSecurity::Plain,
+            "smtp" => SmtpSecurity::StartTls,
+            other => return Err(format!("'{other}://' is not smtp:// or smtps://")),
+        };
+        let decode = |s: &str| {
+            url::form_urlencoded::parse(format!("v={s}").as_bytes())
+                .next()
+                .map(|(_, v)| v.into_owned())
+                .unwrap_or_default()
+        };
+        let username = Some(url.username()).filter(|u| !u.is_empty()).map(decode);
+        let password = url.password().map(decode);
+        let port = url.port().unwrap_or(match security {
+            SmtpSecurity::ImplicitTls => 465,
+            SmtpSecurity::StartTls => 587,
+            SmtpSecurity::Plain => 25,
+        });
+        Ok(Self {
+            host,
+            port,
+            username,
+            password,
+            security,
+        })
+    }
+
+    /// For logs: no password.
+    pub fn describe(&self) -> String {
+        let scheme = if self.security == SmtpSecurity::ImplicitTls {
+            "smtps"
+        } else {
+            "smtp"
+        };
+        let user = self
+            .username
+            .as_deref()
+            .map(|u| format!("{u}@"))
+            .unwrap_or_default();
+        format!("{scheme}://{user}{}:{}", self.host, self.port)
+    }
+}
+
 /// Everything the server needs to know about its surroundings.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -75,6 +154,16 @@ pub struct Config {
     pub session_absolute: Duration,
     /// Take the client address from `X-Forwarded-For` (only behind a reverse proxy you run).
     pub behind_proxy: bool,
+    /// Where mail goes; `None` writes `.eml` files under `data_dir/mail` instead.
+    pub smtp: Option<SmtpSettings>,
+    /// The From of every message ("Name <address>").
+    pub mail_from: String,
+    /// A message that could not be delivered for this long is given up (and audited).
+    pub mail_max_age: Duration,
+    /// The first retry waits this long; each next one twice as long (at most an hour).
+    pub mail_retry_base: Duration,
+    /// How long a worker holds the messages it claimed before another may take them over.
+    pub mail_lease: Duration,
 }
 
 /// A setting that could not be read; `Display` is the one line shown at start-up.
@@ -125,6 +214,24 @@ impl Config {
                 variable: "IMPRIMATUR_SESSION_MAX_HOURS",
                 message: "is too large".into(),
             })?;
+        let smtp = match get("IMPRIMATUR_SMTP_URL") {
+            Some(value) => Some(SmtpSettings::parse(&value).map_err(|message| ConfigError {
+                variable: "IMPRIMATUR_SMTP_URL",
+                message: format!("{message} (e.g. smtp://user:password@mail.example.org:587)"),
+            })?),
+            None => None,
+        };
+        let mail_from = match get("IMPRIMATUR_MAIL_FROM") {
+            Some(value) => check_mailbox(&value).map_err(|message| ConfigError {
+                variable: "IMPRIMATUR_MAIL_FROM",
+                message,
+            })?,
+            None => "Imprimatur <noreply@localhost>".to_owned(),
+        };
+        let mail_max_age = Duration::hours(minutes(&get, "IMPRIMATUR_MAIL_MAX_AGE_HOURS", 48)?);
+        let mail_retry_base =
+            Duration::seconds(minutes(&get, "IMPRIMATUR_MAIL_RETRY_SECONDS", 30)?);
+        let mail_lease = Duration::seconds(minutes(&get, "IMPRIMATUR_MAIL_LEASE_SECONDS", 300)?);
         let behind_proxy = match get("IMPRIMATUR_BEHIND_PROXY").as_deref().map(str::trim) {
             None | Some("0" | "false" | "no") => false,
             Some("1" | "true" | "yes") => true,
@@ -144,6 +251,11 @@ impl Config {
             session_idle: Duration::minutes(session_idle),
             session_absolute,
             behind_proxy,
+            smtp,
+            mail_from,
+            mail_max_age,
+            mail_retry_base,
+            mail_lease,
         })
     }
 
@@ -172,6 +284,32 @@ fn minutes(
             variable,
             message: format!("'{value}' is not a whole number between 1 and 100000"),
         }),
+    }
+}
+
+/// "Name <address@host>" or "address@host".
+fn check_mailbox(value: &str) -> Result<String, String> {
+    let value = value.trim();
+    let address = match (value.rfind('<'), value.ends_with('>')) {
+        (Some(open), true) => &value[open + 1..value.len() - 1],
+        (None, false) => value,
+        _ => {
+            return Err(format!(
+                "'{value}' is not like \"Name <address@example.org>\""
+            ));
+        }
+    };
+    match address.split_once('@') {
+        Some((local, domain))
+            if !local.is_empty()
+                && !domain.is_empty()
+                && !address.contains(char::is_whitespace) =>
+        {
+            Ok(value.to_owned())
+        }
+        _ => Err(format!(
+            "'{value}' is not like \"Name <address@example.org>\""
+        )),
     }
 }
 
@@ -239,11 +377,39 @@ mod tests {
             ("IMPRIMATUR_PUBLIC_URL", "example.org"),
             ("IMPRIMATUR_SESSION_IDLE_MINUTES", "-5"),
             ("IMPRIMATUR_BEHIND_PROXY", "maybe"),
+            ("IMPRIMATUR_SMTP_URL", "http://mail.example.org"),
+            ("IMPRIMATUR_SMTP_URL", "smtp://"),
+            ("IMPRIMATUR_MAIL_FROM", "not an address"),
+            ("IMPRIMATUR_MAIL_MAX_AGE_HOURS", "0"),
         ] {
             let err = config(&[(var, value)]).unwrap_err();
             assert_eq!(err.variable, var);
             assert!(err.to_string().starts_with(var), "{err}");
         }
+    }
+
+    #[test]
+    fn smtp_urls_choose_their_security_by_scheme_and_host() {
+        let remote = SmtpSettings::parse("smtp://user%40org:p%40ss@mail.example.org").unwrap();
+        assert_eq!(remote.security, SmtpSecurity::StartTls);
+        assert_eq!(remote.port, 587);
+        assert_eq!(remote.username.as_deref(), Some("user@org"));
+        assert_eq!(remote.password.as_deref(), Some("p@ss"));
+        assert_eq!(remote.describe(), "smtp://user@org@mail.example.org:587");
+        let implicit = SmtpSettings::parse("smtps://mail.example.org").unwrap();
+        assert_eq!(
+            (implicit.security, implicit.port),
+            (SmtpSecurity::ImplicitTls, 465)
+        );
+        let local = SmtpSettings::parse("smtp://127.0.0.1:2525").unwrap();
+        assert_eq!((local.security, local.port), (SmtpSecurity::Plain, 2525));
+        assert_eq!(
+            SmtpSettings::parse("smtp://[::1]:25").unwrap().security,
+            SmtpSecurity::Plain
+        );
+        let c = config(&[]).unwrap();
+        assert!(c.smtp.is_none());
+        assert_eq!(c.mail_from, "Imprimatur <noreply@localhost>");
     }
 
     #[test]

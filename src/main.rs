@@ -11,10 +11,13 @@ use clap::{Parser, Subcommand, ValueEnum};
 use imprimatur::config::Config;
 use imprimatur::db::{self, Pool};
 use imprimatur::domain::roles::{Role, RoleSet};
+use imprimatur::mail::transport::Mailer;
+use imprimatur::mail::worker::{self, Worker};
 use imprimatur::services::accounts::{self, InviteInput};
 use imprimatur::services::audit::{self, Verification};
 use imprimatur::services::{Actor, housekeeping};
 use imprimatur::web::{self, AppState};
+use std::sync::Arc;
 
 #[derive(Parser)]
 #[command(
@@ -41,6 +44,15 @@ enum Command {
     Audit(AuditCommand),
     /// Fill an empty database with sample accounts and articles in every state.
     Demo,
+    /// Work with the mail outbox.
+    #[command(subcommand)]
+    Mail(MailCommand),
+}
+
+#[derive(Subcommand)]
+enum MailCommand {
+    /// Send every message that is due now, then exit (what the server's worker does all day).
+    SendPending,
 }
 
 #[derive(Subcommand)]
@@ -104,6 +116,7 @@ fn main() -> ExitCode {
         }) => add_user(&config, email, name, credentials, roles),
         Command::Audit(AuditCommand::Verify) => verify_audit(&config),
         Command::Demo => demo(&config),
+        Command::Mail(MailCommand::SendPending) => send_pending(config),
     };
     match result {
         Ok(code) => code,
@@ -176,6 +189,27 @@ fn add_user(
     Ok(ExitCode::SUCCESS)
 }
 
+fn send_pending(config: Config) -> anyhow::Result<ExitCode> {
+    let pool = open(&config, 2)?;
+    let mailer = Mailer::from_config(&config).map_err(|e| anyhow::anyhow!("mail: {e}"))?;
+    println!("Sending due mail via {}", mailer.describe());
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let pass = runtime.block_on(async move {
+        let worker = Worker::new(pool, mailer, Arc::new(config));
+        worker.reminders().await?;
+        let (_keep, running) = tokio::sync::watch::channel(false);
+        worker.pass(&running).await
+    });
+    let pass = pass.map_err(|e| anyhow::anyhow!("{e}"))?;
+    println!(
+        "{} sent, {} to retry later, {} given up",
+        pass.sent, pass.retried, pass.failed
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
 fn demo(config: &Config) -> anyhow::Result<ExitCode> {
     let pool = open(config, 2)?;
     let summary = imprimatur::demo::run(&pool).map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -228,6 +262,14 @@ fn serve(config: Config) -> anyhow::Result<ExitCode> {
             println!();
         }
     }
+    let mailer = Mailer::from_config(&config).map_err(|e| anyhow::anyhow!("mail: {e}"))?;
+    match &mailer {
+        Mailer::Files { dir, .. } => println!(
+            "Mail: IMPRIMATUR_SMTP_URL is not set, so messages are written as .eml files in {}",
+            dir.display()
+        ),
+        Mailer::Smtp { .. } => println!("Mail: {}", mailer.describe()),
+    }
     let listener = TcpListener::bind(config.bind)
         .with_context(|| format!("cannot listen on {} (IMPRIMATUR_BIND)", config.bind))?;
     println!(
@@ -237,6 +279,7 @@ fn serve(config: Config) -> anyhow::Result<ExitCode> {
     );
     let state = AppState::new(pool, config);
     actix_web::rt::System::new().block_on(async move {
+        let (stop_mail, mail) = worker::spawn(state.pool.clone(), mailer, state.config.clone());
         let timeouts = state.timeouts();
         let purge_pool = state.pool.clone();
         actix_web::rt::spawn(async move {
@@ -257,7 +300,12 @@ fn serve(config: Config) -> anyhow::Result<ExitCode> {
             }
         });
         let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
-        web::server(state, listener, workers)?.await
+        let served = web::server(state, listener, workers)?.await;
+        // The server stopped (Ctrl-C, SIGTERM): let the mail worker finish the message in
+        // hand and hand back the rest.
+        let _ = stop_mail.send(true);
+        let _ = mail.await;
+        served
     })?;
     Ok(ExitCode::SUCCESS)
 }

@@ -86,3 +86,16 @@ pub fn retire_unused_unowned(
     .set(account_tokens::used_at.eq(now))
     .execute(conn)
 }
+
+/// When the account's newest link of this purpose was made.
+pub fn newest_for_user(
+    conn: &mut DbConn,
+    user_id: UserId,
+    purpose: &str,
+) -> QueryResult<Option<NaiveDateTime>> {
+    account_tokens::table
+        .filter(account_tokens::user_id.eq(user_id))
+        .filter(account_tokens::purpose.eq(purpose))
+        .select(diesel::dsl::max(account_tokens::created_at))
+        .first(conn)
+}

@@ -7,6 +7,7 @@ pub mod assignments;
 pub mod audit_log;
 pub mod comments;
 pub mod login_attempts;
+pub mod outbox;
 pub mod references;
 pub mod reviews;
 pub mod revisions;

@@ -55,6 +55,39 @@ diesel::table! {
 }
 
 diesel::table! {
+    mail_outbox (id) {
+        id -> Int8,
+        recipient -> Text,
+        recipient_id -> Nullable<Int8>,
+        subject -> Text,
+        text_body -> Text,
+        html_body -> Text,
+        event -> Text,
+        article_id -> Nullable<Int8>,
+        revision_id -> Nullable<Int8>,
+        message_id -> Text,
+        thread_id -> Nullable<Text>,
+        created_at -> Timestamp,
+        attempts -> Int4,
+        next_attempt_at -> Timestamp,
+        claimed_until -> Nullable<Timestamp>,
+        claimed_by -> Nullable<Text>,
+        sent_at -> Nullable<Timestamp>,
+        failed_at -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    review_reminders (article_id, kind, due_at) {
+        article_id -> Int8,
+        kind -> Text,
+        due_at -> Timestamp,
+        sent_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     reviews (id) {
         id -> Int8,
         revision_id -> Int8,
@@ -171,6 +204,8 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         diff_layout -> Text,
+        notify_comments -> Bool,
+        notify_review_due -> Bool,
     }
 }
 
@@ -190,6 +225,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_log,
     comments,
     login_attempts,
+    mail_outbox,
+    review_reminders,
     reviews,
     revision_references,
     revisions,

@@ -23,6 +23,10 @@ pub struct User {
     pub updated_at: NaiveDateTime,
     /// "inline" or "split".
     pub diff_layout: String,
+    /// Wants mail about comments on revisions they take part in.
+    pub notify_comments: bool,
+    /// Wants mail when articles they reviewed or wrote are due for review.
+    pub notify_review_due: bool,
 }
 
 #[derive(Insertable)]
@@ -50,6 +54,28 @@ pub fn insert(conn: &mut DbConn, new: &NewUser<'_>) -> QueryResult<User> {
         .values(new)
         .returning(users::all_columns)
         .get_result(conn)
+}
+
+pub fn find_many(conn: &mut DbConn, ids: &[UserId]) -> QueryResult<Vec<User>> {
+    users::table
+        .filter(users::id.eq_any(ids))
+        .order(users::id.asc())
+        .load(conn)
+}
+
+/// Records someone's notification choices.
+pub fn set_notifications(
+    conn: &mut DbConn,
+    id: UserId,
+    comments: bool,
+    review_due: bool,
+) -> QueryResult<usize> {
+    diesel::update(users::table.find(id))
+        .set((
+            users::notify_comments.eq(comments),
+            users::notify_review_due.eq(review_due),
+        ))
+        .execute(conn)
 }
 
 pub fn find_by_id(conn: &mut DbConn, id: UserId) -> QueryResult<Option<User>> {

@@ -42,10 +42,14 @@ pub enum AuditAction {
     ArticleRetracted,
     ActionDenied,
     SettingsChanged,
+    MailFailed,
+    MailRetried,
+    ResetRequested,
+    NotificationsChanged,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 27] = [
+    pub const ALL: [AuditAction; 31] = [
         AuditAction::SetupCompleted,
         AuditAction::LoginSucceeded,
         AuditAction::LoginFailed,
@@ -73,6 +77,10 @@ impl AuditAction {
         AuditAction::ArticleRetracted,
         AuditAction::ActionDenied,
         AuditAction::SettingsChanged,
+        AuditAction::MailFailed,
+        AuditAction::MailRetried,
+        AuditAction::ResetRequested,
+        AuditAction::NotificationsChanged,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -104,6 +112,10 @@ impl AuditAction {
             AuditAction::ArticleRetracted => "article.retracted",
             AuditAction::ActionDenied => "action.denied",
             AuditAction::SettingsChanged => "settings.changed",
+            AuditAction::MailFailed => "mail.failed",
+            AuditAction::MailRetried => "mail.retried",
+            AuditAction::ResetRequested => "user.reset_requested",
+            AuditAction::NotificationsChanged => "user.notifications_changed",
         }
     }
 
@@ -137,6 +149,10 @@ impl AuditAction {
             AuditAction::ArticleRetracted => "Article retracted",
             AuditAction::ActionDenied => "Action denied",
             AuditAction::SettingsChanged => "Settings changed",
+            AuditAction::MailFailed => "Email given up",
+            AuditAction::MailRetried => "Email retried",
+            AuditAction::ResetRequested => "Password reset requested",
+            AuditAction::NotificationsChanged => "Notification settings changed",
         }
     }
 

@@ -4,7 +4,7 @@ use chrono::NaiveDateTime;
 use serde_json::json;
 
 use super::audit::{self, Event};
-use super::{Actor, ServiceError, ServiceResult, passwords, secrets};
+use super::{Actor, ServiceError, ServiceResult, notify, passwords, secrets};
 use crate::db::account_tokens::{self, AccountToken, NewAccountToken};
 use crate::db::users::{self, NewUser, User, UserFilter};
 use crate::db::{self, DbConn, Pool, sessions};
@@ -12,6 +12,7 @@ use crate::domain::accounts::{self as rules, InputError, LinkPurpose, LinkState}
 use crate::domain::audit::AuditAction;
 use crate::domain::roles::{Role, RoleSet};
 use crate::ids::UserId;
+use crate::mail;
 
 /// An account with its roles, for lists and pages.
 #[derive(Clone)]
@@ -44,7 +45,8 @@ pub struct InviteInput {
     pub roles: RoleSet,
 }
 
-/// Creates an account without a password and a link for its owner to set one.
+/// Creates an account without a password and a link for its owner to set one, and queues the
+/// invitation email with that link.
 pub fn invite(conn: &mut DbConn, actor: &Actor, input: &InviteInput) -> ServiceResult<IssuedLink> {
     let email = rules::normalize_email(&input.email)?;
     let display_name = rules::display_name(&input.display_name)?;
@@ -52,7 +54,7 @@ pub fn invite(conn: &mut DbConn, actor: &Actor, input: &InviteInput) -> ServiceR
     if input.roles.is_empty() {
         return Err(InputError::NoRoles.into());
     }
-    db::write_tx(conn, |conn| {
+    let link = db::write_tx(conn, |conn| {
         if users::email_taken(conn, &email)? {
             return Err(ServiceError::Conflict(format!(
                 "An account with the email {email} already exists."
@@ -73,6 +75,7 @@ pub fn invite(conn: &mut DbConn, actor: &Actor, input: &InviteInput) -> ServiceR
         )?;
         users::set_roles(conn, user.id, &input.roles)?;
         let link = issue_link(conn, LinkPurpose::Invite, Some(user.id), actor.user_id)?;
+        notify::invitation(conn, &user, &link)?;
         audit::record(
             conn,
             actor,
@@ -86,7 +89,9 @@ pub fn invite(conn: &mut DbConn, actor: &Actor, input: &InviteInput) -> ServiceR
                 })),
         )?;
         Ok(link)
-    })
+    })?;
+    mail::wake();
+    Ok(link)
 }
 
 /// Stores the hash of a new random token and returns the token.
@@ -225,13 +230,14 @@ pub fn reactivate(conn: &mut DbConn, actor: &Actor, user_id: UserId) -> ServiceR
     })
 }
 
-/// Makes a password-reset link for an active account; earlier unused links stop working.
+/// Makes a password-reset link for an active account (earlier unused links stop working) and
+/// queues the email that carries it.
 pub fn issue_reset_link(
     conn: &mut DbConn,
     actor: &Actor,
     user_id: UserId,
 ) -> ServiceResult<IssuedLink> {
-    db::write_tx(conn, |conn| {
+    let link = db::write_tx(conn, |conn| {
         let user =
             users::find_by_id(conn, user_id)?.ok_or(ServiceError::NotFound("No such account."))?;
         if !user.is_active {
@@ -242,6 +248,7 @@ pub fn issue_reset_link(
         }
         account_tokens::retire_unused_for_user(conn, user_id, db::now())?;
         let link = issue_link(conn, LinkPurpose::Reset, Some(user_id), actor.user_id)?;
+        notify::password_reset(conn, &user, &link)?;
         audit::record(
             conn,
             actor,
@@ -250,7 +257,9 @@ pub fn issue_reset_link(
                 .details(json!({ "email": user.email, "link_expires_at": link.expires_at })),
         )?;
         Ok(link)
-    })
+    })?;
+    mail::wake();
+    Ok(link)
 }
 
 /// What the page behind a one-time link shows.
@@ -471,4 +480,61 @@ pub fn get(conn: &mut DbConn, user_id: UserId) -> ServiceResult<Account> {
 /// The account with this email address, if any.
 pub fn find_by_email(conn: &mut DbConn, email: &str) -> ServiceResult<Option<UserId>> {
     Ok(users::find_by_email(conn, &email.trim().to_lowercase())?.map(|u| u.id))
+}
+
+/// Records someone's notification choices (comment and review-date mail); audited.
+pub fn set_notifications(
+    conn: &mut DbConn,
+    actor: &Actor,
+    user_id: UserId,
+    comments: bool,
+    review_due: bool,
+) -> ServiceResult<()> {
+    db::write_tx(conn, |conn| {
+        users::set_notifications(conn, user_id, comments, review_due)?;
+        audit::record(
+            conn,
+            actor,
+            Event::new(AuditAction::NotificationsChanged)
+                .target_user(user_id)
+                .details(json!({ "comments": comments, "review_due": review_due })),
+        )?;
+        Ok(())
+    })
+}
+
+/// How long after a reset link was made another request for the same account is ignored.
+fn reset_cooldown() -> chrono::Duration {
+    chrono::Duration::minutes(2)
+}
+
+/// Someone asked for a password reset by email address. Whether or not an account exists,
+/// the answer is the same (so addresses cannot be probed); an active account gets a link by
+/// email, at most one per cooldown. Audited either way.
+pub fn request_reset(conn: &mut DbConn, email: &str, client_addr: &str) -> ServiceResult<()> {
+    let key: String = email.trim().to_lowercase().chars().take(254).collect();
+    let anonymous = Actor::anonymous(client_addr);
+    let queued = db::write_tx(conn, |conn| {
+        let user = users::find_by_email(conn, &key)?;
+        let mut event = Event::new(AuditAction::ResetRequested).details(json!({ "email": key }));
+        let mut queued = false;
+        if let Some(user) = user.filter(|u| u.is_active) {
+            event = event.target_user(user.id);
+            let recent =
+                account_tokens::newest_for_user(conn, user.id, LinkPurpose::Reset.as_str())?
+                    .is_some_and(|created| db::now() - created < reset_cooldown());
+            if !recent {
+                account_tokens::retire_unused_for_user(conn, user.id, db::now())?;
+                let link = issue_link(conn, LinkPurpose::Reset, Some(user.id), None)?;
+                notify::password_reset(conn, &user, &link)?;
+                queued = true;
+            }
+        }
+        audit::record(conn, &anonymous, event)?;
+        Ok::<_, ServiceError>(queued)
+    })?;
+    if queued {
+        mail::wake();
+    }
+    Ok(())
 }

@@ -7,7 +7,7 @@
 use serde_json::json;
 
 use super::audit::{self, Event};
-use super::{Caller, ServiceError, ServiceResult, publishing, with_retry};
+use super::{Caller, ServiceError, ServiceResult, notify, publishing, with_retry};
 use crate::db::articles::{self, Article, NewArticle};
 use crate::db::revisions::{self, DraftContent, NewRevision, Revision};
 use crate::db::{self, DbConn, references};
@@ -17,6 +17,7 @@ use crate::domain::markdown;
 use crate::domain::roles::Role;
 use crate::domain::workflow::{self, Action, Approvals, State};
 use crate::ids::{ArticleId, RevisionId};
+use crate::mail;
 
 /// Content checked and prepared for storage: rendered once, hashed once, outside any
 /// transaction.
@@ -85,6 +86,7 @@ pub fn create_article(
     })?;
     if submit {
         publishing::changed(conn);
+        mail::wake();
     }
     Ok(saved)
 }
@@ -226,6 +228,7 @@ pub fn save_revision(
     })?;
     if saved.submitted {
         publishing::changed(conn);
+        mail::wake();
     }
     Ok(saved)
 }
@@ -321,6 +324,9 @@ pub(crate) fn submit_draft(
         return Err(ServiceError::Contended);
     }
     articles::set_current(conn, article.id, draft.id)?;
+    let submitted = revisions::find(conn, draft.id)?.ok_or(ServiceError::Contended)?;
+    let author = caller_name(conn, caller)?;
+    notify::submitted(conn, &submitted, &author)?;
     if !articles::bump(conn, article.id, article.version, now)? {
         return Err(ServiceError::Contended);
     }
@@ -370,4 +376,11 @@ pub fn change_slug(
         )?;
         Ok(())
     })
+}
+
+/// The caller's display name, for messages about what they did.
+pub(crate) fn caller_name(conn: &mut DbConn, caller: &Caller) -> ServiceResult<String> {
+    Ok(db::users::find_by_id(conn, caller.id)?
+        .map(|u| u.display_name)
+        .unwrap_or_else(|| caller.actor.label.clone()))
 }

@@ -8,6 +8,8 @@ pub mod auth;
 pub mod diffs;
 pub mod editing;
 pub mod housekeeping;
+pub mod mailbox;
+pub mod notify;
 pub mod passwords;
 pub mod public;
 pub mod publishing;

@@ -66,6 +66,7 @@ pub(crate) fn publish(
         &revision.summary,
         &revision.body,
     )?;
+    super::notify::published(conn, revision, &article.slug)?;
     audit::record(
         conn,
         &caller.actor,

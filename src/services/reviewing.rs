@@ -6,7 +6,7 @@
 use serde_json::json;
 
 use super::audit::{self, Event};
-use super::{Caller, ServiceError, ServiceResult, editing, publishing, with_retry};
+use super::{Caller, ServiceError, ServiceResult, editing, notify, publishing, with_retry};
 use crate::db::comments::{self, NewComment};
 use crate::db::reviews::{self, Verdict};
 use crate::db::revisions::{self, Revision};
@@ -98,6 +98,7 @@ pub fn act(
     let outcome = with_retry(conn, |conn| act_once(conn, caller, id, action, input));
     if outcome.is_ok() {
         publishing::changed(conn);
+        crate::mail::wake();
     }
     if let Err(ServiceError::Workflow(refusal)) = &outcome
         && refusal.is_permission()
@@ -231,6 +232,18 @@ fn act_once(
         &caller.actor,
         target(Event::new(audit_action).details(details)),
     )?;
+    let me = editing::caller_name(conn, caller)?;
+    match action {
+        Action::Comment => notify::comment(conn, caller, &me, &revision, &text)?,
+        Action::RequestChanges => notify::decision(conn, &me, &revision, &text, false)?,
+        Action::Reject => notify::decision(conn, &me, &revision, &text, true)?,
+        Action::Assign => {
+            if let Some(reviewer) = input.reviewer {
+                notify::assigned(conn, caller, &me, &revision, reviewer)?;
+            }
+        }
+        _ => {}
+    }
     if transition.publishes {
         publishing::publish(conn, caller, &revision, approvers.len() + 1)?;
     }

@@ -155,7 +155,9 @@ struct LinkIssued<'a> {
     chrome: Chrome,
     heading: &'a str,
     explanation: &'a str,
-    link: String,
+    /// The link itself, shown only when mail does not leave by SMTP: then the admin passes
+    /// it on. With SMTP configured it exists only in the email.
+    link: Option<String>,
     expires_at: NaiveDateTime,
     user_id: Option<UserId>,
 }
@@ -171,7 +173,11 @@ fn link_issued(
         chrome: admin.chrome("users"),
         heading,
         explanation,
-        link: state.config.link(&link.path()),
+        link: state
+            .config
+            .smtp
+            .is_none()
+            .then(|| state.config.link(&link.path())),
         expires_at: link.expires_at,
         user_id: link.user_id,
     })
@@ -214,10 +220,17 @@ pub async fn invite(
             &admin,
             &state,
             "Invitation created",
-            &format!(
-                "Send this link to {} so they can choose a password. It works once.",
-                typed.email.trim()
-            ),
+            &if state.config.smtp.is_some() {
+                format!(
+                    "We are emailing {} a link to choose a password. It works once.",
+                    typed.email.trim()
+                )
+            } else {
+                format!(
+                    "Send this link to {} so they can choose a password. It works once.",
+                    typed.email.trim()
+                )
+            },
             &link,
         )),
         Err(AppError::BadRequest(m)) => {
@@ -381,7 +394,11 @@ pub async fn update(
                     &admin,
                     &state,
                     "Password reset link",
-                    "Send this link to the account's owner. It works once; earlier links for this account no longer work.",
+                    if state.config.smtp.is_some() {
+                        "We are emailing the account's owner a link to choose a new password. It works once; earlier links for this account no longer work."
+                    } else {
+                        "Send this link to the account's owner. It works once; earlier links for this account no longer work."
+                    },
                     &link,
                 )
             })

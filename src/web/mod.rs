@@ -1,8 +1,10 @@
 //! The HTTP edge: routes, extractors, pages. Handlers parse input, authorise the route, call
 //! one service function and render; the rules live below.
 
+pub mod account;
 pub mod admin_articles;
 pub mod admin_audit;
+pub mod admin_mail;
 pub mod admin_settings;
 pub mod admin_users;
 pub mod article_form;
@@ -137,6 +139,16 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/login", web::get().to(login::form))
         .route("/login", web::post().to(login::submit))
         .route("/logout", web::post().to(login::logout))
+        .route("/password/forgot", web::get().to(account::forgot))
+        .route("/password/forgot", web::post().to(account::request_reset))
+        .route(
+            "/account/notifications",
+            web::get().to(account::notifications),
+        )
+        .route(
+            "/account/notifications",
+            web::post().to(account::save_notifications),
+        )
         .route("/setup/{token}", web::get().to(setup::form))
         .route("/setup/{token}", web::post().to(setup::submit))
         .route("/dashboard", web::get().to(dashboard::show))
@@ -175,6 +187,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/admin/articles/{id}/retract",
             web::post().to(admin_articles::retract),
         )
+        .route("/admin/mail", web::get().to(admin_mail::list))
+        .route("/admin/mail/{id}/retry", web::post().to(admin_mail::retry))
         .route("/admin/settings", web::get().to(admin_settings::show))
         .route("/admin/settings", web::post().to(admin_settings::save))
         .route("/admin/users", web::get().to(admin_users::list))

@@ -1,0 +1,273 @@
+//! The `mail_outbox` table: every message, written in the transaction of the event that
+//! causes it, then claimed, sent and marked by a worker.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Timestamp};
+
+use super::DbConn;
+use super::schema::mail_outbox;
+use crate::ids::{ArticleId, RevisionId, UserId};
+
+#[derive(Debug, Clone, Queryable)]
+pub struct OutboxRow {
+    pub id: i64,
+    pub recipient: String,
+    pub recipient_id: Option<UserId>,
+    pub subject: String,
+    pub text_body: String,
+    pub html_body: String,
+    pub event: String,
+    pub article_id: Option<ArticleId>,
+    pub revision_id: Option<RevisionId>,
+    pub message_id: String,
+    pub thread_id: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub attempts: i32,
+    pub next_attempt_at: NaiveDateTime,
+    pub claimed_until: Option<NaiveDateTime>,
+    pub claimed_by: Option<String>,
+    pub sent_at: Option<NaiveDateTime>,
+    pub failed_at: Option<NaiveDateTime>,
+    pub last_error: Option<String>,
+}
+
+/// Where a message is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MailStatus {
+    Queued,
+    Sent,
+    Failed,
+}
+
+impl MailStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MailStatus::Queued => "queued",
+            MailStatus::Sent => "sent",
+            MailStatus::Failed => "failed",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<MailStatus> {
+        [MailStatus::Queued, MailStatus::Sent, MailStatus::Failed]
+            .into_iter()
+            .find(|s| s.as_str() == value)
+    }
+}
+
+impl OutboxRow {
+    pub fn status(&self) -> MailStatus {
+        if self.sent_at.is_some() {
+            MailStatus::Sent
+        } else if self.failed_at.is_some() {
+            MailStatus::Failed
+        } else {
+            MailStatus::Queued
+        }
+    }
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = mail_outbox)]
+pub struct NewMail {
+    pub recipient: String,
+    pub recipient_id: Option<UserId>,
+    pub subject: String,
+    pub text_body: String,
+    pub html_body: String,
+    pub event: String,
+    pub article_id: Option<ArticleId>,
+    pub revision_id: Option<RevisionId>,
+    pub message_id: String,
+    pub thread_id: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub next_attempt_at: NaiveDateTime,
+}
+
+pub fn insert(conn: &mut DbConn, mail: &NewMail) -> QueryResult<usize> {
+    diesel::insert_into(mail_outbox::table)
+        .values(mail)
+        .execute(conn)
+}
+
+#[derive(QueryableByName)]
+struct Id {
+    #[diesel(sql_type = BigInt)]
+    id: i64,
+}
+
+/// Claims up to `limit` due messages for `worker` until `lease_until`, inside the caller's
+/// write transaction. On PostgreSQL the candidates are locked with `FOR UPDATE SKIP LOCKED`,
+/// so concurrent workers never claim the same row; on SQLite the immediate transaction is the
+/// only writer.
+pub fn claim(
+    conn: &mut DbConn,
+    worker: &str,
+    now: NaiveDateTime,
+    lease_until: NaiveDateTime,
+    limit: i64,
+) -> QueryResult<Vec<OutboxRow>> {
+    const DUE: &str = "sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= {now} \
+         AND (claimed_until IS NULL OR claimed_until < {now}) ORDER BY next_attempt_at, id LIMIT {limit}";
+    let ids: Vec<Id> = match conn {
+        DbConn::Pg(c) => diesel::sql_query(format!(
+            "SELECT id FROM mail_outbox WHERE {} FOR UPDATE SKIP LOCKED",
+            DUE.replace("{now}", "$1").replace("{limit}", "$2")
+        ))
+        .bind::<Timestamp, _>(now)
+        .bind::<BigInt, _>(limit)
+        .load(c)?,
+        DbConn::Sqlite(c) => diesel::sql_query(format!(
+            "SELECT id FROM mail_outbox WHERE {}",
+            DUE.replace("{now}", "?1").replace("{limit}", "?2")
+        ))
+        .bind::<Timestamp, _>(now)
+        .bind::<BigInt, _>(limit)
+        .load(c)?,
+    };
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<i64> = ids.into_iter().map(|i| i.id).collect();
+    diesel::update(mail_outbox::table.filter(mail_outbox::id.eq_any(&ids)))
+        .set((
+            mail_outbox::claimed_until.eq(lease_until),
+            mail_outbox::claimed_by.eq(worker),
+            mail_outbox::attempts.eq(mail_outbox::attempts + 1),
+        ))
+        .returning(mail_outbox::all_columns)
+        .get_results(conn)
+}
+
+/// Marks a message delivered, if this worker still holds it and nobody marked it first.
+pub fn mark_sent(
+    conn: &mut DbConn,
+    id: i64,
+    worker: &str,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    let changed = diesel::update(
+        mail_outbox::table
+            .find(id)
+            .filter(mail_outbox::claimed_by.eq(worker))
+            .filter(mail_outbox::sent_at.is_null()),
+    )
+    .set((
+        mail_outbox::sent_at.eq(now),
+        mail_outbox::claimed_until.eq(None::<NaiveDateTime>),
+        mail_outbox::last_error.eq(None::<String>),
+    ))
+    .execute(conn)?;
+    Ok(changed == 1)
+}
+
+/// Schedules another attempt after a failure.
+pub fn mark_retry(
+    conn: &mut DbConn,
+    id: i64,
+    worker: &str,
+    next_attempt_at: NaiveDateTime,
+    error: &str,
+) -> QueryResult<usize> {
+    diesel::update(
+        mail_outbox::table
+            .find(id)
+            .filter(mail_outbox::claimed_by.eq(worker))
+            .filter(mail_outbox::sent_at.is_null()),
+    )
+    .set((
+        mail_outbox::next_attempt_at.eq(next_attempt_at),
+        mail_outbox::claimed_until.eq(None::<NaiveDateTime>),
+        mail_outbox::last_error.eq(error),
+    ))
+    .execute(conn)
+}
+
+/// Gives a message up.
+pub fn mark_failed(
+    conn: &mut DbConn,
+    id: i64,
+    worker: &str,
+    now: NaiveDateTime,
+    error: &str,
+) -> QueryResult<bool> {
+    let changed = diesel::update(
+        mail_outbox::table
+            .find(id)
+            .filter(mail_outbox::claimed_by.eq(worker))
+            .filter(mail_outbox::sent_at.is_null()),
+    )
+    .set((
+        mail_outbox::failed_at.eq(now),
+        mail_outbox::claimed_until.eq(None::<NaiveDateTime>),
+        mail_outbox::last_error.eq(error),
+    ))
+    .execute(conn)?;
+    Ok(changed == 1)
+}
+
+/// Puts a failed message back in the queue (an admin asked); its age restarts now.
+pub fn retry_failed(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> QueryResult<bool> {
+    let changed = diesel::update(
+        mail_outbox::table
+            .find(id)
+            .filter(mail_outbox::failed_at.is_not_null())
+            .filter(mail_outbox::sent_at.is_null()),
+    )
+    .set((
+        mail_outbox::failed_at.eq(None::<NaiveDateTime>),
+        mail_outbox::next_attempt_at.eq(now),
+        mail_outbox::created_at.eq(now),
+        mail_outbox::claimed_until.eq(None::<NaiveDateTime>),
+    ))
+    .execute(conn)?;
+    Ok(changed == 1)
+}
+
+pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Option<OutboxRow>> {
+    mail_outbox::table.find(id).first(conn).optional()
+}
+
+/// Up to `limit` messages older than `before` (newest first), optionally of one status.
+pub fn list(
+    conn: &mut DbConn,
+    status: Option<MailStatus>,
+    before: Option<i64>,
+    limit: i64,
+) -> QueryResult<Vec<OutboxRow>> {
+    let mut query = mail_outbox::table.into_boxed::<super::MultiBackend>();
+    if let Some(before) = before {
+        query = query.filter(mail_outbox::id.lt(before));
+    }
+    query = match status {
+        None => query,
+        Some(MailStatus::Sent) => query.filter(mail_outbox::sent_at.is_not_null()),
+        Some(MailStatus::Failed) => query
+            .filter(mail_outbox::failed_at.is_not_null())
+            .filter(mail_outbox::sent_at.is_null()),
+        Some(MailStatus::Queued) => query
+            .filter(mail_outbox::sent_at.is_null())
+            .filter(mail_outbox::failed_at.is_null()),
+    };
+    query.order(mail_outbox::id.desc()).limit(limit).load(conn)
+}
+
+/// How many messages are queued, sent and failed.
+pub fn counts(conn: &mut DbConn) -> QueryResult<(i64, i64, i64)> {
+    let sent = mail_outbox::table
+        .filter(mail_outbox::sent_at.is_not_null())
+        .count()
+        .get_result(conn)?;
+    let failed = mail_outbox::table
+        .filter(mail_outbox::failed_at.is_not_null())
+        .filter(mail_outbox::sent_at.is_null())
+        .count()
+        .get_result(conn)?;
+    let queued = mail_outbox::table
+        .filter(mail_outbox::sent_at.is_null())
+        .filter(mail_outbox::failed_at.is_null())
+        .count()
+        .get_result(conn)?;
+    Ok((queued, sent, failed))
+}

@@ -1,0 +1,138 @@
+//! Where messages go: an SMTP server (`IMPRIMATUR_SMTP_URL`), or `.eml` files under
+//! `data/mail/` when none is configured, so the default set-up needs no mail server.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use lettre::message::header::{HeaderName, HeaderValue};
+use lettre::message::{Mailbox, MultiPart};
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+
+use super::messages::with_links;
+use crate::config::{Config, SmtpSecurity};
+use crate::db::outbox::OutboxRow;
+
+/// How messages leave.
+#[derive(Clone)]
+pub enum Mailer {
+    Smtp {
+        transport: AsyncSmtpTransport<Tokio1Executor>,
+        description: String,
+    },
+    Files {
+        transport: AsyncFileTransport<Tokio1Executor>,
+        dir: PathBuf,
+    },
+}
+
+impl std::fmt::Debug for Mailer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.describe())
+    }
+}
+
+impl Mailer {
+    pub fn from_config(config: &Config) -> Result<Self, String> {
+        let Some(smtp) = &config.smtp else {
+            let dir = config.data_dir.join("mail");
+            std::fs::create_dir_all(&dir)
+                .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+            return Ok(Mailer::Files {
+                transport: AsyncFileTransport::new(&dir),
+                dir,
+            });
+        };
+        let builder = match smtp.security {
+            SmtpSecurity::ImplicitTls => AsyncSmtpTransport::<Tokio1Executor>::relay(&smtp.host),
+            SmtpSecurity::StartTls => {
+                AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&smtp.host)
+            }
+            SmtpSecurity::Plain => Ok(AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(
+                &smtp.host,
+            )),
+        }
+        .map_err(|e| format!("SMTP server {}: {e}", smtp.host))?;
+        let mut builder = builder
+            .port(smtp.port)
+            .timeout(Some(Duration::from_secs(30)));
+        if let (Some(user), Some(password)) = (&smtp.username, &smtp.password) {
+            builder = builder.credentials(Credentials::new(user.clone(), password.clone()));
+        }
+        Ok(Mailer::Smtp {
+            transport: builder.build(),
+            description: smtp.describe(),
+        })
+    }
+
+    pub fn describe(&self) -> String {
+        match self {
+            Mailer::Smtp { description, .. } => format!("SMTP {description}"),
+            Mailer::Files { dir, .. } => format!(".eml files in {}", dir.display()),
+        }
+    }
+
+    /// Sends one outbox row. The error is a sentence for the admin mail page.
+    pub async fn send(&self, row: &OutboxRow, from: &str, public_url: &str) -> Result<(), String> {
+        let message = build(row, from, public_url)?;
+        match self {
+            Mailer::Smtp { transport, .. } => transport
+                .send(message)
+                .await
+                .map(|_| ())
+                .map_err(|e| e.to_string()),
+            Mailer::Files { transport, .. } => transport
+                .send(message)
+                .await
+                .map(|_| ())
+                .map_err(|e| e.to_string()),
+        }
+    }
+}
+
+/// The message for a row: its stored Message-ID (so a resend is recognisable), threading
+/// headers per revision, and text and HTML alternatives with absolute links.
+fn build(row: &OutboxRow, from: &str, public_url: &str) -> Result<Message, String> {
+    let from: Mailbox = from
+        .parse()
+        .map_err(|e| format!("bad From address '{from}': {e}"))?;
+    let to: Mailbox = row
+        .recipient
+        .parse()
+        .map_err(|e| format!("bad recipient address '{}': {e}", row.recipient))?;
+    let mut builder = Message::builder()
+        .from(from)
+        .to(to)
+        .subject(row.subject.clone())
+        .message_id(Some(row.message_id.clone()))
+        .header(AutoSubmitted);
+    if let Some(thread) = &row.thread_id {
+        builder = builder
+            .in_reply_to(thread.clone())
+            .references(thread.clone());
+    }
+    builder
+        .multipart(MultiPart::alternative_plain_html(
+            with_links(&row.text_body, public_url),
+            with_links(&row.html_body, public_url),
+        ))
+        .map_err(|e| format!("cannot build the message: {e}"))
+}
+
+/// `Auto-Submitted: auto-generated` (RFC 3834): auto-responders must not answer.
+#[derive(Clone)]
+struct AutoSubmitted;
+
+impl lettre::message::header::Header for AutoSubmitted {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("Auto-Submitted")
+    }
+
+    fn parse(_: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(AutoSubmitted)
+    }
+
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), "auto-generated".into())
+    }
+}
