@@ -1,5 +1,9 @@
 //! Where messages go: an SMTP server (`IMPRIMATUR_SMTP_URL`), or `.eml` files under
 //! `data/mail/` when none is configured, so the default set-up needs no mail server.
+//!
+//! Each message gets its own SMTP connection (lettre's connection pool is not used): the
+//! volume of an editorial workflow is small, and a pool's background tasks would tie the
+//! transport to one async runtime's lifetime.
 
 use std::path::PathBuf;
 use std::time::Duration;

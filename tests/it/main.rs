@@ -17,6 +17,8 @@ mod browser;
 mod cli;
 mod diff_browser;
 mod diffs;
+mod mail;
+mod mail_delivery;
 mod public_browser;
 mod public_props;
 mod public_site;

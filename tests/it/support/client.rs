@@ -151,6 +151,12 @@ impl Client {
         self.post(path, &all).await
     }
 
+    /// Loads `path` (for its form's CSRF token), then posts the form back to it.
+    pub async fn submit_after_get(&self, path: &str, fields: &[(&str, &str)]) -> Page {
+        self.get(path).await;
+        self.submit(path, fields).await
+    }
+
     pub fn last_csrf(&self) -> Option<String> {
         self.csrf.lock().unwrap().clone()
     }

@@ -4,6 +4,7 @@
 
 pub mod browser;
 pub mod client;
+pub mod smtp;
 
 use std::net::TcpListener;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -130,6 +131,8 @@ pub struct TestApp {
     pub pool: Pool,
     pub database: TestDatabase,
     handle: actix_web::dev::ServerHandle,
+    /// The data directory (mail files land in `mail/` under it when no SMTP is set).
+    pub data_dir: tempfile::TempDir,
 }
 
 impl TestApp {
@@ -148,18 +151,30 @@ impl TestApp {
         let pool = database.pool();
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let addr = listener.local_addr().unwrap();
+        let data_dir = tempfile::tempdir().unwrap();
         let mut config = Config::from_lookup(|_| None).unwrap();
         config.database_url = database.url.clone();
         config.bind = addr;
         config.public_url = format!("http://{addr}");
+        config.data_dir = data_dir.path().to_owned();
+        config.mail_retry_base = chrono::Duration::seconds(1);
         adjust(&mut config);
-        let state = AppState::new(pool.clone(), config);
+        let state = AppState::new(pool.clone(), config.clone());
         let (tx, rx) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
             actix_web::rt::System::new().block_on(async move {
+                // The mail worker runs beside the server, as in `imprimatur serve`.
+                let mailer = imprimatur::mail::transport::Mailer::from_config(&config).unwrap();
+                let (stop, worker) = imprimatur::mail::worker::spawn(
+                    state.pool.clone(),
+                    mailer,
+                    state.config.clone(),
+                );
                 let server = web::server(state, listener, 2).unwrap();
                 tx.send(server.handle()).unwrap();
                 let _ = server.await;
+                let _ = stop.send(true);
+                let _ = worker.await;
             });
         });
         let handle = rx.recv().unwrap();
@@ -168,6 +183,7 @@ impl TestApp {
             pool,
             database,
             handle,
+            data_dir,
         })
     }
 
