@@ -179,16 +179,14 @@ pub fn retract(
 
 /// One page of live articles, most recently reviewed first, and whether there are more.
 pub fn live_page(conn: &mut DbConn, offset: i64, limit: i64) -> QueryResult<(Vec<Article>, bool)> {
-    let mut rows: Vec<Article> = articles::table
+    let rows: Vec<Article> = articles::table
         .filter(articles::published_revision_id.is_not_null())
         .filter(articles::retracted_at.is_null())
         .order((articles::last_reviewed_at.desc(), articles::id.desc()))
         .offset(offset)
         .limit(limit + 1)
         .load(conn)?;
-    let more = rows.len() > usize::try_from(limit).unwrap_or(usize::MAX);
-    rows.truncate(usize::try_from(limit).unwrap_or(0));
-    Ok((rows, more))
+    Ok(super::split_page(rows, limit))
 }
 
 /// How many articles are live.

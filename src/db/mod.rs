@@ -213,6 +213,14 @@ pub fn identity(conn: &mut DbConn) -> QueryResult<String> {
     Ok(name.name)
 }
 
+/// Splits the `limit + 1` rows a page query fetched into the page and whether more follow.
+pub fn split_page<T>(mut rows: Vec<T>, limit: i64) -> (Vec<T>, bool) {
+    let limit = usize::try_from(limit).unwrap_or(0);
+    let more = rows.len() > limit;
+    rows.truncate(limit);
+    (rows, more)
+}
+
 /// Whether the database answers; used by `/healthz`.
 pub fn ping(conn: &mut DbConn) -> QueryResult<()> {
     conn.batch_execute("SELECT 1")

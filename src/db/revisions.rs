@@ -272,14 +272,12 @@ pub fn list_current(
         let pattern = format!("%{}%", super::users::escape_like(&title.to_lowercase()));
         query = query.filter(super::lower(revisions::title).like(pattern).escape('\\'));
     }
-    let mut rows: Vec<CurrentRow> = query
+    let rows: Vec<CurrentRow> = query
         .order((articles::updated_at.desc(), articles::id.desc()))
         .offset(offset)
         .limit(limit + 1)
         .load(conn)?;
-    let more = rows.len() > usize::try_from(limit).unwrap_or(usize::MAX);
-    rows.truncate(usize::try_from(limit).unwrap_or(0));
-    Ok((rows, more))
+    Ok(super::split_page(rows, limit))
 }
 
 /// The author's drafts, newest first.
@@ -294,14 +292,10 @@ pub fn drafts_by(conn: &mut DbConn, author: UserId, limit: i64) -> QueryResult<V
 
 /// The author's revisions waiting on review or on them, oldest submission first.
 pub fn pending_by(conn: &mut DbConn, author: UserId, limit: i64) -> QueryResult<Vec<Revision>> {
-    let pending: Vec<&str> = [
-        State::Submitted,
-        State::UnderReview,
-        State::ChangesRequested,
-    ]
-    .iter()
-    .map(|s| s.as_str())
-    .collect();
+    let pending: Vec<&str> = State::all_where(State::is_pending)
+        .iter()
+        .map(|s| s.as_str())
+        .collect();
     revisions::table
         .filter(revisions::author_id.eq(author))
         .filter(revisions::state.eq_any(pending))
@@ -322,7 +316,7 @@ pub fn decided_for(conn: &mut DbConn, author: UserId, limit: i64) -> QueryResult
 
 /// Revisions waiting for reviewers (submitted or under review), oldest submission first.
 pub fn awaiting_review(conn: &mut DbConn, limit: i64) -> QueryResult<Vec<Revision>> {
-    let waiting: Vec<&str> = [State::Submitted, State::UnderReview]
+    let waiting: Vec<&str> = State::all_where(State::awaits_reviewers)
         .iter()
         .map(|s| s.as_str())
         .collect();

@@ -138,11 +138,9 @@ pub fn search(
         .bind::<BigInt, _>(CANDIDATES)
         .load(c)?,
     };
-    let more = hits.len() > usize::try_from(limit).unwrap_or(usize::MAX);
-    let ids = hits
-        .into_iter()
-        .take(usize::try_from(limit).unwrap_or(0))
-        .map(|h| ArticleId(h.article_id))
-        .collect();
-    Ok((ids, more))
+    let (hits, more) = super::split_page(hits, limit);
+    Ok((
+        hits.into_iter().map(|h| ArticleId(h.article_id)).collect(),
+        more,
+    ))
 }

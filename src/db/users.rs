@@ -197,14 +197,12 @@ pub fn list_page(
             ),
         );
     }
-    let mut rows: Vec<User> = query
+    let rows: Vec<User> = query
         .order((users::display_name.asc(), users::id.asc()))
         .offset(offset)
         .limit(limit + 1)
         .load(conn)?;
-    let more = rows.len() > usize::try_from(limit).unwrap_or(usize::MAX);
-    rows.truncate(usize::try_from(limit).unwrap_or(0));
-    Ok((rows, more))
+    Ok(super::split_page(rows, limit))
 }
 
 /// Escapes `%`, `_` and the escape character itself for a LIKE pattern using `\`.

@@ -92,6 +92,22 @@ impl State {
     pub fn moves_the_article_on(self) -> bool {
         self.is_pending() || matches!(self, State::Approved | State::Superseded)
     }
+
+    /// Waiting on reviewers (not on the author).
+    pub fn awaits_reviewers(self) -> bool {
+        matches!(self, State::Submitted | State::UnderReview)
+    }
+
+    /// Every state for which `test` holds, for queries by state.
+    pub fn all_where(test: fn(State) -> bool) -> Vec<State> {
+        State::ALL.into_iter().filter(|s| test(*s)).collect()
+    }
+}
+
+/// Who may see a revision at all: a draft is its author's alone; anything submitted is
+/// visible to everyone in the workspace.
+pub fn visible_to(state: State, is_author: bool) -> bool {
+    state != State::Draft || is_author
 }
 
 impl fmt::Display for State {

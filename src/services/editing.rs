@@ -257,10 +257,7 @@ fn ensure_not_moved(
     article: &Article,
     base: Option<&Revision>,
 ) -> ServiceResult<()> {
-    let moved: Vec<State> = State::ALL
-        .into_iter()
-        .filter(|s| s.moves_the_article_on())
-        .collect();
+    let moved = State::all_where(State::moves_the_article_on);
     let newest = revisions::in_states(conn, article.id, &moved)?
         .into_iter()
         .next();
@@ -299,7 +296,7 @@ pub(crate) fn submit_draft(
     };
     ensure_not_moved(conn, &article, base.as_ref())?;
     let now = db::now();
-    let pending: Vec<State> = State::ALL.into_iter().filter(|s| s.is_pending()).collect();
+    let pending = State::all_where(State::is_pending);
     for older in revisions::in_states(conn, article.id, &pending)? {
         let superseded = workflow::decide(
             older.state(),

@@ -27,9 +27,8 @@ pub fn page(
     limit: i64,
 ) -> ServiceResult<MailPage> {
     caller.require(Role::Admin)?;
-    let mut rows = outbox::list(conn, status, before, limit + 1)?;
-    let older = if rows.len() > usize::try_from(limit).unwrap_or(usize::MAX) {
-        rows.truncate(usize::try_from(limit).unwrap_or(0));
+    let (rows, more) = db::split_page(outbox::list(conn, status, before, limit + 1)?, limit);
+    let older = if more {
         rows.last().map(|r| r.id)
     } else {
         None

@@ -39,40 +39,56 @@ fn thread_of(revision: RevisionId) -> String {
     format!("<revision-{revision}@imprimatur.invalid>")
 }
 
-/// Queues one message to one person.
+/// Queues one notice to each of `to`: rendered once, one outbox row per person.
 fn enqueue(
     conn: &mut DbConn,
-    to: &User,
+    to: &[User],
     notice: &Notice,
     article: Option<ArticleId>,
     revision: Option<RevisionId>,
 ) -> ServiceResult<()> {
+    if to.is_empty() {
+        return Ok(());
+    }
     let site = settings::load(conn)?.site_name;
     let rendered = messages::render(&site, notice)
         .map_err(|e| super::ServiceError::Internal(format!("cannot render mail: {e}")))?;
     let now = db::now();
-    outbox::insert(
-        conn,
-        &NewMail {
-            recipient: format!(
-                "{} <{}>",
-                to.display_name.replace(['<', '>', '"', ','], " "),
-                to.email
-            ),
-            recipient_id: Some(to.id),
-            subject: rendered.subject,
-            text_body: rendered.text,
-            html_body: rendered.html,
-            event: notice.event().to_owned(),
-            article_id: article,
-            revision_id: revision,
-            message_id: message_id(notice.event())?,
-            thread_id: revision.map(thread_of),
-            created_at: now,
-            next_attempt_at: now,
-        },
-    )?;
+    for person in to {
+        outbox::insert(
+            conn,
+            &NewMail {
+                recipient: format!(
+                    "{} <{}>",
+                    person.display_name.replace(['<', '>', '"', ','], " "),
+                    person.email
+                ),
+                recipient_id: Some(person.id),
+                subject: rendered.subject.clone(),
+                text_body: rendered.text.clone(),
+                html_body: rendered.html.clone(),
+                event: notice.event().to_owned(),
+                article_id: article,
+                revision_id: revision,
+                message_id: message_id(notice.event())?,
+                thread_id: revision.map(thread_of),
+                created_at: now,
+                next_attempt_at: now,
+            },
+        )?;
+    }
     Ok(())
+}
+
+/// Queues a notice about a revision to each of `to`.
+fn tell(conn: &mut DbConn, to: &[User], notice: &Notice, revision: &Revision) -> ServiceResult<()> {
+    enqueue(
+        conn,
+        to,
+        notice,
+        Some(revision.article_id),
+        Some(revision.id),
+    )
 }
 
 /// Active accounts among `ids`, without `except`.
@@ -98,7 +114,7 @@ pub(crate) fn invitation(conn: &mut DbConn, user: &User, link: &IssuedLink) -> S
         setup_path: link.path(),
         expires_at: link.expires_at,
     };
-    enqueue(conn, user, &notice, None, None)
+    enqueue(conn, std::slice::from_ref(user), &notice, None, None)
 }
 
 pub(crate) fn password_reset(
@@ -111,7 +127,7 @@ pub(crate) fn password_reset(
         setup_path: link.path(),
         expires_at: link.expires_at,
     };
-    enqueue(conn, user, &notice, None, None)
+    enqueue(conn, std::slice::from_ref(user), &notice, None, None)
 }
 
 /// A revision was submitted: its assigned reviewers hear, or every reviewer if none is.
@@ -125,26 +141,18 @@ pub(crate) fn submitted(conn: &mut DbConn, revision: &Revision, author: &str) ->
     } else {
         assigned
     };
-    let label = revision.label();
-    for user in active(conn, recipients, Some(revision.author_id))? {
-        let notice = Notice::Submitted {
-            title: revision.title.clone(),
-            author: author.to_owned(),
-            label: label.clone(),
-            revision_path: revision_path(revision),
-            diff_path: format!("{}/diff", revision_path(revision)),
-        };
-        enqueue(
-            conn,
-            &user,
-            &notice,
-            Some(revision.article_id),
-            Some(revision.id),
-        )?;
-    }
-    Ok(())
+    let to = active(conn, recipients, Some(revision.author_id))?;
+    let notice = Notice::Submitted {
+        title: revision.title.clone(),
+        author: author.to_owned(),
+        label: revision.label(),
+        revision_path: revision_path(revision),
+        diff_path: format!("{}/diff", revision_path(revision)),
+    };
+    tell(conn, &to, &notice, revision)
 }
 
+/// A reviewer was assigned: they hear (unless they assigned themselves).
 pub(crate) fn assigned(
     conn: &mut DbConn,
     caller: &Caller,
@@ -152,22 +160,14 @@ pub(crate) fn assigned(
     revision: &Revision,
     reviewer: UserId,
 ) -> ServiceResult<()> {
-    for user in active(conn, BTreeSet::from([reviewer]), Some(caller.id))? {
-        let notice = Notice::Assigned {
-            title: revision.title.clone(),
-            by: by.to_owned(),
-            label: revision.label(),
-            revision_path: revision_path(revision),
-        };
-        enqueue(
-            conn,
-            &user,
-            &notice,
-            Some(revision.article_id),
-            Some(revision.id),
-        )?;
-    }
-    Ok(())
+    let to = active(conn, BTreeSet::from([reviewer]), Some(caller.id))?;
+    let notice = Notice::Assigned {
+        title: revision.title.clone(),
+        by: by.to_owned(),
+        label: revision.label(),
+        revision_path: revision_path(revision),
+    };
+    tell(conn, &to, &notice, revision)
 }
 
 fn ids(
@@ -204,8 +204,8 @@ fn commenters_of(conn: &mut DbConn, revision: RevisionId) -> ServiceResult<BTree
     })
 }
 
-/// A comment: the author and the revision's participants hear, not the commenter, and only
-/// those who want comment mail.
+/// A comment: the author and the revision's commenters, reviewers and assignees hear, not
+/// the commenter, and only those who want comment mail.
 pub(crate) fn comment(
     conn: &mut DbConn,
     caller: &Caller,
@@ -217,25 +217,15 @@ pub(crate) fn comment(
     recipients.extend(commenters_of(conn, revision.id)?);
     recipients.extend(reviewers_of(conn, revision.id)?);
     recipients.extend(assignees_of(conn, revision.id)?);
-    for user in active(conn, recipients, Some(caller.id))? {
-        if !user.notify_comments {
-            continue;
-        }
-        let notice = Notice::Comment {
-            title: revision.title.clone(),
-            commenter: commenter.to_owned(),
-            text: text.to_owned(),
-            revision_path: revision_path(revision),
-        };
-        enqueue(
-            conn,
-            &user,
-            &notice,
-            Some(revision.article_id),
-            Some(revision.id),
-        )?;
-    }
-    Ok(())
+    let mut to = active(conn, recipients, Some(caller.id))?;
+    to.retain(|user| user.notify_comments);
+    let notice = Notice::Comment {
+        title: revision.title.clone(),
+        commenter: commenter.to_owned(),
+        text: text.to_owned(),
+        revision_path: revision_path(revision),
+    };
+    tell(conn, &to, &notice, revision)
 }
 
 /// Changes requested or rejected: the author hears, with the reviewer's words.
@@ -246,60 +236,44 @@ pub(crate) fn decision(
     text: &str,
     rejected: bool,
 ) -> ServiceResult<()> {
-    for user in active(conn, BTreeSet::from([revision.author_id]), None)? {
-        let (title, reviewer, text, path) = (
-            revision.title.clone(),
-            reviewer.to_owned(),
-            text.to_owned(),
-            revision_path(revision),
-        );
-        let notice = if rejected {
-            Notice::Rejected {
-                title,
-                reviewer,
-                text,
-                revision_path: path,
-            }
-        } else {
-            Notice::ChangesRequested {
-                title,
-                reviewer,
-                text,
-                revision_path: path,
-            }
-        };
-        enqueue(
-            conn,
-            &user,
-            &notice,
-            Some(revision.article_id),
-            Some(revision.id),
-        )?;
-    }
-    Ok(())
+    let to = active(conn, BTreeSet::from([revision.author_id]), None)?;
+    let (title, reviewer, text, revision_path) = (
+        revision.title.clone(),
+        reviewer.to_owned(),
+        text.to_owned(),
+        revision_path(revision),
+    );
+    let notice = if rejected {
+        Notice::Rejected {
+            title,
+            reviewer,
+            text,
+            revision_path,
+        }
+    } else {
+        Notice::ChangesRequested {
+            title,
+            reviewer,
+            text,
+            revision_path,
+        }
+    };
+    tell(conn, &to, &notice, revision)
 }
 
-/// Approved and published: the author and the revision's reviewers hear.
+/// Approved and published: the author and the revision's reviewers and assignees hear.
 pub(crate) fn published(conn: &mut DbConn, revision: &Revision, slug: &str) -> ServiceResult<()> {
     let mut recipients = BTreeSet::from([revision.author_id]);
     recipients.extend(reviewers_of(conn, revision.id)?);
     recipients.extend(assignees_of(conn, revision.id)?);
-    for user in active(conn, recipients, None)? {
-        let notice = Notice::Published {
-            title: revision.title.clone(),
-            label: revision.label(),
-            public_path: format!("/articles/{slug}"),
-            revision_path: revision_path(revision),
-        };
-        enqueue(
-            conn,
-            &user,
-            &notice,
-            Some(revision.article_id),
-            Some(revision.id),
-        )?;
-    }
-    Ok(())
+    let to = active(conn, recipients, None)?;
+    let notice = Notice::Published {
+        title: revision.title.clone(),
+        label: revision.label(),
+        public_path: format!("/articles/{slug}"),
+        revision_path: revision_path(revision),
+    };
+    tell(conn, &to, &notice, revision)
 }
 
 /// Queues review-date reminders: "due soon" within the window and "overdue" once past, each
@@ -360,19 +334,14 @@ fn remind(
             .select(revisions::author_id)
             .load::<UserId>(conn)?,
     );
-    let mut queued = 0;
-    for user in active(conn, recipients, None)? {
-        if !user.notify_review_due {
-            continue;
-        }
-        let notice = Notice::ReviewDue {
-            title: revision.title.clone(),
-            due: due_at,
-            overdue: kind == "overdue",
-            article_path: format!("/manage/articles/{}", article.id),
-        };
-        enqueue(conn, &user, &notice, Some(article.id), None)?;
-        queued += 1;
-    }
-    Ok(queued)
+    let mut to = active(conn, recipients, None)?;
+    to.retain(|user| user.notify_review_due);
+    let notice = Notice::ReviewDue {
+        title: revision.title.clone(),
+        due: due_at,
+        overdue: kind == "overdue",
+        article_path: format!("/manage/articles/{}", article.id),
+    };
+    enqueue(conn, &to, &notice, Some(article.id), None)?;
+    Ok(to.len())
 }

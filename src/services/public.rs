@@ -59,7 +59,7 @@ pub fn article(conn: &mut DbConn, slug: &str) -> ServiceResult<ArticleLookup> {
         return Ok(ArticleLookup::Missing);
     };
     let approvers = reviews::approvers(conn, revision.id, &revision.content_hash)?;
-    let pending: Vec<State> = State::ALL.into_iter().filter(|s| s.is_pending()).collect();
+    let pending = State::all_where(State::is_pending);
     let update_pending = !revisions::in_states(conn, article.id, &pending)?.is_empty();
     Ok(ArticleLookup::Live(Box::new(LiveArticle {
         references: references::of_revision(conn, revision.id)?,

@@ -13,7 +13,7 @@ use crate::db::revisions::{self, Revision};
 use crate::db::{self, DbConn, assignments, settings, users};
 use crate::domain::audit::AuditAction;
 use crate::domain::roles::Role;
-use crate::domain::workflow::{self, Action, Approvals, State, Transition, WorkflowError};
+use crate::domain::workflow::{self, Action, Approvals, Transition, WorkflowError};
 use crate::ids::{CommentId, RevisionId, UserId};
 
 /// The longest comment accepted.
@@ -64,7 +64,7 @@ pub fn approvals(
 pub fn visible(conn: &mut DbConn, caller: &Caller, id: RevisionId) -> ServiceResult<Revision> {
     caller.require_any_role()?;
     revisions::find(conn, id)?
-        .filter(|r| r.state() != State::Draft || r.author_id == caller.id)
+        .filter(|r| workflow::visible_to(r.state(), r.author_id == caller.id))
         .ok_or(ServiceError::NotFound("No such revision."))
 }
 

@@ -420,10 +420,7 @@ fn content_of(revision: &Revision, references: &[Reference], change_note: &str) 
 pub fn edit_start(conn: &mut DbConn, caller: &Caller, id: ArticleId) -> ServiceResult<EditStart> {
     caller.require(Role::Editor)?;
     let article = articles::find(conn, id)?.ok_or(ServiceError::NotFound("No such article."))?;
-    let moved: Vec<State> = State::ALL
-        .into_iter()
-        .filter(|s| s.moves_the_article_on())
-        .collect();
+    let moved = State::all_where(State::moves_the_article_on);
     let head = revisions::in_states(conn, id, &moved)?.into_iter().next();
     if let Some(draft) = revisions::draft_of(conn, id, caller.id)? {
         let references = references::of_revision(conn, draft.id)?;

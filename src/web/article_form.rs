@@ -73,11 +73,12 @@ impl ArticleForm {
     }
 
     pub fn base(&self) -> Result<Option<RevisionId>, AppError> {
-        optional_id(&self.base_revision_id, "base_revision_id").map(|id| id.map(RevisionId))
+        super::forms::optional_number(&self.base_revision_id, "base_revision_id")
+            .map(|id| id.map(RevisionId))
     }
 
     pub fn draft_version(&self) -> Result<Option<i64>, AppError> {
-        optional_id(&self.draft_version, "draft_version")
+        super::forms::optional_number(&self.draft_version, "draft_version")
     }
 
     /// The content, with reference rows in the order their numbers say and removed rows gone.
@@ -130,15 +131,6 @@ impl ArticleForm {
             change_note: self.change_note.clone(),
             references: ordered.into_iter().map(|(_, _, r)| r).collect(),
         })
-    }
-}
-
-fn optional_id(value: &str, field: &str) -> Result<Option<i64>, AppError> {
-    match value.trim() {
-        "" => Ok(None),
-        text => text.parse::<i64>().map(Some).map_err(|_| {
-            AppError::BadRequest(format!("The field {field} must be a number, not '{text}'."))
-        }),
     }
 }
 

@@ -81,12 +81,8 @@ pub async fn show(
 ) -> Result<HttpResponse, AppError> {
     let id = RevisionId(parse_id(&id, "revision")?);
     let query: DiffQuery = forms::query(&req)?;
-    let against = match forms::non_empty(query.against.clone()) {
-        None => None,
-        Some(raw) => Some(RevisionId(raw.parse::<i64>().map_err(|_| {
-            AppError::BadRequest(format!("'against' must be a revision id, not '{raw}'."))
-        })?)),
-    };
+    let against =
+        forms::optional_number(query.against.as_deref().unwrap_or(""), "against")?.map(RevisionId);
     let layout = layout_param(query.layout.as_deref())?;
     let caller = user.caller();
     let inputs = state

@@ -117,6 +117,17 @@ pub fn local_path(next: Option<&str>) -> &str {
     }
 }
 
+/// An optional whole number from a form or query field: empty is `None`, anything else must
+/// be a number (400 naming the field otherwise).
+pub fn optional_number(value: &str, field: &str) -> Result<Option<i64>, AppError> {
+    match value.trim() {
+        "" => Ok(None),
+        text => text.parse::<i64>().map(Some).map_err(|_| {
+            AppError::BadRequest(format!("The field {field} must be a number, not '{text}'."))
+        }),
+    }
+}
+
 /// Turns an empty text field into `None`.
 pub fn non_empty(value: Option<String>) -> Option<String> {
     value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())

@@ -346,6 +346,28 @@ pub struct ArticleQuery {
     done: Option<String>,
 }
 
+/// Answers an action on an article: back to its page with `done` when it worked; the page
+/// again with the message when the input was refused (400) or came too late (409).
+pub async fn article_outcome(
+    state: &AppState,
+    user: &SignedIn,
+    article: ArticleId,
+    outcome: Result<(), AppError>,
+    done: &str,
+) -> Result<HttpResponse, AppError> {
+    let failure = match outcome {
+        Ok(()) => {
+            return Ok(pages::see_other(&format!(
+                "/manage/articles/{article}?done={done}"
+            )));
+        }
+        Err(AppError::BadRequest(message)) => (StatusCode::BAD_REQUEST, message),
+        Err(AppError::Conflict(message)) => (StatusCode::CONFLICT, message),
+        Err(other) => return Err(other),
+    };
+    article_page(state, user, article, None, Some(failure)).await
+}
+
 pub async fn article_page(
     state: &AppState,
     user: &SignedIn,
@@ -406,33 +428,8 @@ pub async fn change_slug(
     let article = ArticleId(parse_id(&id, "article")?);
     let caller = user.caller();
     let slug = form.fields.slug;
-    match state
+    let outcome = state
         .db(move |conn| editing::change_slug(conn, &caller, article, &slug))
-        .await
-    {
-        Ok(()) => Ok(pages::see_other(&format!(
-            "/manage/articles/{article}?done=slug"
-        ))),
-        Err(AppError::BadRequest(m)) => {
-            article_page(
-                &state,
-                &user,
-                article,
-                None,
-                Some((StatusCode::BAD_REQUEST, m)),
-            )
-            .await
-        }
-        Err(AppError::Conflict(m)) => {
-            article_page(
-                &state,
-                &user,
-                article,
-                None,
-                Some((StatusCode::CONFLICT, m)),
-            )
-            .await
-        }
-        Err(other) => Err(other),
-    }
+        .await;
+    article_outcome(&state, &user, article, outcome, "slug").await
 }

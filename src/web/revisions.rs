@@ -121,15 +121,6 @@ pub struct ActionForm {
     confirm: Option<String>,
 }
 
-fn optional_number(value: &str, field: &str) -> Result<Option<i64>, AppError> {
-    match value.trim() {
-        "" => Ok(None),
-        text => text.parse().map(Some).map_err(|_| {
-            AppError::BadRequest(format!("The field {field} must be a number, not '{text}'."))
-        }),
-    }
-}
-
 /// `POST /manage/revisions/{id}/{action}`
 pub async fn act(
     state: web::Data<AppState>,
@@ -158,8 +149,8 @@ pub async fn act(
     }
     let input = ActionInput {
         text: fields.comment.clone(),
-        reply_to: optional_number(&fields.reply_to, "reply_to")?.map(CommentId),
-        reviewer: optional_number(&fields.reviewer_id, "reviewer_id")?.map(UserId),
+        reply_to: forms::optional_number(&fields.reply_to, "reply_to")?.map(CommentId),
+        reviewer: forms::optional_number(&fields.reviewer_id, "reviewer_id")?.map(UserId),
     };
     let caller = user.caller();
     match state
