@@ -140,6 +140,11 @@ pub fn claim(
         .get_results(conn)
 }
 
+/// Events whose messages carry a one-time link: once delivered, their bodies are wiped, so
+/// the outbox is not a second place to find usable links.
+const CARRIES_A_LINK: [&str; 2] = ["invitation", "password_reset"];
+const WIPED: &str = "(Removed after delivery: this message contained a one-time link.)";
+
 /// Marks a message delivered, if this worker still holds it and nobody marked it first.
 pub fn mark_sent(
     conn: &mut DbConn,
@@ -157,6 +162,16 @@ pub fn mark_sent(
         mail_outbox::sent_at.eq(now),
         mail_outbox::claimed_until.eq(None::<NaiveDateTime>),
         mail_outbox::last_error.eq(None::<String>),
+    ))
+    .execute(conn)?;
+    diesel::update(
+        mail_outbox::table
+            .find(id)
+            .filter(mail_outbox::event.eq_any(CARRIES_A_LINK)),
+    )
+    .set((
+        mail_outbox::text_body.eq(WIPED),
+        mail_outbox::html_body.eq(WIPED),
     ))
     .execute(conn)?;
     Ok(changed == 1)

@@ -138,6 +138,18 @@ async fn invitations_and_resets_are_emailed_with_working_links(app: TestApp, smt
         .sign_in("new@example.org", PASSWORD)
         .await
         .assert_redirect("/dashboard");
+    // Delivered link-carrying messages do not keep the link in the database.
+    let stored: Vec<String> = mail_outbox::table
+        .filter(mail_outbox::event.eq("invitation"))
+        .filter(mail_outbox::sent_at.is_not_null())
+        .select(mail_outbox::text_body)
+        .load(&mut app.conn())
+        .unwrap();
+    assert!(!stored.is_empty());
+    assert!(
+        stored.iter().all(|body| !body.contains("/setup/")),
+        "{stored:?}"
+    );
 
     // A reset link from the admin arrives too, and works.
     let nina: imprimatur::ids::UserId = users::table
