@@ -1,5 +1,7 @@
-// @generated automatically by Diesel CLI from the PostgreSQL migrations
-// (`diesel print-schema`, see diesel.toml); the SQLite migrations declare the same columns.
+// @generated automatically by Diesel CLI from the PostgreSQL migrations:
+//   diesel print-schema --except-tables search_documents (see diesel.toml).
+// The SQLite migrations declare the same tables and columns; search_documents differs per
+// backend (an FTS5 table on SQLite) and is queried with SQL in db/search.rs.
 
 diesel::table! {
     account_tokens (id) {
@@ -43,6 +45,23 @@ diesel::table! {
 }
 
 diesel::table! {
+    audit_log (id) {
+        id -> Int8,
+        occurred_at -> Timestamp,
+        actor_id -> Nullable<Int8>,
+        actor_label -> Text,
+        action -> Text,
+        target_type -> Nullable<Text>,
+        target_id -> Nullable<Int8>,
+        details -> Text,
+        client_addr -> Nullable<Text>,
+        prev_hash -> Text,
+        row_hash -> Text,
+        article_id -> Nullable<Int8>,
+    }
+}
+
+diesel::table! {
     comments (id) {
         id -> Int8,
         revision_id -> Int8,
@@ -51,6 +70,16 @@ diesel::table! {
         review_id -> Nullable<Int8>,
         body -> Text,
         created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    login_attempts (id) {
+        id -> Int8,
+        email -> Text,
+        client_addr -> Text,
+        attempted_at -> Timestamp,
+        failed -> Bool,
     }
 }
 
@@ -135,6 +164,16 @@ diesel::table! {
 }
 
 diesel::table! {
+    sessions (id_hash) {
+        id_hash -> Text,
+        user_id -> Nullable<Int8>,
+        csrf_token -> Text,
+        created_at -> Timestamp,
+        last_seen_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     settings (id) {
         id -> Int4,
         approvals_required -> Int4,
@@ -146,43 +185,6 @@ diesel::table! {
         version -> Int8,
         updated_at -> Timestamp,
         updated_by -> Nullable<Int8>,
-    }
-}
-
-diesel::table! {
-    audit_log (id) {
-        id -> Int8,
-        occurred_at -> Timestamp,
-        actor_id -> Nullable<Int8>,
-        actor_label -> Text,
-        action -> Text,
-        target_type -> Nullable<Text>,
-        target_id -> Nullable<Int8>,
-        details -> Text,
-        client_addr -> Nullable<Text>,
-        prev_hash -> Text,
-        row_hash -> Text,
-        article_id -> Nullable<Int8>,
-    }
-}
-
-diesel::table! {
-    login_attempts (id) {
-        id -> Int8,
-        email -> Text,
-        client_addr -> Text,
-        attempted_at -> Timestamp,
-        failed -> Bool,
-    }
-}
-
-diesel::table! {
-    sessions (id_hash) {
-        id_hash -> Text,
-        user_id -> Nullable<Int8>,
-        csrf_token -> Text,
-        created_at -> Timestamp,
-        last_seen_at -> Timestamp,
     }
 }
 
@@ -211,11 +213,19 @@ diesel::table! {
 
 diesel::joinable!(assignments -> revisions (revision_id));
 diesel::joinable!(audit_log -> users (actor_id));
+diesel::joinable!(comments -> reviews (review_id));
 diesel::joinable!(comments -> revisions (revision_id));
-diesel::joinable!(revision_references -> revisions (revision_id));
+diesel::joinable!(comments -> users (author_id));
+diesel::joinable!(mail_outbox -> articles (article_id));
+diesel::joinable!(mail_outbox -> revisions (revision_id));
+diesel::joinable!(mail_outbox -> users (recipient_id));
+diesel::joinable!(review_reminders -> articles (article_id));
 diesel::joinable!(reviews -> revisions (revision_id));
-diesel::joinable!(revisions -> articles (article_id));
+diesel::joinable!(reviews -> users (reviewer_id));
+diesel::joinable!(revision_references -> revisions (revision_id));
+diesel::joinable!(revisions -> users (author_id));
 diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(settings -> users (updated_by));
 diesel::joinable!(user_roles -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
