@@ -11,7 +11,7 @@ use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use imprimatur::config::DatabaseUrl;
 use imprimatur::db::{self, DbConn};
-use imprimatur::services::public;
+use imprimatur::services::{Ctx, Env, public};
 
 const ARTICLES: usize = 100_000;
 const BATCH: usize = 1_000;
@@ -109,12 +109,12 @@ fn seed(conn: &mut DbConn) {
     );
 }
 
-fn time(label: &str, conn: &mut DbConn, query: Option<&str>) {
+fn time(label: &str, ctx: &mut Ctx<'_>, query: Option<&str>) {
     let mut times = Vec::new();
     let mut hits = 0;
     for _ in 0..20 {
         let started = Instant::now();
-        let (cards, _) = public::index(conn, query, 0, 20).unwrap();
+        let (cards, _) = public::index(ctx, query, 0, 20).unwrap();
         times.push(started.elapsed());
         hits = cards.len();
     }
@@ -133,27 +133,26 @@ fn bench(url: DatabaseUrl, label: &str) {
     let mut conn = pool.get().unwrap();
     db::run_migrations(&mut conn).unwrap();
     seed(&mut conn);
+    let env = Env::new(pool.clone(), "http://127.0.0.1");
+    let mut ctx = Ctx::new(&mut conn, &env);
+    let ctx = &mut ctx;
     let words = vocabulary();
-    time("index, newest first (page 1)", &mut conn, None);
+    time("index, newest first (page 1)", ctx, None);
     time(
         &format!("search, common word '{}'", words[0]),
-        &mut conn,
+        ctx,
         Some(&words[0]),
     );
     time(
         &format!("search, rare word '{}'", words[4_000]),
-        &mut conn,
+        ctx,
         Some(&words[4_000]),
     );
     let two = format!("{} {}", words[10], words[300]);
-    time(&format!("search, two words '{two}'"), &mut conn, Some(&two));
+    time(&format!("search, two words '{two}'"), ctx, Some(&two));
     let prefix = &words[2_000][..5];
-    time(
-        &format!("search, prefix '{prefix}'"),
-        &mut conn,
-        Some(prefix),
-    );
-    time("search, no match 'zzzzqqq'", &mut conn, Some("zzzzqqq"));
+    time(&format!("search, prefix '{prefix}'"), ctx, Some(prefix));
+    time("search, no match 'zzzzqqq'", ctx, Some("zzzzqqq"));
 }
 
 fn main() {

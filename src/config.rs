@@ -264,6 +264,16 @@ impl Config {
         self.public_url.starts_with("https://")
     }
 
+    /// How often mail delivery looks for due retries and for messages other server
+    /// instances queued, when nothing in this one woke it: the retry delay, 1 to 5 seconds.
+    pub fn mail_poll(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(
+            u64::try_from(self.mail_retry_base.num_seconds())
+                .unwrap_or(5)
+                .clamp(1, 5),
+        )
+    }
+
     /// An absolute link to `path` (which starts with `/`).
     pub fn link(&self, path: &str) -> String {
         format!("{}{}", self.public_url, path)

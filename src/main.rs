@@ -3,7 +3,6 @@
 
 use std::net::TcpListener;
 use std::process::ExitCode;
-use std::time::Duration;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
@@ -11,13 +10,13 @@ use clap::{Parser, Subcommand, ValueEnum};
 use imprimatur::config::Config;
 use imprimatur::db::{self, Pool};
 use imprimatur::domain::roles::{Role, RoleSet};
+use imprimatur::jobs::Jobs;
 use imprimatur::mail::transport::Mailer;
-use imprimatur::mail::worker::{self, Worker};
 use imprimatur::services::accounts::{self, InviteInput};
 use imprimatur::services::audit::{self, Verification};
-use imprimatur::services::{Actor, housekeeping};
+use imprimatur::services::delivery::{Courier, Policy};
+use imprimatur::services::{Caller, Env, notify};
 use imprimatur::web::{self, AppState};
-use std::sync::Arc;
 
 #[derive(Parser)]
 #[command(
@@ -166,15 +165,15 @@ fn add_user(
     credentials: String,
     roles: Vec<RoleArg>,
 ) -> anyhow::Result<ExitCode> {
-    let pool = open(config, 1)?;
-    let mut conn = pool.get()?;
+    let env = Env::new(open(config, 1)?, &config.public_url);
     let input = InviteInput {
         email,
         display_name: name,
         credentials,
         roles: roles.into_iter().map(Role::from).collect::<RoleSet>(),
     };
-    let link = accounts::invite(&mut conn, &Actor::system(), &input)
+    let link = env
+        .ctx(|ctx| accounts::invite(ctx, &Caller::system(), &input))
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     println!(
         "Created {} ({}).",
@@ -190,17 +189,22 @@ fn add_user(
 }
 
 fn send_pending(config: Config) -> anyhow::Result<ExitCode> {
-    let pool = open(&config, 2)?;
+    let env = Env::new(open(&config, 2)?, &config.public_url);
     let mailer = Mailer::from_config(&config).map_err(|e| anyhow::anyhow!("mail: {e}"))?;
     println!("Sending due mail via {}", mailer.describe());
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
+    let courier = Courier::new(
+        env.clone(),
+        mailer,
+        Policy::from_config(&config),
+        "command line",
+    );
     let pass = runtime.block_on(async move {
-        let worker = Worker::new(pool, mailer, Arc::new(config));
-        worker.reminders().await?;
+        env.ctx(|ctx| notify::review_reminders(ctx, db::now()))?;
         let (_keep, running) = tokio::sync::watch::channel(false);
-        worker.pass(&running).await
+        courier.pass(&running).await
     });
     let pass = pass.map_err(|e| anyhow::anyhow!("{e}"))?;
     println!(
@@ -211,8 +215,8 @@ fn send_pending(config: Config) -> anyhow::Result<ExitCode> {
 }
 
 fn demo(config: &Config) -> anyhow::Result<ExitCode> {
-    let pool = open(config, 2)?;
-    let summary = imprimatur::demo::run(&pool).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let env = Env::new(open(config, 2)?, &config.public_url);
+    let summary = imprimatur::demo::run(&env).map_err(|e| anyhow::anyhow!("{e}"))?;
     println!(
         "Created {} sample articles and these accounts:",
         summary.articles
@@ -230,9 +234,9 @@ fn demo(config: &Config) -> anyhow::Result<ExitCode> {
 }
 
 fn verify_audit(config: &Config) -> anyhow::Result<ExitCode> {
-    let pool = open(config, 1)?;
-    let mut conn = pool.get()?;
-    match audit::verify(&mut conn).map_err(|e| anyhow::anyhow!("{e}"))? {
+    let env = Env::new(open(config, 1)?, &config.public_url);
+    let verified = env.ctx(|ctx| audit::verify(ctx, &Caller::system()));
+    match verified.map_err(|e| anyhow::anyhow!("{e}"))? {
         Verification::Intact { rows, head } => {
             println!("audit log intact: {rows} rows, head hash {head}");
             println!("(keep the head hash somewhere else to detect a later truncation)");
@@ -251,16 +255,17 @@ fn serve(config: Config) -> anyhow::Result<ExitCode> {
         imprimatur::config::DatabaseUrl::Sqlite(_) => 8,
     };
     let pool = open(&config, pool_size)?;
+    let state = AppState::new(pool, config);
+    let config = state.config.clone();
+    if let Some(link) = state
+        .env
+        .ctx(accounts::first_admin_link)
+        .map_err(|e| anyhow::anyhow!("{e}"))?
     {
-        let mut conn = pool.get()?;
-        if let Some(link) =
-            accounts::first_admin_link(&mut conn).map_err(|e| anyhow::anyhow!("{e}"))?
-        {
-            println!();
-            println!("No admin account exists yet. Create the first one here (valid 24 hours):");
-            println!("    {}", config.link(&link.path()));
-            println!();
-        }
+        println!();
+        println!("No admin account exists yet. Create the first one here (valid 24 hours):");
+        println!("    {}", config.link(&link.path()));
+        println!();
     }
     let mailer = Mailer::from_config(&config).map_err(|e| anyhow::anyhow!("mail: {e}"))?;
     match &mailer {
@@ -277,34 +282,19 @@ fn serve(config: Config) -> anyhow::Result<ExitCode> {
         config.public_url,
         config.database_url.redacted()
     );
-    let state = AppState::new(pool, config);
     actix_web::rt::System::new().block_on(async move {
-        let (stop_mail, mail) = worker::spawn(state.pool.clone(), mailer, state.config.clone());
-        let timeouts = state.timeouts();
-        let purge_pool = state.pool.clone();
-        actix_web::rt::spawn(async move {
-            let mut tick = actix_web::rt::time::interval(Duration::from_secs(15 * 60));
-            loop {
-                tick.tick().await;
-                let pool = purge_pool.clone();
-                let outcome = actix_web::web::block(move || {
-                    let mut conn = pool.get()?;
-                    housekeeping::purge(&mut conn, timeouts)
-                })
-                .await;
-                match outcome {
-                    Ok(Ok(purged)) => tracing::debug!(?purged, "housekeeping"),
-                    Ok(Err(error)) => tracing::warn!(%error, "housekeeping failed"),
-                    Err(error) => tracing::warn!(%error, "housekeeping failed"),
-                }
-            }
-        });
+        let courier = Courier::new(
+            state.env.clone(),
+            mailer,
+            Policy::from_config(&config),
+            &config.bind.to_string(),
+        );
+        let jobs = Jobs::start(&state.env, courier, state.timeouts(), config.mail_poll());
         let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
         let served = web::server(state, listener, workers)?.await;
-        // The server stopped (Ctrl-C, SIGTERM): let the mail worker finish the message in
+        // The server stopped (Ctrl-C, SIGTERM): let mail delivery finish the message in
         // hand and hand back the rest.
-        let _ = stop_mail.send(true);
-        let _ = mail.await;
+        jobs.stop().await;
         served
     })?;
     Ok(ExitCode::SUCCESS)

@@ -3,8 +3,8 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::DbConn;
 use super::schema::articles;
+use super::{DbConn, Tx};
 use crate::ids::{ArticleId, RevisionId, UserId};
 
 #[derive(Debug, Clone, Queryable)]
@@ -96,12 +96,13 @@ pub fn bump(
 
 /// Makes `revision` the published one (ending any retraction).
 pub fn publish(
-    conn: &mut DbConn,
+    tx: &mut Tx<'_>,
     id: ArticleId,
     revision: RevisionId,
     now: NaiveDateTime,
     next_review_due: NaiveDateTime,
 ) -> QueryResult<usize> {
+    tx.public_content_changed();
     diesel::update(articles::table.find(id))
         .set((
             articles::published_revision_id.eq(revision),
@@ -112,14 +113,14 @@ pub fn publish(
             articles::retraction_reason.eq(None::<String>),
             articles::retracted_by.eq(None::<UserId>),
         ))
-        .execute(conn)?;
+        .execute(&mut **tx)?;
     diesel::update(
         articles::table
             .find(id)
             .filter(articles::first_published_at.is_null()),
     )
     .set(articles::first_published_at.eq(now))
-    .execute(conn)
+    .execute(&mut **tx)
 }
 
 /// Makes `revision` the one the workspace lists for the article.
@@ -154,12 +155,13 @@ pub fn set_review_due(conn: &mut DbConn, id: ArticleId, due: NaiveDateTime) -> Q
 
 /// Takes a live article off the public site; returns false when it was not live.
 pub fn retract(
-    conn: &mut DbConn,
+    tx: &mut Tx<'_>,
     id: ArticleId,
     reason: &str,
     by: UserId,
     now: NaiveDateTime,
 ) -> QueryResult<bool> {
+    tx.public_content_changed();
     let changed = diesel::update(
         articles::table
             .find(id)
@@ -173,7 +175,7 @@ pub fn retract(
         articles::updated_at.eq(now),
         articles::version.eq(articles::version + 1),
     ))
-    .execute(conn)?;
+    .execute(&mut **tx)?;
     Ok(changed == 1)
 }
 

@@ -62,3 +62,11 @@ pub fn assigned_to(
         .select(assignments::revision_id)
         .load(conn)
 }
+
+/// The reviewers assigned to a revision.
+pub fn assignees_of(conn: &mut DbConn, revision: RevisionId) -> QueryResult<Vec<UserId>> {
+    assignments::table
+        .filter(assignments::revision_id.eq(revision))
+        .select(assignments::reviewer_id)
+        .load(conn)
+}

@@ -52,3 +52,11 @@ pub fn of_revision(conn: &mut DbConn, revision: RevisionId) -> QueryResult<Vec<C
         .order((comments::created_at.asc(), comments::id.asc()))
         .load(conn)
 }
+
+/// Everyone who commented on a revision (with repeats).
+pub fn commenters_of(conn: &mut DbConn, revision: RevisionId) -> QueryResult<Vec<UserId>> {
+    comments::table
+        .filter(comments::revision_id.eq(revision))
+        .select(comments::author_id)
+        .load(conn)
+}

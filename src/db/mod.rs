@@ -1,5 +1,5 @@
-//! Storage: one diesel connection type over SQLite and PostgreSQL, its pool, migrations and
-//! the write-transaction helper every service uses.
+//! Storage: one diesel connection type over SQLite and PostgreSQL, its pool, migrations,
+//! and write transactions (`tx`) that collect what they cause.
 
 pub mod account_tokens;
 pub mod articles;
@@ -9,18 +9,22 @@ pub mod comments;
 pub mod login_attempts;
 pub mod outbox;
 pub mod references;
+pub mod review_reminders;
 pub mod reviews;
 pub mod revisions;
 pub mod schema;
 pub mod search;
 pub mod sessions;
 pub mod settings;
+pub mod tx;
 pub mod users;
+
+pub use tx::{EffectSink, Effects, Tx, write_tx};
 
 use std::time::Duration;
 
 use chrono::{NaiveDateTime, SubsecRound, Utc};
-use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
+use diesel::connection::{SimpleConnection, TransactionManager};
 use diesel::pg::PgConnection;
 use diesel::prelude::*;
 use diesel::r2d2::{self, ManageConnection};
@@ -139,38 +143,6 @@ pub fn run_migrations(conn: &mut DbConn) -> Result<usize, SetupError> {
     Ok(applied.len())
 }
 
-/// Runs `f` in a transaction that takes the write lock up front.
-///
-/// On SQLite that is `BEGIN IMMEDIATE`: a deferred transaction that reads and then writes can
-/// fail with "database is locked" when another writer got there first, and busy_timeout does
-/// not help it. On PostgreSQL it is an ordinary transaction; services that need stronger
-/// guarantees use compare-and-set updates or row locks.
-pub fn write_tx<T, E, F>(conn: &mut DbConn, f: F) -> Result<T, E>
-where
-    F: FnOnce(&mut DbConn) -> Result<T, E>,
-    E: From<diesel::result::Error>,
-{
-    match conn {
-        DbConn::Pg(_) => return conn.transaction(f),
-        DbConn::Sqlite(sqlite) => {
-            AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")?
-        }
-    }
-    // From here on this mirrors diesel's own `TransactionManager::transaction`.
-    match f(conn) {
-        Ok(value) => {
-            <DbConn as Connection>::TransactionManager::commit_transaction(conn)?;
-            Ok(value)
-        }
-        Err(error) => {
-            match <DbConn as Connection>::TransactionManager::rollback_transaction(conn) {
-                Ok(()) | Err(diesel::result::Error::BrokenTransactionManager) => Err(error),
-                Err(rollback_error) => Err(rollback_error.into()),
-            }
-        }
-    }
-}
-
 /// Takes a transaction-scoped lock named by `key` on PostgreSQL (an advisory lock); on SQLite
 /// the immediate transaction already holds the only write lock.
 pub fn lock_for_transaction(conn: &mut DbConn, key: i64) -> QueryResult<()> {
@@ -189,28 +161,6 @@ pub fn lock_for_transaction(conn: &mut DbConn, key: i64) -> QueryResult<()> {
 /// value reads back equal on both backends.
 pub fn now() -> NaiveDateTime {
     Utc::now().naive_utc().trunc_subsecs(6)
-}
-
-/// Names the database a connection is to, the same way from every connection to it: the
-/// SQLite file's absolute path, or the PostgreSQL server and database.
-pub fn identity(conn: &mut DbConn) -> QueryResult<String> {
-    #[derive(QueryableByName)]
-    struct Name {
-        #[diesel(sql_type = diesel::sql_types::Text)]
-        name: String,
-    }
-    let name: Name = match conn {
-        DbConn::Sqlite(c) => diesel::sql_query(
-            "SELECT 'sqlite:' || file AS name FROM pragma_database_list WHERE name = 'main'",
-        )
-        .get_result(c)?,
-        DbConn::Pg(c) => diesel::sql_query(
-            "SELECT 'postgres:' || coalesce(host(inet_server_addr()), 'socket') || ':' \
-             || coalesce(inet_server_port()::text, '') || '/' || current_database() AS name",
-        )
-        .get_result(c)?,
-    };
-    Ok(name.name)
 }
 
 /// Splits the `limit + 1` rows a page query fetched into the page and whether more follow.

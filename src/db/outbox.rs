@@ -5,8 +5,8 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Timestamp};
 
-use super::DbConn;
 use super::schema::mail_outbox;
+use super::{DbConn, Tx};
 use crate::ids::{ArticleId, RevisionId, UserId};
 
 #[derive(Debug, Clone, Queryable)]
@@ -85,10 +85,12 @@ pub struct NewMail {
     pub next_attempt_at: NaiveDateTime,
 }
 
-pub fn insert(conn: &mut DbConn, mail: &NewMail) -> QueryResult<usize> {
+/// Queues a message; the worker hears of it once the transaction commits.
+pub fn insert(tx: &mut Tx<'_>, mail: &NewMail) -> QueryResult<usize> {
+    tx.mail_queued();
     diesel::insert_into(mail_outbox::table)
         .values(mail)
-        .execute(conn)
+        .execute(&mut **tx)
 }
 
 #[derive(QueryableByName)]
@@ -223,7 +225,8 @@ pub fn mark_failed(
 }
 
 /// Puts a failed message back in the queue (an admin asked); its age restarts now.
-pub fn retry_failed(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> QueryResult<bool> {
+pub fn retry_failed(tx: &mut Tx<'_>, id: i64, now: NaiveDateTime) -> QueryResult<bool> {
+    tx.mail_queued();
     let changed = diesel::update(
         mail_outbox::table
             .find(id)
@@ -236,7 +239,7 @@ pub fn retry_failed(conn: &mut DbConn, id: i64, now: NaiveDateTime) -> QueryResu
         mail_outbox::created_at.eq(now),
         mail_outbox::claimed_until.eq(None::<NaiveDateTime>),
     ))
-    .execute(conn)?;
+    .execute(&mut **tx)?;
     Ok(changed == 1)
 }
 

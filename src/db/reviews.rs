@@ -137,3 +137,11 @@ pub fn approved_by(
         .select(reviews::revision_id)
         .load(conn)
 }
+
+/// Everyone who reviewed a revision (with repeats).
+pub fn reviewers_of(conn: &mut DbConn, revision: RevisionId) -> QueryResult<Vec<UserId>> {
+    reviews::table
+        .filter(reviews::revision_id.eq(revision))
+        .select(reviews::reviewer_id)
+        .load(conn)
+}

@@ -5,7 +5,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::schema::{articles, revisions};
-use super::{DbConn, MultiBackend};
+use super::{DbConn, MultiBackend, Tx};
 use crate::domain::workflow::State;
 use crate::ids::{ArticleId, RevisionId, UserId};
 
@@ -161,12 +161,13 @@ pub fn draft_of(
 /// Compare-and-set for submission: the draft becomes `Submitted` with its number, if
 /// nobody changed it since `version` was read.
 pub fn submit(
-    conn: &mut DbConn,
+    tx: &mut Tx<'_>,
     id: RevisionId,
     version: i64,
     number: i32,
     now: NaiveDateTime,
 ) -> QueryResult<bool> {
+    tx.public_content_changed();
     let changed = diesel::update(
         revisions::table
             .find(id)
@@ -180,19 +181,20 @@ pub fn submit(
         revisions::updated_at.eq(now),
         revisions::submitted_at.eq(now),
     ))
-    .execute(conn)?;
+    .execute(&mut **tx)?;
     Ok(changed == 1)
 }
 
 /// Compare-and-set: moves the revision to `to` if nobody acted on it since `version` was
 /// read (every action bumps the version, so any concurrent action makes this fail).
 pub fn transition(
-    conn: &mut DbConn,
+    tx: &mut Tx<'_>,
     id: RevisionId,
     version: i64,
     to: State,
     now: NaiveDateTime,
 ) -> QueryResult<bool> {
+    tx.public_content_changed();
     let target = revisions::table
         .find(id)
         .filter(revisions::version.eq(version));
@@ -204,14 +206,14 @@ pub fn transition(
                 revisions::updated_at.eq(now),
                 revisions::decided_at.eq(now),
             ))
-            .execute(conn)?,
+            .execute(&mut **tx)?,
         _ => diesel::update(target)
             .set((
                 revisions::state.eq(to.as_str()),
                 revisions::version.eq(version + 1),
                 revisions::updated_at.eq(now),
             ))
-            .execute(conn)?,
+            .execute(&mut **tx)?,
     };
     Ok(changed == 1)
 }
@@ -336,5 +338,14 @@ pub fn recently_published(conn: &mut DbConn, limit: i64) -> QueryResult<Vec<Revi
         .select(revisions::all_columns)
         .order(revisions::decided_at.desc())
         .limit(limit)
+        .load(conn)
+}
+
+/// The authors of an article's submitted revisions (with repeats).
+pub fn authors_of_article(conn: &mut DbConn, article: ArticleId) -> QueryResult<Vec<UserId>> {
+    revisions::table
+        .filter(revisions::article_id.eq(article))
+        .filter(revisions::number.is_not_null())
+        .select(revisions::author_id)
         .load(conn)
 }

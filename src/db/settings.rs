@@ -3,8 +3,8 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::DbConn;
 use super::schema::settings;
+use super::{DbConn, Tx};
 use crate::ids::UserId;
 
 #[derive(Debug, Clone, Queryable)]
@@ -41,13 +41,14 @@ pub fn load(conn: &mut DbConn) -> QueryResult<Settings> {
 
 /// Compare-and-set on the version: returns false when someone changed the settings since
 /// `version` was read.
-pub fn update(conn: &mut DbConn, version: i64, changes: &SettingsChanges<'_>) -> QueryResult<bool> {
+pub fn update(tx: &mut Tx<'_>, version: i64, changes: &SettingsChanges<'_>) -> QueryResult<bool> {
+    tx.public_content_changed();
     let changed = diesel::update(
         settings::table
             .find(1)
             .filter(settings::version.eq(version)),
     )
     .set((changes, settings::version.eq(version + 1)))
-    .execute(conn)?;
+    .execute(&mut **tx)?;
     Ok(changed == 1)
 }

@@ -4,7 +4,7 @@
 
 pub mod articles;
 
-use crate::db::{self, DbConn, Pool};
+use crate::db;
 use crate::domain::content::{ContentInput, ReferenceInput};
 use crate::domain::roles::{Role, RoleSet};
 use crate::domain::settings::SettingsInput;
@@ -13,7 +13,7 @@ use crate::ids::{RevisionId, UserId};
 use crate::services::accounts::{self, InviteInput, SetPasswordInput};
 use crate::services::editing::{self, RevisionInput};
 use crate::services::reviewing::{self, ActionInput};
-use crate::services::{Actor, Caller, ServiceError, ServiceResult, secrets, settings};
+use crate::services::{Actor, Caller, Ctx, Env, Refusal, ServiceResult, secrets, settings};
 use articles::{DemoArticle, FEATURED, FEATURED_UPDATE, OTHERS};
 
 /// A sample account and the password generated for it.
@@ -36,7 +36,10 @@ struct Person {
     caller: Caller,
 }
 
-const PEOPLE: [(&str, &str, &str, &[Role]); 6] = [
+/// Email, name, credentials and roles of a sample account.
+type Entry = (&'static str, &'static str, &'static str, &'static [Role]);
+
+const PEOPLE: [Entry; 6] = [
     (
         "admin@demo.imprimatur.test",
         "Alex Admin",
@@ -96,7 +99,7 @@ fn content(article: &DemoArticle) -> ContentInput {
 }
 
 fn act(
-    conn: &mut DbConn,
+    ctx: &mut Ctx<'_>,
     who: &Person,
     revision: RevisionId,
     action: Action,
@@ -106,43 +109,39 @@ fn act(
         text: text.to_owned(),
         ..ActionInput::default()
     };
-    reviewing::act(conn, &who.caller, revision, action, &input).map(|_| ())
+    reviewing::act(ctx, &who.caller, revision, action, &input).map(|_| ())
 }
 
-/// Fills an empty database. Refuses when any account exists.
-pub fn run(pool: &Pool) -> ServiceResult<DemoSummary> {
-    {
-        let mut conn = pool.get()?;
-        if !accounts::list(&mut conn, &Default::default(), 0, 1)?
+/// Fills an empty database, as the command line (the system caller). Refuses when any
+/// account exists.
+pub fn run(env: &Env) -> ServiceResult<DemoSummary> {
+    let system = Caller::system();
+    let empty = env.ctx(|ctx| {
+        Ok(accounts::list(ctx, &system, &Default::default(), 0, 1)?
             .0
-            .is_empty()
-        {
-            return Err(ServiceError::Conflict(
-                "The database already has accounts; the demo only fills an empty one.".into(),
-            ));
-        }
+            .is_empty())
+    })?;
+    if !empty {
+        return Err(Refusal::NotEmpty.into());
     }
     let mut created = Vec::new();
-    let mut people = Vec::new();
-    for (email, name, credentials, roles) in PEOPLE {
+    let mut join = |entry: &Entry| -> ServiceResult<Person> {
+        let (email, name, credentials, roles) = *entry;
         let roles: RoleSet = roles.iter().copied().collect();
-        let link = accounts::invite(
-            &mut *pool.get()?,
-            &Actor::system(),
-            &InviteInput {
-                email: email.into(),
-                display_name: name.into(),
-                credentials: credentials.into(),
-                roles: roles.clone(),
-            },
-        )?;
+        let invite = InviteInput {
+            email: email.into(),
+            display_name: name.into(),
+            credentials: credentials.into(),
+            roles: roles.clone(),
+        };
+        let link = env.ctx(|ctx| accounts::invite(ctx, &system, &invite))?;
         let password = secrets::random_token()?[..20].to_owned();
         let input = SetPasswordInput {
             password: password.clone(),
             password_confirm: password.clone(),
             ..SetPasswordInput::default()
         };
-        let id: UserId = accounts::redeem_link(pool, &link.token, &input, "demo")?;
+        let id: UserId = accounts::redeem_link(env, &link.token, &input, "demo")?;
         created.push(DemoAccount {
             email,
             name,
@@ -153,19 +152,28 @@ pub fn run(pool: &Pool) -> ServiceResult<DemoSummary> {
             },
             password,
         });
-        people.push(Person {
-            caller: Caller {
-                id,
-                roles,
-                actor: Actor::user(id, email, "demo"),
-            },
-        });
-    }
-    let [admin, erin, sam, priya, tom, lena] = &people[..] else {
-        return Err(ServiceError::Internal("demo accounts missing".into()));
+        Ok(Person {
+            caller: Caller::person(id, roles, Actor::user(id, email, "demo")),
+        })
     };
-    let mut conn = pool.get()?;
-    let conn = &mut conn;
+    let people = [
+        join(&PEOPLE[0])?,
+        join(&PEOPLE[1])?,
+        join(&PEOPLE[2])?,
+        join(&PEOPLE[3])?,
+        join(&PEOPLE[4])?,
+        join(&PEOPLE[5])?,
+    ];
+    let articles = env.ctx(|ctx| stories(ctx, &people))?;
+    Ok(DemoSummary {
+        accounts: created,
+        articles,
+    })
+}
+
+/// The articles, in every state; returns how many.
+fn stories(conn: &mut Ctx<'_>, people: &[Person; 6]) -> ServiceResult<usize> {
+    let [admin, erin, sam, priya, tom, lena] = people;
 
     // A medical board: two approvals from distinct reviewers.
     let current = settings::current(conn)?;
@@ -276,10 +284,7 @@ pub fn run(pool: &Pool) -> ServiceResult<DemoSummary> {
     }
     // One published article is overdue for its yearly review.
     if let Some(article) = overdue_article {
-        db::articles::set_review_due(conn, article, db::now() - chrono::Duration::days(30))?;
+        db::articles::set_review_due(conn.conn(), article, db::now() - chrono::Duration::days(30))?;
     }
-    Ok(DemoSummary {
-        accounts: created,
-        articles: made,
-    })
+    Ok(made)
 }

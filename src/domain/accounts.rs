@@ -3,6 +3,8 @@
 
 use chrono::{Duration, NaiveDateTime};
 
+use super::problems::Problems;
+
 /// Shortest password accepted (NIST SP 800-63B recommends at least 8; we ask for 12).
 pub const PASSWORD_MIN_CHARS: usize = 12;
 /// Longest password accepted; long enough for any passphrase or password manager.
@@ -24,8 +26,10 @@ pub enum InputError {
     NameTooLong,
     #[error("The credentials line is too long (at most {CREDENTIALS_MAX_CHARS} characters).")]
     CredentialsTooLong,
-    #[error("Names and credentials cannot contain control characters.")]
-    ControlCharacters,
+    #[error("The name cannot contain control characters.")]
+    NameControlCharacters,
+    #[error("The credentials line cannot contain control characters.")]
+    CredentialsControlCharacters,
     #[error("The password must be at least {PASSWORD_MIN_CHARS} characters long.")]
     PasswordTooShort,
     #[error("The password must be at most {PASSWORD_MAX_CHARS} characters long.")]
@@ -34,6 +38,30 @@ pub enum InputError {
     PasswordMismatch,
     #[error("Choose at least one role.")]
     NoRoles,
+}
+
+impl InputError {
+    /// The form field the problem is in.
+    pub fn field(&self) -> &'static str {
+        match self {
+            InputError::EmailInvalid | InputError::EmailTooLong => "email",
+            InputError::NameMissing
+            | InputError::NameTooLong
+            | InputError::NameControlCharacters => "name",
+            InputError::CredentialsTooLong | InputError::CredentialsControlCharacters => {
+                "credentials"
+            }
+            InputError::PasswordTooShort | InputError::PasswordTooLong => "password",
+            InputError::PasswordMismatch => "password_confirm",
+            InputError::NoRoles => "roles",
+        }
+    }
+}
+
+impl From<InputError> for Problems {
+    fn from(error: InputError) -> Self {
+        Problems::one(error.field(), error.to_string())
+    }
 }
 
 /// Trims and lower-cases an email address and checks its shape. Addresses are compared in
@@ -66,7 +94,7 @@ pub fn display_name(input: &str) -> Result<String, InputError> {
     if name.chars().count() > NAME_MAX_CHARS {
         return Err(InputError::NameTooLong);
     }
-    printable(name)
+    printable(name, InputError::NameControlCharacters)
 }
 
 /// The credentials line shown next to a reviewer's name ("MD, Rheumatology"); may be empty.
@@ -75,12 +103,12 @@ pub fn credentials(input: &str) -> Result<String, InputError> {
     if line.chars().count() > CREDENTIALS_MAX_CHARS {
         return Err(InputError::CredentialsTooLong);
     }
-    printable(line)
+    printable(line, InputError::CredentialsControlCharacters)
 }
 
-fn printable(value: &str) -> Result<String, InputError> {
+fn printable(value: &str, refusal: InputError) -> Result<String, InputError> {
     if value.chars().any(char::is_control) {
-        Err(InputError::ControlCharacters)
+        Err(refusal)
     } else {
         Ok(value.to_owned())
     }
@@ -139,6 +167,13 @@ impl LinkPurpose {
             LinkPurpose::Invite => Duration::days(7),
         }
     }
+}
+
+/// The last-admin rule: a change may not take away the site's last active admin.
+/// `active_admins` counts active admins before the change; the flags say whether the changed
+/// account is an active admin before and after it.
+pub fn keeps_an_admin(active_admins: i64, was_active_admin: bool, is_active_admin: bool) -> bool {
+    is_active_admin || !was_active_admin || active_admins > 1
 }
 
 /// Whether a one-time link can still be used.
@@ -231,10 +266,25 @@ mod tests {
         assert_eq!(display_name("   "), Err(InputError::NameMissing));
         assert_eq!(
             display_name("Ada\u{0007}"),
-            Err(InputError::ControlCharacters)
+            Err(InputError::NameControlCharacters)
+        );
+        assert_eq!(
+            Problems::from(InputError::PasswordMismatch).to_string(),
+            "The two passwords do not match."
         );
         assert_eq!(credentials(""), Ok(String::new()));
         assert_eq!(credentials(" MD, Cardiology "), Ok("MD, Cardiology".into()));
+    }
+
+    #[test]
+    fn the_last_active_admin_cannot_be_taken_away() {
+        // Demoting or deactivating the only active admin: refused.
+        assert!(!keeps_an_admin(1, true, false));
+        // With a second admin, or when the account stays an admin, or was none: fine.
+        assert!(keeps_an_admin(2, true, false));
+        assert!(keeps_an_admin(1, true, true));
+        assert!(keeps_an_admin(1, false, false));
+        assert!(keeps_an_admin(0, false, true));
     }
 
     #[test]

@@ -5,6 +5,8 @@ use std::fmt;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use super::problems::Problems;
+
 pub const TITLE_MAX: usize = 200;
 pub const SUMMARY_MAX: usize = 1_000;
 pub const BODY_MAX: usize = 200_000;
@@ -123,63 +125,65 @@ pub struct ContentInput {
     pub references: Vec<ReferenceInput>,
 }
 
-/// Everything wrong with the input, each as a sentence for the person who typed it.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{}", .0.join(" "))]
-pub struct ContentErrors(pub Vec<String>);
-
 fn chars(value: &str) -> usize {
     value.chars().count()
 }
 
 /// Checks and normalises typed content. Blank reference rows are dropped; the rest keep
 /// their order.
-pub fn validate(input: &ContentInput) -> Result<Content, ContentErrors> {
-    let mut errors = Vec::new();
+pub fn validate(input: &ContentInput) -> Result<Content, Problems> {
+    let mut errors = Problems::new();
     let title = input.title.trim().to_owned();
     if title.is_empty() {
-        errors.push("Enter a title.".to_owned());
+        errors.push("title", "Enter a title.");
     } else if chars(&title) > TITLE_MAX {
-        errors.push(format!(
-            "The title is too long (at most {TITLE_MAX} characters)."
-        ));
+        errors.push(
+            "title",
+            format!("The title is too long (at most {TITLE_MAX} characters)."),
+        );
     }
     let summary = input.summary.trim().to_owned();
     if chars(&summary) > SUMMARY_MAX {
-        errors.push(format!(
-            "The summary is too long (at most {SUMMARY_MAX} characters)."
-        ));
+        errors.push(
+            "summary",
+            format!("The summary is too long (at most {SUMMARY_MAX} characters)."),
+        );
     }
     let body = input.body.replace("\r\n", "\n").trim_end().to_owned();
     if body.trim().is_empty() {
-        errors.push("Write the article body.".to_owned());
+        errors.push("body", "Write the article body.");
     } else if chars(&body) > BODY_MAX {
-        errors.push(format!(
-            "The body is too long (at most {BODY_MAX} characters)."
-        ));
+        errors.push(
+            "body",
+            format!("The body is too long (at most {BODY_MAX} characters)."),
+        );
     }
     let change_note = input.change_note.trim().to_owned();
     if chars(&change_note) > CHANGE_NOTE_MAX {
-        errors.push(format!(
-            "The change note is too long (at most {CHANGE_NOTE_MAX} characters)."
-        ));
+        errors.push(
+            "change_note",
+            format!("The change note is too long (at most {CHANGE_NOTE_MAX} characters)."),
+        );
     }
-    for (label, value) in [
-        ("title", &title),
-        ("summary", &summary),
-        ("change note", &change_note),
+    for (field, label, value) in [
+        ("title", "title", &title),
+        ("summary", "summary", &summary),
+        ("change_note", "change note", &change_note),
     ] {
         if value
             .chars()
             .any(|c| c.is_control() && c != '\n' && c != '\t')
         {
-            errors.push(format!("The {label} contains control characters."));
+            errors.push(field, format!("The {label} contains control characters."));
         }
     }
 
     let rows: Vec<&ReferenceInput> = input.references.iter().filter(|r| !r.is_blank()).collect();
     if rows.len() > REFERENCES_MAX {
-        errors.push(format!("At most {REFERENCES_MAX} references are allowed."));
+        errors.push(
+            "references",
+            format!("At most {REFERENCES_MAX} references are allowed."),
+        );
     }
     let mut references = Vec::with_capacity(rows.len());
     for (index, row) in rows.iter().enumerate() {
@@ -187,23 +191,19 @@ pub fn validate(input: &ContentInput) -> Result<Content, ContentErrors> {
             Ok(reference) => references.push(reference),
             Err(problems) => {
                 for problem in problems {
-                    errors.push(format!("Reference {}: {problem}", index + 1));
+                    errors.push("references", format!("Reference {}: {problem}", index + 1));
                 }
             }
         }
     }
 
-    if errors.is_empty() {
-        Ok(Content {
-            title,
-            summary,
-            body,
-            change_note,
-            references,
-        })
-    } else {
-        Err(ContentErrors(errors))
-    }
+    errors.or_ok(|| Content {
+        title,
+        summary,
+        body,
+        change_note,
+        references,
+    })
 }
 
 fn reference(row: &ReferenceInput) -> Result<Reference, Vec<String>> {
@@ -364,7 +364,9 @@ mod tests {
         bad.references[0].kind = "blog".into();
         bad.references[0].year = "99999".into();
         bad.references[0].url = "javascript:alert(1)".into();
-        let errors = validate(&bad).unwrap_err().0;
+        let problems = validate(&bad).unwrap_err();
+        assert!(problems.concerns("title") && problems.concerns("references"));
+        let errors: Vec<&str> = problems.iter().map(|p| p.message.as_str()).collect();
         assert_eq!(errors.len(), 4, "{errors:?}");
         assert!(errors[0].contains("title"));
         assert!(errors.iter().any(|e| e.contains("'blog' is not a kind")));

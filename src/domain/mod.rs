@@ -6,6 +6,7 @@ pub mod audit;
 pub mod content;
 pub mod diff;
 pub mod markdown;
+pub mod problems;
 pub mod roles;
 pub mod sessions;
 pub mod settings;

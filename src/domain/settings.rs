@@ -2,6 +2,8 @@
 
 use chrono::Duration;
 
+use super::problems::Problems;
+
 pub const APPROVALS_MIN: i32 = 1;
 pub const APPROVALS_MAX: i32 = 9;
 pub const INTERVAL_MIN_DAYS: i32 = 1;
@@ -52,15 +54,15 @@ fn whole_number(value: &str, label: &str, min: i32, max: i32) -> Result<i32, Str
 }
 
 /// Checks every field; returns every problem found.
-pub fn validate(input: &SettingsInput) -> Result<ValidSettings, Vec<String>> {
-    let mut problems = Vec::new();
+pub fn validate(input: &SettingsInput) -> Result<ValidSettings, Problems> {
+    let mut problems = Problems::new();
     let approvals = whole_number(
         &input.approvals_required,
         "Approvals required",
         APPROVALS_MIN,
         APPROVALS_MAX,
     )
-    .map_err(|e| problems.push(e))
+    .map_err(|e| problems.push("approvals_required", e))
     .ok();
     let interval = whole_number(
         &input.review_interval_days,
@@ -68,21 +70,23 @@ pub fn validate(input: &SettingsInput) -> Result<ValidSettings, Vec<String>> {
         INTERVAL_MIN_DAYS,
         INTERVAL_MAX_DAYS,
     )
-    .map_err(|e| problems.push(e))
+    .map_err(|e| problems.push("review_interval_days", e))
     .ok();
     let site_name = input.site_name.trim().to_owned();
     if site_name.is_empty() {
-        problems.push("Enter a site name.".into());
+        problems.push("site_name", "Enter a site name.");
     } else if site_name.chars().count() > SITE_NAME_MAX {
-        problems.push(format!(
-            "The site name is too long (at most {SITE_NAME_MAX} characters)."
-        ));
+        problems.push(
+            "site_name",
+            format!("The site name is too long (at most {SITE_NAME_MAX} characters)."),
+        );
     }
     let disclaimer = input.disclaimer.trim().to_owned();
     if disclaimer.chars().count() > DISCLAIMER_MAX {
-        problems.push(format!(
-            "The disclaimer is too long (at most {DISCLAIMER_MAX} characters)."
-        ));
+        problems.push(
+            "disclaimer",
+            format!("The disclaimer is too long (at most {DISCLAIMER_MAX} characters)."),
+        );
     }
     let editorial_policy = input
         .editorial_policy
@@ -90,9 +94,10 @@ pub fn validate(input: &SettingsInput) -> Result<ValidSettings, Vec<String>> {
         .trim()
         .to_owned();
     if editorial_policy.chars().count() > POLICY_MAX {
-        problems.push(format!(
-            "The editorial policy is too long (at most {POLICY_MAX} characters)."
-        ));
+        problems.push(
+            "editorial_policy",
+            format!("The editorial policy is too long (at most {POLICY_MAX} characters)."),
+        );
     }
     match (approvals, interval) {
         (Some(approvals_required), Some(review_interval_days)) if problems.is_empty() => {
@@ -138,8 +143,15 @@ mod tests {
         bad.review_interval_days = "soon".into();
         bad.site_name = " ".into();
         let problems = validate(&bad).unwrap_err();
-        assert_eq!(problems.len(), 3, "{problems:?}");
-        assert!(problems[0].contains("from 1 to 9, not '10'"));
-        assert!(problems[1].contains("not 'soon'"));
+        let found: Vec<(&str, &str)> = problems
+            .iter()
+            .map(|p| (p.field, p.message.as_str()))
+            .collect();
+        assert_eq!(found.len(), 3, "{found:?}");
+        assert_eq!(found[0].0, "approvals_required");
+        assert!(found[0].1.contains("from 1 to 9, not '10'"));
+        assert_eq!(found[1].0, "review_interval_days");
+        assert!(found[1].1.contains("not 'soon'"));
+        assert_eq!(found[2].0, "site_name");
     }
 }

@@ -1,179 +1,248 @@
-//! What each notification says: subject, plain text and HTML, from askama templates over a
-//! shared base. User text (titles, comments) is escaped in the HTML part.
+//! What each notification says: one struct per notice, each rendered from its own subject,
+//! text and HTML templates (`templates/email/<notice>/`) over a shared base. User text
+//! (titles, comments) is escaped in the HTML part.
 //!
-//! Links are written against `LINK_BASE`, which the worker replaces with
-//! `IMPRIMATUR_PUBLIC_URL` when it sends: a queued message gets the address the site has when
-//! the message leaves, and the code that queues it needs no configuration.
+//! Links arrive absolute: whoever queues a message builds them with the site's public URL,
+//! so a stored message is exactly what is sent.
 
 use askama::Template;
 use chrono::NaiveDateTime;
 
-/// Stands for the public base URL in stored messages.
-pub const LINK_BASE: &str = "%IMPRIMATUR_PUBLIC_URL%";
-
-/// One notification, with what it needs to say.
-#[derive(Debug, Clone)]
-pub enum Notice {
-    Invitation {
-        name: String,
-        setup_path: String,
-        expires_at: NaiveDateTime,
-    },
-    PasswordReset {
-        name: String,
-        setup_path: String,
-        expires_at: NaiveDateTime,
-    },
-    Submitted {
-        title: String,
-        author: String,
-        label: String,
-        revision_path: String,
-        diff_path: String,
-    },
-    Assigned {
-        title: String,
-        by: String,
-        label: String,
-        revision_path: String,
-    },
-    Comment {
-        title: String,
-        commenter: String,
-        text: String,
-        revision_path: String,
-    },
-    ChangesRequested {
-        title: String,
-        reviewer: String,
-        text: String,
-        revision_path: String,
-    },
-    Rejected {
-        title: String,
-        reviewer: String,
-        text: String,
-        revision_path: String,
-    },
-    Published {
-        title: String,
-        label: String,
-        public_path: String,
-        revision_path: String,
-    },
-    ReviewDue {
-        title: String,
-        due: NaiveDateTime,
-        overdue: bool,
-        article_path: String,
-    },
-}
-
-impl Notice {
-    /// The event name stored with the message and shown on the admin mail page.
-    pub fn event(&self) -> &'static str {
-        match self {
-            Notice::Invitation { .. } => "invitation",
-            Notice::PasswordReset { .. } => "password_reset",
-            Notice::Submitted { .. } => "revision_submitted",
-            Notice::Assigned { .. } => "reviewer_assigned",
-            Notice::Comment { .. } => "comment_added",
-            Notice::ChangesRequested { .. } => "changes_requested",
-            Notice::Rejected { .. } => "revision_rejected",
-            Notice::Published { .. } => "article_published",
-            Notice::ReviewDue { overdue: false, .. } => "review_due_soon",
-            Notice::ReviewDue { overdue: true, .. } => "review_overdue",
-        }
-    }
-
-    fn subject(&self, site: &str) -> String {
-        match self {
-            Notice::Invitation { .. } => format!("You are invited to {site}"),
-            Notice::PasswordReset { .. } => format!("Choose a new password for {site}"),
-            Notice::Submitted { title, .. } => format!("Review requested: {title}"),
-            Notice::Assigned { title, .. } => format!("Assigned to you for review: {title}"),
-            Notice::Comment {
-                title, commenter, ..
-            } => format!("{commenter} commented on {title}"),
-            Notice::ChangesRequested { title, .. } => format!("Changes requested: {title}"),
-            Notice::Rejected { title, .. } => format!("Rejected: {title}"),
-            Notice::Published { title, .. } => format!("Approved and published: {title}"),
-            Notice::ReviewDue {
-                title,
-                overdue: true,
-                ..
-            } => format!("Review overdue: {title}"),
-            Notice::ReviewDue { title, .. } => format!("Review due soon: {title}"),
-        }
-    }
-}
+use crate::filters;
 
 /// A message ready to queue.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rendered {
     pub subject: String,
     pub text: String,
     pub html: String,
 }
 
-#[derive(Template)]
-#[template(path = "email/message.txt")]
-struct Text<'a> {
-    site: &'a str,
-    base: &'a str,
-    notice: &'a Notice,
+/// What every message shares: the site's name and where people switch notifications off.
+#[derive(Debug, Clone, Copy)]
+pub struct Frame<'a> {
+    pub site: &'a str,
+    /// The absolute address of the notification settings page.
+    pub settings_url: &'a str,
 }
 
-#[derive(Template)]
-#[template(path = "email/message.html")]
-struct Html<'a> {
-    site: &'a str,
-    subject: &'a str,
-    base: &'a str,
-    notice: &'a Notice,
+/// A notification.
+pub trait Email {
+    /// The event name stored with the message and shown on the admin mail page.
+    fn event(&self) -> &'static str;
+
+    fn render(&self, frame: Frame<'_>) -> Result<Rendered, askama::Error>;
 }
 
-/// Renders a notice from the site `site`.
-pub fn render(site: &str, notice: &Notice) -> Result<Rendered, askama::Error> {
-    let subject = notice.subject(site);
-    let text = Text {
-        site,
-        base: LINK_BASE,
-        notice,
+/// Implements `Email` for a notice with the three templates in `templates/email/$dir/`.
+macro_rules! email {
+    ($notice:ident, $subject:tt, $text:tt, $html:tt, |$this:ident| $event:expr) => {
+        impl Email for $notice {
+            fn event(&self) -> &'static str {
+                let $this = self;
+                $event
+            }
+
+            fn render(&self, frame: Frame<'_>) -> Result<Rendered, askama::Error> {
+                #[derive(Template)]
+                #[template(path = $subject)]
+                #[allow(dead_code, reason = "not every subject names the site")]
+                struct Subject<'a> {
+                    m: &'a $notice,
+                    frame: Frame<'a>,
+                }
+                #[derive(Template)]
+                #[template(path = $text)]
+                struct Text<'a> {
+                    m: &'a $notice,
+                    frame: Frame<'a>,
+                }
+                #[derive(Template)]
+                #[template(path = $html)]
+                struct Html<'a> {
+                    m: &'a $notice,
+                    frame: Frame<'a>,
+                    subject: &'a str,
+                }
+                let subject = Subject { m: self, frame }.render()?.trim().to_owned();
+                Ok(Rendered {
+                    text: Text { m: self, frame }.render()?,
+                    html: Html {
+                        m: self,
+                        frame,
+                        subject: &subject,
+                    }
+                    .render()?,
+                    subject,
+                })
+            }
+        }
+    };
+}
+
+/// An invitation to set a first password.
+#[derive(Debug, Clone)]
+pub struct Invitation {
+    pub name: String,
+    pub setup_url: String,
+    pub expires_at: NaiveDateTime,
+}
+
+email!(
+    Invitation,
+    "email/invitation/subject.txt",
+    "email/invitation/body.txt",
+    "email/invitation/body.html",
+    |_m| "invitation"
+);
+
+/// A link to choose a new password.
+#[derive(Debug, Clone)]
+pub struct PasswordReset {
+    pub name: String,
+    pub setup_url: String,
+    pub expires_at: NaiveDateTime,
+}
+
+email!(
+    PasswordReset,
+    "email/password_reset/subject.txt",
+    "email/password_reset/body.txt",
+    "email/password_reset/body.html",
+    |_m| "password_reset"
+);
+
+/// A revision waits for review.
+#[derive(Debug, Clone)]
+pub struct Submitted {
+    pub title: String,
+    pub author: String,
+    pub label: String,
+    pub revision_url: String,
+    pub diff_url: String,
+}
+
+email!(
+    Submitted,
+    "email/submitted/subject.txt",
+    "email/submitted/body.txt",
+    "email/submitted/body.html",
+    |_m| "revision_submitted"
+);
+
+/// Someone assigned the recipient to review a revision.
+#[derive(Debug, Clone)]
+pub struct Assigned {
+    pub title: String,
+    pub by: String,
+    pub label: String,
+    pub revision_url: String,
+}
+
+email!(
+    Assigned,
+    "email/assigned/subject.txt",
+    "email/assigned/body.txt",
+    "email/assigned/body.html",
+    |_m| "reviewer_assigned"
+);
+
+/// A comment in a revision's discussion.
+#[derive(Debug, Clone)]
+pub struct Commented {
+    pub title: String,
+    pub commenter: String,
+    pub text: String,
+    pub revision_url: String,
+}
+
+email!(
+    Commented,
+    "email/commented/subject.txt",
+    "email/commented/body.txt",
+    "email/commented/body.html",
+    |_m| "comment_added"
+);
+
+/// A reviewer sent the revision back, or rejected it, with their words.
+#[derive(Debug, Clone)]
+pub struct Decided {
+    pub title: String,
+    pub reviewer: String,
+    pub text: String,
+    pub revision_url: String,
+    /// Rejected (rather than sent back for changes).
+    pub rejected: bool,
+}
+
+email!(
+    Decided,
+    "email/decided/subject.txt",
+    "email/decided/body.txt",
+    "email/decided/body.html",
+    |m| if m.rejected {
+        "revision_rejected"
+    } else {
+        "changes_requested"
     }
-    .render()?;
-    let html = Html {
-        site,
-        subject: &subject,
-        base: LINK_BASE,
-        notice,
-    }
-    .render()?;
-    Ok(Rendered {
-        subject,
-        text,
-        html,
-    })
+);
+
+/// The approval that met the policy published the revision.
+#[derive(Debug, Clone)]
+pub struct Published {
+    pub title: String,
+    pub label: String,
+    pub public_url: String,
+    pub revision_url: String,
 }
 
-/// Makes the stored links absolute.
-pub fn with_links(body: &str, public_url: &str) -> String {
-    body.replace(LINK_BASE, public_url)
+email!(
+    Published,
+    "email/published/subject.txt",
+    "email/published/body.txt",
+    "email/published/body.html",
+    |_m| "article_published"
+);
+
+/// An article comes due for review soon, or is overdue.
+#[derive(Debug, Clone)]
+pub struct ReviewDue {
+    pub title: String,
+    pub due: NaiveDateTime,
+    pub overdue: bool,
+    pub article_url: String,
 }
+
+email!(
+    ReviewDue,
+    "email/review_due/subject.txt",
+    "email/review_due/body.txt",
+    "email/review_due/body.html",
+    |m| if m.overdue {
+        "review_overdue"
+    } else {
+        "review_due_soon"
+    }
+);
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    const FRAME: Frame<'static> = Frame {
+        site: "Health Answers",
+        settings_url: "https://reviews.example.org/account/notifications",
+    };
+
     #[test]
     fn user_text_is_escaped_in_html_and_plain_in_text() {
-        let notice = Notice::Comment {
+        let notice = Commented {
             title: "<script>alert(1)</script> & co".into(),
             commenter: "Rita".into(),
             text: "See <b>this</b>".into(),
-            revision_path: "/manage/revisions/7".into(),
+            revision_url: "https://reviews.example.org/manage/revisions/7".into(),
         };
-        let mail = render("Health Answers", &notice).unwrap();
+        let mail = notice.render(FRAME).unwrap();
         assert_eq!(
             mail.subject,
             "Rita commented on <script>alert(1)</script> & co"
@@ -189,84 +258,127 @@ mod tests {
         assert!(mail.text.contains("See <b>this</b>"));
         assert!(
             mail.text
-                .contains(&format!("{LINK_BASE}/manage/revisions/7"))
+                .contains("https://reviews.example.org/manage/revisions/7")
         );
-        let sent = with_links(&mail.html, "https://reviews.example.org");
         assert!(
-            sent.contains("href=\"https://reviews.example.org/manage/revisions/7\""),
-            "{sent}"
+            mail.html
+                .contains("href=\"https://reviews.example.org/manage/revisions/7\""),
+            "{}",
+            mail.html
         );
+        assert!(mail.text.contains(FRAME.settings_url));
     }
 
     #[test]
-    fn every_notice_renders_with_its_link() {
+    fn every_notice_renders_its_subject_and_links() {
         let at = chrono::NaiveDate::from_ymd_opt(2026, 12, 1)
             .unwrap()
             .and_hms_opt(9, 0, 0)
             .unwrap();
-        let notices = [
-            Notice::Invitation {
-                name: "Ann".into(),
-                setup_path: "/setup/abc".into(),
-                expires_at: at,
-            },
-            Notice::PasswordReset {
-                name: "Ann".into(),
-                setup_path: "/setup/def".into(),
-                expires_at: at,
-            },
-            Notice::Submitted {
-                title: "T".into(),
-                author: "Ed".into(),
-                label: "Revision 2".into(),
-                revision_path: "/manage/revisions/2".into(),
-                diff_path: "/manage/revisions/2/diff".into(),
-            },
-            Notice::Assigned {
-                title: "T".into(),
-                by: "Ada".into(),
-                label: "Revision 2".into(),
-                revision_path: "/manage/revisions/2".into(),
-            },
-            Notice::ChangesRequested {
-                title: "T".into(),
-                reviewer: "Rita".into(),
-                text: "Fix".into(),
-                revision_path: "/manage/revisions/2".into(),
-            },
-            Notice::Rejected {
-                title: "T".into(),
-                reviewer: "Rita".into(),
-                text: "No".into(),
-                revision_path: "/manage/revisions/2".into(),
-            },
-            Notice::Published {
-                title: "T".into(),
-                label: "Revision 2".into(),
-                public_path: "/articles/t".into(),
-                revision_path: "/manage/revisions/2".into(),
-            },
-            Notice::ReviewDue {
-                title: "T".into(),
-                due: at,
-                overdue: true,
-                article_path: "/manage/articles/1".into(),
-            },
+        let link = "https://reviews.example.org/link";
+        let notices: Vec<(Box<dyn Email>, &str)> = vec![
+            (
+                Box::new(Invitation {
+                    name: "Ann".into(),
+                    setup_url: link.into(),
+                    expires_at: at,
+                }),
+                "You are invited to Health Answers",
+            ),
+            (
+                Box::new(PasswordReset {
+                    name: "Ann".into(),
+                    setup_url: link.into(),
+                    expires_at: at,
+                }),
+                "Choose a new password for Health Answers",
+            ),
+            (
+                Box::new(Submitted {
+                    title: "T".into(),
+                    author: "Ed".into(),
+                    label: "Revision 2".into(),
+                    revision_url: link.into(),
+                    diff_url: link.into(),
+                }),
+                "Review requested: T",
+            ),
+            (
+                Box::new(Assigned {
+                    title: "T".into(),
+                    by: "Ada".into(),
+                    label: "Revision 2".into(),
+                    revision_url: link.into(),
+                }),
+                "Assigned to you for review: T",
+            ),
+            (
+                Box::new(Decided {
+                    title: "T".into(),
+                    reviewer: "Rita".into(),
+                    text: "Fix".into(),
+                    revision_url: link.into(),
+                    rejected: false,
+                }),
+                "Changes requested: T",
+            ),
+            (
+                Box::new(Decided {
+                    title: "T".into(),
+                    reviewer: "Rita".into(),
+                    text: "No".into(),
+                    revision_url: link.into(),
+                    rejected: true,
+                }),
+                "Rejected: T",
+            ),
+            (
+                Box::new(Published {
+                    title: "T".into(),
+                    label: "Revision 2".into(),
+                    public_url: link.into(),
+                    revision_url: link.into(),
+                }),
+                "Approved and published: T",
+            ),
+            (
+                Box::new(ReviewDue {
+                    title: "T".into(),
+                    due: at,
+                    overdue: true,
+                    article_url: link.into(),
+                }),
+                "Review overdue: T",
+            ),
+            (
+                Box::new(ReviewDue {
+                    title: "T".into(),
+                    due: at,
+                    overdue: false,
+                    article_url: link.into(),
+                }),
+                "Review due soon: T",
+            ),
         ];
-        for notice in &notices {
-            let mail = render("Site", notice).unwrap();
+        let mut events = Vec::new();
+        for (notice, subject) in &notices {
+            let mail = notice.render(FRAME).unwrap();
+            assert_eq!(mail.subject, *subject, "{}", notice.event());
             assert!(
-                mail.text.contains(LINK_BASE),
+                mail.text.contains(link),
                 "{}: {}",
                 notice.event(),
                 mail.text
             );
             assert!(
-                mail.html.contains(&format!("href=\"{LINK_BASE}")),
+                mail.html.contains(&format!("href=\"{link}\"")),
                 "{}",
                 notice.event()
             );
-            assert!(!mail.subject.is_empty());
+            assert!(mail.html.contains(&format!("<title>{subject}</title>")));
+            events.push(notice.event());
         }
+        events.dedup();
+        assert_eq!(events.len(), notices.len(), "each notice has its own event");
     }
 }

@@ -13,9 +13,21 @@ use lettre::message::{Mailbox, MultiPart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
-use super::messages::with_links;
 use crate::config::{Config, SmtpSecurity};
-use crate::db::outbox::OutboxRow;
+
+/// One message as it leaves: addresses, headers and both parts, links already absolute.
+#[derive(Debug, Clone)]
+pub struct Outgoing {
+    pub from: String,
+    pub to: String,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+    /// Kept with the queued message, so every retry carries the same one.
+    pub message_id: String,
+    /// Messages about one revision share a thread.
+    pub thread_id: Option<String>,
+}
 
 /// How messages leave.
 #[derive(Clone)]
@@ -76,9 +88,9 @@ impl Mailer {
         }
     }
 
-    /// Sends one outbox row. The error is a sentence for the admin mail page.
-    pub async fn send(&self, row: &OutboxRow, from: &str, public_url: &str) -> Result<(), String> {
-        let message = build(row, from, public_url)?;
+    /// Sends one message. The error is a sentence for the admin mail page.
+    pub async fn send(&self, outgoing: &Outgoing) -> Result<(), String> {
+        let message = build(outgoing)?;
         match self {
             Mailer::Smtp { transport, .. } => transport
                 .send(message)
@@ -94,31 +106,32 @@ impl Mailer {
     }
 }
 
-/// The message for a row: its stored Message-ID (so a resend is recognisable), threading
-/// headers per revision, and text and HTML alternatives with absolute links.
-fn build(row: &OutboxRow, from: &str, public_url: &str) -> Result<Message, String> {
-    let from: Mailbox = from
+/// The message: its stored Message-ID (so a resend is recognisable), threading headers per
+/// revision, and text and HTML alternatives.
+fn build(outgoing: &Outgoing) -> Result<Message, String> {
+    let from: Mailbox = outgoing
+        .from
         .parse()
-        .map_err(|e| format!("bad From address '{from}': {e}"))?;
-    let to: Mailbox = row
-        .recipient
+        .map_err(|e| format!("bad From address '{}': {e}", outgoing.from))?;
+    let to: Mailbox = outgoing
+        .to
         .parse()
-        .map_err(|e| format!("bad recipient address '{}': {e}", row.recipient))?;
+        .map_err(|e| format!("bad recipient address '{}': {e}", outgoing.to))?;
     let mut builder = Message::builder()
         .from(from)
         .to(to)
-        .subject(row.subject.clone())
-        .message_id(Some(row.message_id.clone()))
+        .subject(outgoing.subject.clone())
+        .message_id(Some(outgoing.message_id.clone()))
         .header(AutoSubmitted);
-    if let Some(thread) = &row.thread_id {
+    if let Some(thread) = &outgoing.thread_id {
         builder = builder
             .in_reply_to(thread.clone())
             .references(thread.clone());
     }
     builder
         .multipart(MultiPart::alternative_plain_html(
-            with_links(&row.text_body, public_url),
-            with_links(&row.html_body, public_url),
+            outgoing.text.clone(),
+            outgoing.html.clone(),
         ))
         .map_err(|e| format!("cannot build the message: {e}"))
 }

@@ -8,15 +8,13 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 
 use super::audit::{self, Event};
-use super::{Actor, ServiceError, ServiceResult, passwords, secrets, sessions};
+use super::{Actor, Ctx, Env, ServiceError, ServiceResult, passwords, secrets, sessions};
 use crate::db::users::{self, User};
-use crate::db::{self, Pool, login_attempts};
+use crate::db::{self, login_attempts};
+use crate::domain::accounts::EMAIL_MAX_CHARS;
 use crate::domain::audit::AuditAction;
 use crate::domain::throttle::{self, Decision};
 use crate::ids::UserId;
-
-/// The longest email address looked up; longer input cannot be an account.
-const EMAIL_KEY_MAX: usize = 254;
 
 /// A sign-in attempt.
 #[derive(Debug, Clone)]
@@ -45,26 +43,26 @@ struct Claimed {
     user: Option<User>,
 }
 
-pub fn sign_in(pool: &Pool, attempt: &Credentials) -> ServiceResult<Outcome> {
+/// Anyone may try: the credentials are the check.
+pub fn sign_in(env: &Env, attempt: &Credentials) -> ServiceResult<Outcome> {
     let email: String = attempt
         .email
         .trim()
         .to_lowercase()
         .chars()
-        .take(EMAIL_KEY_MAX)
+        .take(EMAIL_MAX_CHARS)
         .collect();
     let anonymous = Actor::anonymous(&attempt.client_addr);
 
     // 1. Throttle check and attempt record, one short transaction.
-    let claimed = {
-        let mut conn = pool.get()?;
-        db::write_tx::<_, ServiceError, _>(&mut conn, |conn| {
-            db::lock_for_transaction(conn, lock_key(&email))?;
+    let claimed = env.ctx(|ctx| {
+        ctx.write(|tx| {
+            db::lock_for_transaction(tx, lock_key(&email))?;
             let now = db::now();
             let since = now - throttle::window();
-            let account = login_attempts::recent_for_email(conn, &email, since)?;
-            let address = login_attempts::recent_for_address(conn, &attempt.client_addr, since)?;
-            let user = users::find_by_email(conn, &email)?;
+            let account = login_attempts::recent_for_email(tx, &email, since)?;
+            let address = login_attempts::recent_for_address(tx, &attempt.client_addr, since)?;
+            let user = users::find_by_email(tx, &email)?;
             if let Decision::Wait {
                 seconds,
                 by_address,
@@ -78,25 +76,19 @@ pub fn sign_in(pool: &Pool, attempt: &Credentials) -> ServiceResult<Outcome> {
                 if let Some(user) = &user {
                     event = event.target_user(user.id);
                 }
-                audit::record(conn, &anonymous, event)?;
+                audit::record(tx, &anonymous, event)?;
                 return Ok(Err(seconds));
             }
-            let attempt_id =
-                login_attempts::record_pending(conn, &email, &attempt.client_addr, now)?;
+            let attempt_id = login_attempts::record_pending(tx, &email, &attempt.client_addr, now)?;
             Ok(Ok(Claimed { attempt_id, user }))
-        })?
-    };
+        })
+    })?;
     let claimed = match claimed {
         Ok(claimed) => claimed,
         // Committed the audit row above; now answer.
         Err(seconds) => {
             return Err(ServiceError::Throttled {
-                seconds,
-                message: format!(
-                    "Too many failed sign-in attempts. Try again in {} minute{}.",
-                    (seconds + 59) / 60,
-                    if (seconds + 59) / 60 == 1 { "" } else { "s" }
-                ),
+                retry_after_seconds: seconds,
             });
         }
     };
@@ -106,52 +98,53 @@ pub fn sign_in(pool: &Pool, attempt: &Credentials) -> ServiceResult<Outcome> {
         .user
         .as_ref()
         .and_then(|u| u.password_hash.as_deref());
-    let password_ok = passwords::verify(&attempt.password, stored);
+    let password_ok = passwords::verify(env.hashing(), &attempt.password, stored);
 
     // 3. The outcome, one transaction: a new session and the audit row, or the failure.
-    let mut conn = pool.get()?;
-    db::write_tx(&mut conn, |conn| match &claimed.user {
-        Some(user) if password_ok && user.is_active => {
-            login_attempts::mark_succeeded(conn, claimed.attempt_id)?;
-            let (cookie_value, _) = sessions::create(conn, Some(user.id))?;
-            if let Some(previous) = &attempt.previous_session {
-                db::sessions::delete(conn, &secrets::hash_token(previous))?;
+    env.ctx(|ctx| {
+        ctx.write(|tx| match &claimed.user {
+            Some(user) if password_ok && user.is_active => {
+                login_attempts::mark_succeeded(tx, claimed.attempt_id)?;
+                let (cookie_value, _) = sessions::create(tx, Some(user.id))?;
+                if let Some(previous) = &attempt.previous_session {
+                    db::sessions::delete(tx, &secrets::hash_token(previous))?;
+                }
+                audit::record(
+                    tx,
+                    &Actor::user(user.id, &user.email, &attempt.client_addr),
+                    Event::new(AuditAction::LoginSucceeded).target_user(user.id),
+                )?;
+                Ok(Outcome::SignedIn {
+                    user_id: user.id,
+                    cookie_value,
+                })
             }
-            audit::record(
-                conn,
-                &Actor::user(user.id, &user.email, &attempt.client_addr),
-                Event::new(AuditAction::LoginSucceeded).target_user(user.id),
-            )?;
-            Ok(Outcome::SignedIn {
-                user_id: user.id,
-                cookie_value,
-            })
-        }
-        user => {
-            let reason = match user {
-                None => "unknown account",
-                Some(u) if u.password_hash.is_none() => "no password set",
-                Some(u) if !u.is_active => "account deactivated",
-                Some(_) => "wrong password",
-            };
-            let mut event = Event::new(AuditAction::LoginFailed)
-                .details(json!({ "email": email, "reason": reason }));
-            if let Some(user) = user {
-                event = event.target_user(user.id);
+            user => {
+                let reason = match user {
+                    None => "unknown account",
+                    Some(u) if u.password_hash.is_none() => "no password set",
+                    Some(u) if !u.is_active => "account deactivated",
+                    Some(_) => "wrong password",
+                };
+                let mut event = Event::new(AuditAction::LoginFailed)
+                    .details(json!({ "email": email, "reason": reason }));
+                if let Some(user) = user {
+                    event = event.target_user(user.id);
+                }
+                audit::record(tx, &anonymous, event)?;
+                Ok(Outcome::Refused)
             }
-            audit::record(conn, &anonymous, event)?;
-            Ok(Outcome::Refused)
-        }
+        })
     })
 }
 
-/// Ends a session server-side; the cookie value stops working at once.
-pub fn sign_out(pool: &Pool, cookie_value: &str, actor: &Actor) -> ServiceResult<()> {
-    let mut conn = pool.get()?;
-    db::write_tx(&mut conn, |conn| {
-        let ended = db::sessions::delete(conn, &secrets::hash_token(cookie_value))?;
+/// Ends a session server-side; the cookie value stops working at once. The cookie is the
+/// check: whoever holds it may end it.
+pub fn sign_out(ctx: &mut Ctx<'_>, cookie_value: &str, actor: &Actor) -> ServiceResult<()> {
+    ctx.write(|tx| {
+        let ended = db::sessions::delete(tx, &secrets::hash_token(cookie_value))?;
         if ended > 0 {
-            audit::record(conn, actor, Event::new(AuditAction::Logout))?;
+            audit::record(tx, actor, Event::new(AuditAction::Logout))?;
         }
         Ok(())
     })

@@ -1,12 +1,13 @@
 //! Comparing two revisions of an article.
 
 use super::reviewing::visible;
-use super::{Caller, ServiceError, ServiceResult};
+use super::{Caller, Ctx, Missing, ServiceResult};
 use crate::db::articles::{self, Article};
 use crate::db::revisions::{self, Revision};
-use crate::db::{DbConn, references, users};
+use crate::db::{references, users};
 use crate::domain::content::Reference;
 use crate::domain::diff::{self, Layout, RevisionDiff, Side};
+use crate::domain::problems::Problems;
 use crate::ids::RevisionId;
 
 /// Everything a diff page needs from the database; the diff itself is computed afterwards,
@@ -26,15 +27,15 @@ pub struct DiffInputs {
 /// for the published revision itself, the revision it was based on). A requested layout
 /// becomes the caller's remembered one.
 pub fn inputs(
-    conn: &mut DbConn,
+    ctx: &mut Ctx<'_>,
     caller: &Caller,
     id: RevisionId,
     against: Option<RevisionId>,
     layout: Option<Layout>,
 ) -> ServiceResult<DiffInputs> {
+    let conn = ctx.conn();
     let revision = visible(conn, caller, id)?;
-    let article = articles::find(conn, revision.article_id)?
-        .ok_or(ServiceError::NotFound("No such article."))?;
+    let article = articles::find(conn, revision.article_id)?.ok_or(Missing::Article)?;
     let against_id = match against {
         Some(other) => Some(other),
         None => match article.published_revision_id {
@@ -47,10 +48,14 @@ pub fn inputs(
         Some(other) => {
             let other = visible(conn, caller, other)?;
             if other.article_id != revision.article_id {
-                return Err(ServiceError::BadInput(format!(
-                    "Revision {} belongs to another article, so there is nothing to compare.",
-                    other.id
-                )));
+                return Err(Problems::one(
+                    "against",
+                    format!(
+                        "Revision {} belongs to another article, so there is nothing to compare.",
+                        other.id
+                    ),
+                )
+                .into());
             }
             let refs = references::of_revision(conn, other.id)?;
             Some((other, refs))
@@ -60,14 +65,14 @@ pub fn inputs(
     let layout = match layout {
         Some(layout) => {
             // A display preference, idempotent: remembering it from a link is harmless.
-            users::set_diff_layout(conn, caller.id, layout.as_str())?;
+            users::set_diff_layout(conn, caller.me()?, layout.as_str())?;
             layout
         }
-        None => users::find_by_id(conn, caller.id)?
+        None => users::find_by_id(conn, caller.me()?)?
             .and_then(|u| Layout::parse(&u.diff_layout))
             .unwrap_or_default(),
     };
-    let candidates = revisions::list_for_article(conn, article.id, caller.id, 200)?
+    let candidates = revisions::list_for_article(conn, article.id, caller.me()?, 200)?
         .into_iter()
         .filter(|r| r.id != revision.id)
         .collect();

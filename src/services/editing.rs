@@ -7,17 +7,17 @@
 use serde_json::json;
 
 use super::audit::{self, Event};
-use super::{Caller, ServiceError, ServiceResult, notify, publishing, with_retry};
+use super::{Caller, Ctx, Env, Missing, Refusal, ServiceError, ServiceResult, notify};
 use crate::db::articles::{self, Article, NewArticle};
 use crate::db::revisions::{self, DraftContent, NewRevision, Revision};
-use crate::db::{self, DbConn, references};
+use crate::db::{self, DbConn, Tx, references};
 use crate::domain::audit::AuditAction;
 use crate::domain::content::{self, Content, ContentInput};
 use crate::domain::markdown;
+use crate::domain::problems::Problems;
 use crate::domain::roles::Role;
 use crate::domain::workflow::{self, Action, Approvals, State};
-use crate::ids::{ArticleId, RevisionId};
-use crate::mail;
+use crate::ids::{ArticleId, RevisionId, UserId};
 
 /// Content checked and prepared for storage: rendered once, hashed once, outside any
 /// transaction.
@@ -46,49 +46,46 @@ pub struct Saved {
     pub submitted: bool,
 }
 
-/// Creates an article and its first revision (a draft, or submitted at once).
+/// Creates an article and its first revision (a draft, or submitted at once). Editors only.
 pub fn create_article(
-    conn: &mut DbConn,
+    ctx: &mut Ctx<'_>,
     caller: &Caller,
     input: &ContentInput,
     submit: bool,
 ) -> ServiceResult<Saved> {
     caller.require(Role::Editor)?;
+    let me = caller.me()?;
     let prepared = prepare(input)?;
-    let saved = with_retry(conn, |conn| {
+    let env = ctx.env();
+    ctx.write(|tx| {
         let now = db::now();
-        let slug = free_slug(conn, &content::slugify(&prepared.content.title))?;
+        let slug = free_slug(tx, &content::slugify(&prepared.content.title))?;
         let article = articles::insert(
-            conn,
+            tx,
             &NewArticle {
                 slug: &slug,
-                created_by: caller.id,
+                created_by: me,
                 created_at: now,
                 updated_at: now,
             },
         )?;
-        let revision = insert_revision(conn, caller, &article, None, &prepared)?;
+        let revision = insert_revision(tx, me, &article, None, &prepared)?;
         audit::record(
-            conn,
-            &caller.actor,
+            tx,
+            caller.actor(),
             Event::new(AuditAction::ArticleCreated)
                 .target_article(article.id)
                 .details(json!({ "slug": slug, "title": prepared.content.title, "revision": revision.id })),
         )?;
         if submit {
-            submit_draft(conn, caller, &revision)?;
+            submit_draft(tx, env, caller, &revision)?;
         }
         Ok(Saved {
             article: article.id,
             revision: revision.id,
             submitted: submit,
         })
-    })?;
-    if submit {
-        publishing::changed(conn);
-        mail::wake();
-    }
-    Ok(saved)
+    })
 }
 
 /// The first free slug among `base`, `base-2`, `base-3`, ...
@@ -102,14 +99,12 @@ fn free_slug(conn: &mut DbConn, base: &str) -> ServiceResult<String> {
             return Ok(candidate);
         }
     }
-    Err(ServiceError::Conflict(
-        "Too many articles share this title. Change the title a little.".into(),
-    ))
+    Err(Refusal::TitleTaken.into())
 }
 
 fn insert_revision(
     conn: &mut DbConn,
-    caller: &Caller,
+    author: UserId,
     article: &Article,
     base: Option<RevisionId>,
     prepared: &Prepared,
@@ -120,7 +115,7 @@ fn insert_revision(
         &NewRevision {
             article_id: article.id,
             base_revision_id: base,
-            author_id: caller.id,
+            author_id: author,
             state: State::Draft.as_str(),
             title: &prepared.content.title,
             summary: &prepared.content.summary,
@@ -149,32 +144,31 @@ pub struct RevisionInput {
 }
 
 /// Saves the caller's draft of an article (creating it, or updating the one they have), and
-/// submits it when asked.
+/// submits it when asked. Editors only.
 pub fn save_revision(
-    conn: &mut DbConn,
+    ctx: &mut Ctx<'_>,
     caller: &Caller,
     input: &RevisionInput,
 ) -> ServiceResult<Saved> {
     caller.require(Role::Editor)?;
+    let me = caller.me()?;
     let prepared = prepare(&input.content)?;
-    let saved = with_retry(conn, |conn| {
-        let article = articles::find(conn, input.article)?
-            .ok_or(ServiceError::NotFound("No such article."))?;
+    let env = ctx.env();
+    ctx.write(|tx| {
+        let article = articles::find(tx, input.article)?.ok_or(Missing::Article)?;
         let base = match input.base {
-            Some(id) => Some(visible_base(conn, &article, id)?),
+            Some(id) => Some(visible_base(tx, &article, id)?),
             None => None,
         };
-        ensure_not_moved(conn, &article, base.as_ref())?;
+        ensure_not_moved(tx, &article, base.as_ref())?;
         let now = db::now();
-        let revision = match revisions::draft_of(conn, article.id, caller.id)? {
+        let revision = match revisions::draft_of(tx, article.id, me)? {
             Some(draft) => {
                 if input.draft_version.is_some_and(|v| v != draft.version) {
-                    return Err(ServiceError::Conflict(
-                        "Your draft was saved from another window since you opened this page. Your text is below: save again to replace that version with it.".into(),
-                    ));
+                    return Err(Refusal::DraftChanged.into());
                 }
                 let updated = revisions::update_draft(
-                    conn,
+                    tx,
                     draft.id,
                     draft.version,
                     &DraftContent {
@@ -191,24 +185,18 @@ pub fn save_revision(
                 if !updated {
                     return Err(ServiceError::Contended);
                 }
-                references::replace(conn, draft.id, &prepared.content.references)?;
-                revisions::find(conn, draft.id)?.ok_or(ServiceError::Contended)?
+                references::replace(tx, draft.id, &prepared.content.references)?;
+                revisions::find(tx, draft.id)?.ok_or(ServiceError::Contended)?
             }
-            None => insert_revision(
-                conn,
-                caller,
-                &article,
-                base.as_ref().map(|b| b.id),
-                &prepared,
-            )?,
+            None => insert_revision(tx, me, &article, base.as_ref().map(|b| b.id), &prepared)?,
         };
         // Serialises writers of one article (revision numbers, the pending slot).
-        if !articles::bump(conn, article.id, article.version, now)? {
+        if !articles::bump(tx, article.id, article.version, now)? {
             return Err(ServiceError::Contended);
         }
         audit::record(
-            conn,
-            &caller.actor,
+            tx,
+            caller.actor(),
             Event::new(AuditAction::RevisionSaved)
                 .target_revision(article.id, revision.id)
                 .details(json!({
@@ -218,19 +206,14 @@ pub fn save_revision(
                 })),
         )?;
         if input.submit {
-            submit_draft(conn, caller, &revision)?;
+            submit_draft(tx, env, caller, &revision)?;
         }
         Ok(Saved {
             article: article.id,
             revision: revision.id,
             submitted: input.submit,
         })
-    })?;
-    if saved.submitted {
-        publishing::changed(conn);
-        mail::wake();
-    }
-    Ok(saved)
+    })
 }
 
 /// The base revision named by a form: a submitted revision of this article.
@@ -238,14 +221,17 @@ fn visible_base(conn: &mut DbConn, article: &Article, id: RevisionId) -> Service
     let base = revisions::find(conn, id)?
         .filter(|r| r.number.is_some())
         .ok_or_else(|| {
-            ServiceError::BadInput(format!(
-                "There is no submitted revision {id} to start from."
-            ))
+            Problems::one(
+                "base_revision_id",
+                format!("There is no submitted revision {id} to start from."),
+            )
         })?;
     if base.article_id != article.id {
-        return Err(ServiceError::BadInput(format!(
-            "Revision {id} belongs to another article."
-        )));
+        return Err(Problems::one(
+            "base_revision_id",
+            format!("Revision {id} belongs to another article."),
+        )
+        .into());
     }
     Ok(base)
 }
@@ -267,69 +253,70 @@ fn ensure_not_moved(
     let newest_number = newest.number.unwrap_or(0);
     match base {
         Some(base) if base.number.unwrap_or(0) >= newest_number => Ok(()),
-        _ => Err(ServiceError::ArticleMoved {
+        _ => Err(Refusal::ArticleMoved {
             newer: newest.id,
             number: newest_number,
-        }),
+        }
+        .into()),
     }
 }
 
 /// Submits a draft inside the caller's transaction: checks the base is still current,
 /// supersedes the article's pending revision, and makes the draft the article's current one.
 pub(crate) fn submit_draft(
-    conn: &mut DbConn,
+    tx: &mut Tx<'_>,
+    env: &Env,
     caller: &Caller,
     draft: &Revision,
 ) -> ServiceResult<()> {
     let actor = workflow::Actor {
-        is_author: draft.author_id == caller.id,
+        is_author: caller.is(draft.author_id),
         is_reviewer: caller.has(Role::Reviewer),
         is_admin: caller.has(Role::Admin),
         is_system: false,
     };
     let transition = workflow::decide(draft.state(), Action::Submit, actor, Approvals::none(1))?;
-    let article = articles::find(conn, draft.article_id)?
-        .ok_or(ServiceError::NotFound("No such article."))?;
+    let article = articles::find(tx, draft.article_id)?.ok_or(Missing::Article)?;
     let base = match draft.base_revision_id {
-        Some(id) => revisions::find(conn, id)?,
+        Some(id) => revisions::find(tx, id)?,
         None => None,
     };
-    ensure_not_moved(conn, &article, base.as_ref())?;
+    ensure_not_moved(tx, &article, base.as_ref())?;
     let now = db::now();
     let pending = State::all_where(State::is_pending);
-    for older in revisions::in_states(conn, article.id, &pending)? {
+    for older in revisions::in_states(tx, article.id, &pending)? {
         let superseded = workflow::decide(
             older.state(),
             Action::Supersede,
             workflow::Actor::system(),
             Approvals::none(1),
         )?;
-        if !revisions::transition(conn, older.id, older.version, superseded.to, now)? {
+        if !revisions::transition(tx, older.id, older.version, superseded.to, now)? {
             return Err(ServiceError::Contended);
         }
         audit::record(
-            conn,
-            &caller.actor,
+            tx,
+            caller.actor(),
             Event::new(AuditAction::RevisionSuperseded)
                 .target_revision(article.id, older.id)
                 .details(json!({ "number": older.number, "by_revision": draft.number })),
         )?;
     }
     debug_assert_eq!(transition.to, State::Submitted);
-    let number = revisions::next_number(conn, article.id)?;
-    if !revisions::submit(conn, draft.id, draft.version, number, now)? {
+    let number = revisions::next_number(tx, article.id)?;
+    if !revisions::submit(tx, draft.id, draft.version, number, now)? {
         return Err(ServiceError::Contended);
     }
-    articles::set_current(conn, article.id, draft.id)?;
-    let submitted = revisions::find(conn, draft.id)?.ok_or(ServiceError::Contended)?;
-    let author = caller_name(conn, caller)?;
-    notify::submitted(conn, &submitted, &author)?;
-    if !articles::bump(conn, article.id, article.version, now)? {
+    articles::set_current(tx, article.id, draft.id)?;
+    let submitted = revisions::find(tx, draft.id)?.ok_or(ServiceError::Contended)?;
+    let author = caller_name(tx, caller)?;
+    notify::submitted(tx, env, &submitted, &author)?;
+    if !articles::bump(tx, article.id, article.version, now)? {
         return Err(ServiceError::Contended);
     }
     audit::record(
-        conn,
-        &caller.actor,
+        tx,
+        caller.actor(),
         Event::new(AuditAction::RevisionSubmitted)
             .target_revision(article.id, draft.id)
             .details(json!({ "number": number, "content_hash": draft.content_hash })),
@@ -338,35 +325,30 @@ pub(crate) fn submit_draft(
 }
 
 /// Changes an article's address; only before its first publication, since published
-/// addresses are linked from elsewhere.
+/// addresses are linked from elsewhere. Editors only.
 pub fn change_slug(
-    conn: &mut DbConn,
+    ctx: &mut Ctx<'_>,
     caller: &Caller,
     id: ArticleId,
     slug: &str,
 ) -> ServiceResult<()> {
     caller.require(Role::Editor)?;
-    let slug = content::check_slug(slug).map_err(ServiceError::BadInput)?;
-    with_retry(conn, |conn| {
-        let article =
-            articles::find(conn, id)?.ok_or(ServiceError::NotFound("No such article."))?;
+    let slug = content::check_slug(slug).map_err(|message| Problems::one("slug", message))?;
+    ctx.write(|tx| {
+        let article = articles::find(tx, id)?.ok_or(Missing::Article)?;
         if article.first_published_at.is_some() {
-            return Err(ServiceError::Conflict(
-                "This article has been published, so its address can no longer change.".into(),
-            ));
+            return Err(Refusal::AddressFixed.into());
         }
         if article.slug == slug {
             return Ok(());
         }
-        if articles::slug_taken(conn, &slug)? {
-            return Err(ServiceError::Conflict(format!(
-                "Another article already uses the address '{slug}'."
-            )));
+        if articles::slug_taken(tx, &slug)? {
+            return Err(Refusal::AddressTaken(slug.clone()).into());
         }
-        articles::set_slug(conn, id, &slug)?;
+        articles::set_slug(tx, id, &slug)?;
         audit::record(
-            conn,
-            &caller.actor,
+            tx,
+            caller.actor(),
             Event::new(AuditAction::SlugChanged)
                 .target_article(id)
                 .details(json!({ "from": article.slug, "to": slug })),
@@ -377,7 +359,11 @@ pub fn change_slug(
 
 /// The caller's display name, for messages about what they did.
 pub(crate) fn caller_name(conn: &mut DbConn, caller: &Caller) -> ServiceResult<String> {
-    Ok(db::users::find_by_id(conn, caller.id)?
+    let person = match caller.id() {
+        Some(id) => db::users::find_by_id(conn, id)?,
+        None => None,
+    };
+    Ok(person
         .map(|u| u.display_name)
-        .unwrap_or_else(|| caller.actor.label.clone()))
+        .unwrap_or_else(|| caller.actor().label.clone()))
 }

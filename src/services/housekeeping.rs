@@ -1,8 +1,8 @@
 //! Periodic clean-up of rows that only matter for a while.
 
-use super::ServiceResult;
 use super::sessions::Timeouts;
-use crate::db::{self, DbConn, login_attempts, sessions};
+use super::{Ctx, ServiceResult};
+use crate::db::{self, login_attempts, sessions};
 use crate::domain::throttle;
 
 /// What one clean-up removed.
@@ -13,12 +13,13 @@ pub struct Purged {
 }
 
 /// Deletes expired sessions and sign-in attempts older than the throttling window.
-pub fn purge(conn: &mut DbConn, timeouts: Timeouts) -> ServiceResult<Purged> {
+/// Run by the server's housekeeping job.
+pub fn purge(ctx: &mut Ctx<'_>, timeouts: Timeouts) -> ServiceResult<Purged> {
     let now = db::now();
-    db::write_tx(conn, |conn| {
+    ctx.write(|tx| {
         Ok(Purged {
-            sessions: sessions::delete_expired(conn, now - timeouts.idle, now - timeouts.absolute)?,
-            login_attempts: login_attempts::delete_older_than(conn, now - throttle::window() * 4)?,
+            sessions: sessions::delete_expired(tx, now - timeouts.idle, now - timeouts.absolute)?,
+            login_attempts: login_attempts::delete_older_than(tx, now - throttle::window() * 4)?,
         })
     })
 }

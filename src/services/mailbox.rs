@@ -3,9 +3,9 @@
 use serde_json::json;
 
 use super::audit::{self, Event};
-use super::{Caller, ServiceError, ServiceResult};
+use super::{Caller, Ctx, Missing, Refusal, ServiceResult};
+use crate::db;
 use crate::db::outbox::{self, MailStatus, OutboxRow};
-use crate::db::{self, DbConn};
 use crate::domain::audit::AuditAction;
 use crate::domain::roles::Role;
 
@@ -20,13 +20,14 @@ pub struct MailPage {
 }
 
 pub fn page(
-    conn: &mut DbConn,
+    ctx: &mut Ctx<'_>,
     caller: &Caller,
     status: Option<MailStatus>,
     before: Option<i64>,
     limit: i64,
 ) -> ServiceResult<MailPage> {
     caller.require(Role::Admin)?;
+    let conn = ctx.conn();
     let (rows, more) = db::split_page(outbox::list(conn, status, before, limit + 1)?, limit);
     let older = if more {
         rows.last().map(|r| r.id)
@@ -43,25 +44,24 @@ pub fn page(
     })
 }
 
-/// Puts a failed message back in the queue; audited.
-pub fn retry(conn: &mut DbConn, caller: &Caller, id: i64) -> ServiceResult<()> {
+/// Puts a failed message back in the queue (the worker is woken when it commits); audited.
+pub fn retry(ctx: &mut Ctx<'_>, caller: &Caller, id: i64) -> ServiceResult<()> {
     caller.require(Role::Admin)?;
-    db::write_tx(conn, |conn| {
-        let row = outbox::find(conn, id)?.ok_or(ServiceError::NotFound("No such message."))?;
-        if !outbox::retry_failed(conn, id, db::now())? {
-            return Err(ServiceError::Conflict(format!(
-                "Message {id} is {}, not failed, so there is nothing to retry.",
-                row.status().as_str()
-            )));
+    ctx.write(|tx| {
+        let row = outbox::find(tx, id)?.ok_or(Missing::Message)?;
+        if !outbox::retry_failed(tx, id, db::now())? {
+            return Err(Refusal::NotFailed {
+                id,
+                status: row.status().as_str(),
+            }
+            .into());
         }
         audit::record(
-            conn,
-            &caller.actor,
+            tx,
+            caller.actor(),
             Event::new(AuditAction::MailRetried)
                 .details(json!({ "mail": id, "to": row.recipient, "subject": row.subject })),
         )?;
         Ok(())
-    })?;
-    crate::mail::wake();
-    Ok(())
+    })
 }

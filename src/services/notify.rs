@@ -1,27 +1,28 @@
-//! Who hears about what. Each function queues messages inside the caller's transaction, so a
-//! message exists exactly when its event does; the caller wakes the worker after committing
-//! (`mail::wake`).
+//! Who hears about what. Each function queues messages inside the caller's transaction, so
+//! a message exists exactly when its event does; the outbox write records on the
+//! transaction that mail is waiting, and the worker is woken when it commits.
 //!
 //! Invitations, password resets, submissions, assignments and decisions always go; comments
-//! and review-date reminders respect each person's choice.
+//! and review-date reminders respect each person's choice. Links are absolute, built with
+//! the site's public URL as the message is rendered.
 
 use std::collections::BTreeSet;
 
 use chrono::{Duration, NaiveDateTime};
-use diesel::prelude::*;
 
-use super::accounts::IssuedLink;
-use super::{Caller, ServiceResult};
+use super::{Ctx, Env, Failure, ServiceResult};
 use crate::db::articles::{self, Article};
 use crate::db::outbox::{self, NewMail};
-use crate::db::revisions::Revision;
-use crate::db::schema::{assignments, comments, review_reminders, reviews, revisions};
+use crate::db::revisions::{self, Revision};
 use crate::db::users::{self, User};
-use crate::db::{self, DbConn, settings};
+use crate::db::{self, DbConn, Tx, assignments, comments, review_reminders, reviews, settings};
 use crate::domain::roles::Role;
 use crate::ids::{ArticleId, RevisionId, UserId};
-use crate::mail::messages::{self, Notice};
-use diesel::result::QueryResult;
+use crate::mail::messages::{
+    Assigned, Commented, Decided, Email, Frame, Invitation, PasswordReset, Published, ReviewDue,
+    Submitted,
+};
+use crate::urls;
 
 /// How far ahead "due soon" reminders go out.
 pub fn due_soon_window() -> Duration {
@@ -39,24 +40,35 @@ fn thread_of(revision: RevisionId) -> String {
     format!("<revision-{revision}@imprimatur.invalid>")
 }
 
+/// An absolute link to `path` on this site.
+fn link(env: &Env, path: &str) -> String {
+    urls::absolute(env.public_url(), path)
+}
+
 /// Queues one notice to each of `to`: rendered once, one outbox row per person.
 fn enqueue(
-    conn: &mut DbConn,
+    tx: &mut Tx<'_>,
+    env: &Env,
     to: &[User],
-    notice: &Notice,
+    notice: &dyn Email,
     article: Option<ArticleId>,
     revision: Option<RevisionId>,
 ) -> ServiceResult<()> {
     if to.is_empty() {
         return Ok(());
     }
-    let site = settings::load(conn)?.site_name;
-    let rendered = messages::render(&site, notice)
-        .map_err(|e| super::ServiceError::Internal(format!("cannot render mail: {e}")))?;
+    let site = settings::load(tx)?.site_name;
+    let settings_url = link(env, &urls::notification_settings());
+    let rendered = notice
+        .render(Frame {
+            site: &site,
+            settings_url: &settings_url,
+        })
+        .map_err(Failure::Render)?;
     let now = db::now();
     for person in to {
         outbox::insert(
-            conn,
+            tx,
             &NewMail {
                 recipient: format!(
                     "{} <{}>",
@@ -81,9 +93,16 @@ fn enqueue(
 }
 
 /// Queues a notice about a revision to each of `to`.
-fn tell(conn: &mut DbConn, to: &[User], notice: &Notice, revision: &Revision) -> ServiceResult<()> {
+fn tell(
+    tx: &mut Tx<'_>,
+    env: &Env,
+    to: &[User],
+    notice: &dyn Email,
+    revision: &Revision,
+) -> ServiceResult<()> {
     enqueue(
-        conn,
+        tx,
+        env,
         to,
         notice,
         Some(revision.article_id),
@@ -104,244 +123,197 @@ fn active(
         .collect())
 }
 
-fn revision_path(revision: &Revision) -> String {
-    format!("/manage/revisions/{}", revision.id)
-}
-
-pub(crate) fn invitation(conn: &mut DbConn, user: &User, link: &IssuedLink) -> ServiceResult<()> {
-    let notice = Notice::Invitation {
+pub(crate) fn invitation(
+    tx: &mut Tx<'_>,
+    env: &Env,
+    user: &User,
+    token: &str,
+    expires_at: NaiveDateTime,
+) -> ServiceResult<()> {
+    let notice = Invitation {
         name: user.display_name.clone(),
-        setup_path: link.path(),
-        expires_at: link.expires_at,
+        setup_url: link(env, &urls::setup(token)),
+        expires_at,
     };
-    enqueue(conn, std::slice::from_ref(user), &notice, None, None)
+    enqueue(tx, env, std::slice::from_ref(user), &notice, None, None)
 }
 
 pub(crate) fn password_reset(
-    conn: &mut DbConn,
+    tx: &mut Tx<'_>,
+    env: &Env,
     user: &User,
-    link: &IssuedLink,
+    token: &str,
+    expires_at: NaiveDateTime,
 ) -> ServiceResult<()> {
-    let notice = Notice::PasswordReset {
+    let notice = PasswordReset {
         name: user.display_name.clone(),
-        setup_path: link.path(),
-        expires_at: link.expires_at,
+        setup_url: link(env, &urls::setup(token)),
+        expires_at,
     };
-    enqueue(conn, std::slice::from_ref(user), &notice, None, None)
+    enqueue(tx, env, std::slice::from_ref(user), &notice, None, None)
 }
 
 /// A revision was submitted: its assigned reviewers hear, or every reviewer if none is.
-pub(crate) fn submitted(conn: &mut DbConn, revision: &Revision, author: &str) -> ServiceResult<()> {
-    let assigned = assignees_of(conn, revision.id)?;
+pub(crate) fn submitted(
+    tx: &mut Tx<'_>,
+    env: &Env,
+    revision: &Revision,
+    author: &str,
+) -> ServiceResult<()> {
+    let assigned: BTreeSet<UserId> = assignments::assignees_of(tx, revision.id)?
+        .into_iter()
+        .collect();
     let recipients: BTreeSet<UserId> = if assigned.is_empty() {
-        users::with_role(conn, Role::Reviewer)?
+        users::with_role(tx, Role::Reviewer)?
             .into_iter()
             .map(|(id, _, _)| id)
             .collect()
     } else {
         assigned
     };
-    let to = active(conn, recipients, Some(revision.author_id))?;
-    let notice = Notice::Submitted {
+    let to = active(tx, recipients, Some(revision.author_id))?;
+    let notice = Submitted {
         title: revision.title.clone(),
         author: author.to_owned(),
         label: revision.label(),
-        revision_path: revision_path(revision),
-        diff_path: format!("{}/diff", revision_path(revision)),
+        revision_url: link(env, &urls::revision(revision.id)),
+        diff_url: link(env, &urls::diff(revision.id)),
     };
-    tell(conn, &to, &notice, revision)
+    tell(tx, env, &to, &notice, revision)
 }
 
 /// A reviewer was assigned: they hear (unless they assigned themselves).
 pub(crate) fn assigned(
-    conn: &mut DbConn,
-    caller: &Caller,
+    tx: &mut Tx<'_>,
+    env: &Env,
+    by_id: UserId,
     by: &str,
     revision: &Revision,
     reviewer: UserId,
 ) -> ServiceResult<()> {
-    let to = active(conn, BTreeSet::from([reviewer]), Some(caller.id))?;
-    let notice = Notice::Assigned {
+    let to = active(tx, BTreeSet::from([reviewer]), Some(by_id))?;
+    let notice = Assigned {
         title: revision.title.clone(),
         by: by.to_owned(),
         label: revision.label(),
-        revision_path: revision_path(revision),
+        revision_url: link(env, &urls::revision(revision.id)),
     };
-    tell(conn, &to, &notice, revision)
-}
-
-fn ids(
-    conn: &mut DbConn,
-    query: impl FnOnce(&mut DbConn) -> QueryResult<Vec<UserId>>,
-) -> ServiceResult<BTreeSet<UserId>> {
-    Ok(query(conn)?.into_iter().collect())
-}
-
-fn reviewers_of(conn: &mut DbConn, revision: RevisionId) -> ServiceResult<BTreeSet<UserId>> {
-    ids(conn, |c| {
-        reviews::table
-            .filter(reviews::revision_id.eq(revision))
-            .select(reviews::reviewer_id)
-            .load(c)
-    })
-}
-
-fn assignees_of(conn: &mut DbConn, revision: RevisionId) -> ServiceResult<BTreeSet<UserId>> {
-    ids(conn, |c| {
-        assignments::table
-            .filter(assignments::revision_id.eq(revision))
-            .select(assignments::reviewer_id)
-            .load(c)
-    })
-}
-
-fn commenters_of(conn: &mut DbConn, revision: RevisionId) -> ServiceResult<BTreeSet<UserId>> {
-    ids(conn, |c| {
-        comments::table
-            .filter(comments::revision_id.eq(revision))
-            .select(comments::author_id)
-            .load(c)
-    })
+    tell(tx, env, &to, &notice, revision)
 }
 
 /// A comment: the author and the revision's commenters, reviewers and assignees hear, not
 /// the commenter, and only those who want comment mail.
 pub(crate) fn comment(
-    conn: &mut DbConn,
-    caller: &Caller,
+    tx: &mut Tx<'_>,
+    env: &Env,
+    commenter_id: UserId,
     commenter: &str,
     revision: &Revision,
     text: &str,
 ) -> ServiceResult<()> {
     let mut recipients = BTreeSet::from([revision.author_id]);
-    recipients.extend(commenters_of(conn, revision.id)?);
-    recipients.extend(reviewers_of(conn, revision.id)?);
-    recipients.extend(assignees_of(conn, revision.id)?);
-    let mut to = active(conn, recipients, Some(caller.id))?;
+    recipients.extend(comments::commenters_of(tx, revision.id)?);
+    recipients.extend(reviews::reviewers_of(tx, revision.id)?);
+    recipients.extend(assignments::assignees_of(tx, revision.id)?);
+    let mut to = active(tx, recipients, Some(commenter_id))?;
     to.retain(|user| user.notify_comments);
-    let notice = Notice::Comment {
+    let notice = Commented {
         title: revision.title.clone(),
         commenter: commenter.to_owned(),
         text: text.to_owned(),
-        revision_path: revision_path(revision),
+        revision_url: link(env, &urls::revision(revision.id)),
     };
-    tell(conn, &to, &notice, revision)
+    tell(tx, env, &to, &notice, revision)
 }
 
 /// Changes requested or rejected: the author hears, with the reviewer's words.
 pub(crate) fn decision(
-    conn: &mut DbConn,
+    tx: &mut Tx<'_>,
+    env: &Env,
     reviewer: &str,
     revision: &Revision,
     text: &str,
     rejected: bool,
 ) -> ServiceResult<()> {
-    let to = active(conn, BTreeSet::from([revision.author_id]), None)?;
-    let (title, reviewer, text, revision_path) = (
-        revision.title.clone(),
-        reviewer.to_owned(),
-        text.to_owned(),
-        revision_path(revision),
-    );
-    let notice = if rejected {
-        Notice::Rejected {
-            title,
-            reviewer,
-            text,
-            revision_path,
-        }
-    } else {
-        Notice::ChangesRequested {
-            title,
-            reviewer,
-            text,
-            revision_path,
-        }
+    let to = active(tx, BTreeSet::from([revision.author_id]), None)?;
+    let notice = Decided {
+        title: revision.title.clone(),
+        reviewer: reviewer.to_owned(),
+        text: text.to_owned(),
+        revision_url: link(env, &urls::revision(revision.id)),
+        rejected,
     };
-    tell(conn, &to, &notice, revision)
+    tell(tx, env, &to, &notice, revision)
 }
 
 /// Approved and published: the author and the revision's reviewers and assignees hear.
-pub(crate) fn published(conn: &mut DbConn, revision: &Revision, slug: &str) -> ServiceResult<()> {
+pub(crate) fn published(
+    tx: &mut Tx<'_>,
+    env: &Env,
+    revision: &Revision,
+    slug: &str,
+) -> ServiceResult<()> {
     let mut recipients = BTreeSet::from([revision.author_id]);
-    recipients.extend(reviewers_of(conn, revision.id)?);
-    recipients.extend(assignees_of(conn, revision.id)?);
-    let to = active(conn, recipients, None)?;
-    let notice = Notice::Published {
+    recipients.extend(reviews::reviewers_of(tx, revision.id)?);
+    recipients.extend(assignments::assignees_of(tx, revision.id)?);
+    let to = active(tx, recipients, None)?;
+    let notice = Published {
         title: revision.title.clone(),
         label: revision.label(),
-        public_path: format!("/articles/{slug}"),
-        revision_path: revision_path(revision),
+        public_url: link(env, &urls::public_article(slug)),
+        revision_url: link(env, &urls::revision(revision.id)),
     };
-    tell(conn, &to, &notice, revision)
+    tell(tx, env, &to, &notice, revision)
 }
 
 /// Queues review-date reminders: "due soon" within the window and "overdue" once past, each
 /// once per due date, to the reviewers who last approved the article and its editors.
-/// Returns how many messages were queued.
-pub fn review_reminders(conn: &mut DbConn, now: NaiveDateTime) -> ServiceResult<usize> {
-    let due = articles::due_before(conn, now + due_soon_window())?;
+/// Returns how many messages were queued. Run by the server's reminder job.
+pub fn review_reminders(ctx: &mut Ctx<'_>, now: NaiveDateTime) -> ServiceResult<usize> {
+    let due = articles::due_before(ctx.conn(), now + due_soon_window())?;
+    let env = ctx.env();
     let mut queued = 0;
     for article in due {
         let Some(due_at) = article.next_review_due else {
             continue;
         };
-        let kind = if due_at <= now { "overdue" } else { "due_soon" };
-        queued += db::write_tx(conn, |conn| remind(conn, &article, due_at, kind, now))?;
+        let overdue = due_at <= now;
+        queued += ctx.write(|tx| remind(tx, env, &article, due_at, overdue, now))?;
     }
     Ok(queued)
 }
 
 fn remind(
-    conn: &mut DbConn,
+    tx: &mut Tx<'_>,
+    env: &Env,
     article: &Article,
     due_at: NaiveDateTime,
-    kind: &str,
+    overdue: bool,
     now: NaiveDateTime,
 ) -> ServiceResult<usize> {
-    let already: bool = diesel::select(diesel::dsl::exists(
-        review_reminders::table
-            .filter(review_reminders::article_id.eq(article.id))
-            .filter(review_reminders::kind.eq(kind))
-            .filter(review_reminders::due_at.eq(due_at)),
-    ))
-    .get_result(conn)?;
     let Some(published) = article.published_revision_id else {
         return Ok(0);
     };
-    if already {
+    let kind = if overdue { "overdue" } else { "due_soon" };
+    if !review_reminders::record_once(tx, article.id, kind, due_at, now)? {
         return Ok(0);
     }
-    diesel::insert_into(review_reminders::table)
-        .values((
-            review_reminders::article_id.eq(article.id),
-            review_reminders::kind.eq(kind),
-            review_reminders::due_at.eq(due_at),
-            review_reminders::sent_at.eq(now),
-        ))
-        .execute(conn)?;
-    let Some(revision) = db::revisions::find(conn, published)? else {
+    let Some(revision) = revisions::find(tx, published)? else {
         return Ok(0);
     };
     let mut recipients: BTreeSet<UserId> =
-        db::reviews::approvers(conn, revision.id, &revision.content_hash)?
+        reviews::approvers(tx, revision.id, &revision.content_hash)?
             .into_iter()
             .collect();
-    recipients.extend(
-        revisions::table
-            .filter(revisions::article_id.eq(article.id))
-            .filter(revisions::number.is_not_null())
-            .select(revisions::author_id)
-            .load::<UserId>(conn)?,
-    );
-    let mut to = active(conn, recipients, None)?;
+    recipients.extend(revisions::authors_of_article(tx, article.id)?);
+    let mut to = active(tx, recipients, None)?;
     to.retain(|user| user.notify_review_due);
-    let notice = Notice::ReviewDue {
+    let notice = ReviewDue {
         title: revision.title.clone(),
         due: due_at,
-        overdue: kind == "overdue",
-        article_path: format!("/manage/articles/{}", article.id),
+        overdue,
+        article_url: link(env, &urls::article(article.id)),
     };
-    enqueue(conn, &to, &notice, Some(article.id), None)?;
+    enqueue(tx, env, &to, &notice, Some(article.id), None)?;
     Ok(to.len())
 }

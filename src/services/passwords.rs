@@ -1,15 +1,16 @@
 //! Password hashing with argon2id at the OWASP minimum parameters (m=19456 KiB, t=2, p=1).
 //!
 //! Hashing is deliberately slow and takes 19 MiB per call, so calls run on blocking threads
-//! (the caller is already on one) and at most a few run at once: a burst of sign-ins queues
-//! here instead of exhausting memory or starving the database pool.
+//! (the caller is already on one) and at most a few run at once through the application's
+//! [`Gate`]: a burst of sign-ins queues there instead of exhausting memory or starving the
+//! database pool.
 
-use std::sync::{Condvar, LazyLock, Mutex, PoisonError};
+use std::sync::{Condvar, Mutex, PoisonError};
 
 use argon2::password_hash::phc::PasswordHash;
 use argon2::{ARGON2ID_IDENT, Argon2, Params, PasswordHasher, PasswordVerifier};
 
-use super::ServiceError;
+use super::{Failure, ServiceError};
 
 /// The OWASP Password Storage Cheat Sheet's minimum row for argon2id.
 pub const MIN_M_COST_KIB: u32 = 19_456;
@@ -31,19 +32,19 @@ fn hasher() -> Argon2<'static> {
 }
 
 /// Hashes a new password into a PHC string (`$argon2id$v=19$m=19456,t=2,p=1$…`).
-pub fn hash(password: &str) -> Result<String, ServiceError> {
-    GATE.run(|| {
+pub fn hash(gate: &Gate, password: &str) -> Result<String, ServiceError> {
+    gate.run(|| {
         hasher()
             .hash_password(password.as_bytes())
             .map(|h| h.to_string())
-            .map_err(|e| ServiceError::Internal(format!("password hashing failed: {e}")))
+            .map_err(|e| Failure::Hashing(e).into())
     })
 }
 
 /// Checks a password against a stored hash. With no stored hash (unknown account, or one
 /// that never set a password) it still does the same work and answers false.
-pub fn verify(password: &str, stored: Option<&str>) -> bool {
-    GATE.run(|| {
+pub fn verify(gate: &Gate, password: &str, stored: Option<&str>) -> bool {
+    gate.run(|| {
         let (candidate, real) = match stored.map(PasswordHash::new) {
             Some(Ok(parsed)) => (parsed, true),
             _ => match PasswordHash::new(DUMMY_HASH) {
@@ -72,23 +73,33 @@ pub fn meets_policy(stored: &str) -> bool {
         && params.p_cost() >= MIN_P_COST
 }
 
-/// A counting semaphore for blocking threads.
-struct Gate {
+/// A counting semaphore for blocking threads: at most `limit` hashes at once.
+#[derive(Debug)]
+pub struct Gate {
     running: Mutex<usize>,
     freed: Condvar,
     limit: usize,
 }
 
-static GATE: LazyLock<Gate> = LazyLock::new(|| Gate {
-    running: Mutex::new(0),
-    freed: Condvar::new(),
-    limit: std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(2)
-        .max(2),
-});
-
 impl Gate {
+    /// As many at once as the machine has cores (at least two).
+    pub fn for_this_machine() -> Self {
+        Self::new(
+            std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(2)
+                .max(2),
+        )
+    }
+
+    pub fn new(limit: usize) -> Self {
+        Self {
+            running: Mutex::new(0),
+            freed: Condvar::new(),
+            limit: limit.max(1),
+        }
+    }
+
     fn run<T>(&self, work: impl FnOnce() -> T) -> T {
         {
             let mut running = self.running.lock().unwrap_or_else(PoisonError::into_inner);
@@ -114,18 +125,24 @@ mod tests {
 
     #[test]
     fn a_hash_verifies_its_password_only() {
-        let stored = hash("correct horse battery staple").unwrap();
+        let gate = Gate::new(2);
+        let stored = hash(&gate, "correct horse battery staple").unwrap();
         assert!(stored.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
         assert!(meets_policy(&stored));
-        assert!(verify("correct horse battery staple", Some(&stored)));
-        assert!(!verify("correct horse battery stapler", Some(&stored)));
+        assert!(verify(&gate, "correct horse battery staple", Some(&stored)));
+        assert!(!verify(
+            &gate,
+            "correct horse battery stapler",
+            Some(&stored)
+        ));
     }
 
     #[test]
     fn the_dummy_hash_is_well_formed_and_never_matches() {
+        let gate = Gate::new(1);
         assert!(meets_policy(DUMMY_HASH));
-        assert!(!verify("anything at all", None));
-        assert!(!verify("anything at all", Some("not a hash")));
+        assert!(!verify(&gate, "anything at all", None));
+        assert!(!verify(&gate, "anything at all", Some("not a hash")));
     }
 
     #[test]

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::ServiceResult;
+use super::{Ctx, ServiceResult};
 use crate::db::articles::{self, Article};
 use crate::db::reviews::{self, Verdict};
 use crate::db::revisions::{self, Revision};
@@ -45,7 +45,8 @@ fn names_in_order(conn: &mut DbConn, ids: &[UserId]) -> ServiceResult<Vec<Name>>
     Ok(ids.iter().filter_map(|id| names.get(id).cloned()).collect())
 }
 
-pub fn article(conn: &mut DbConn, slug: &str) -> ServiceResult<ArticleLookup> {
+pub fn article(ctx: &mut Ctx<'_>, slug: &str) -> ServiceResult<ArticleLookup> {
+    let conn = ctx.conn();
     let Some(article) = articles::find_by_slug(conn, slug)? else {
         return Ok(ArticleLookup::Missing);
     };
@@ -93,7 +94,8 @@ pub enum HistoryLookup {
 }
 
 /// The approved versions of a live article, newest first.
-pub fn history(conn: &mut DbConn, slug: &str) -> ServiceResult<HistoryLookup> {
+pub fn history(ctx: &mut Ctx<'_>, slug: &str) -> ServiceResult<HistoryLookup> {
+    let conn = ctx.conn();
     let Some(article) = articles::find_by_slug(conn, slug)? else {
         return Ok(HistoryLookup::Missing);
     };
@@ -184,11 +186,12 @@ fn cards(conn: &mut DbConn, articles: Vec<Article>) -> ServiceResult<Vec<Card>> 
 
 /// One page of the public index: the newest live articles, or those matching `query`.
 pub fn index(
-    conn: &mut DbConn,
+    ctx: &mut Ctx<'_>,
     query: Option<&str>,
     offset: i64,
     limit: i64,
 ) -> ServiceResult<(Vec<Card>, bool)> {
+    let conn = ctx.conn();
     match query.map(str::trim).filter(|q| !q.is_empty()) {
         None => {
             let (rows, more) = articles::live_page(conn, offset, limit)?;
@@ -207,7 +210,8 @@ pub fn index(
 }
 
 /// The newest live articles, for the feed.
-pub fn latest(conn: &mut DbConn, limit: i64) -> ServiceResult<Vec<Card>> {
+pub fn latest(ctx: &mut Ctx<'_>, limit: i64) -> ServiceResult<Vec<Card>> {
+    let conn = ctx.conn();
     let (rows, _) = articles::live_page(conn, 0, limit)?;
     cards(conn, rows)
 }
@@ -217,10 +221,11 @@ pub type SitemapEntry = (String, Option<NaiveDateTime>);
 
 /// Live articles for one sitemap file, and how many there are in all.
 pub fn sitemap(
-    conn: &mut DbConn,
+    ctx: &mut Ctx<'_>,
     offset: i64,
     limit: i64,
 ) -> ServiceResult<(Vec<SitemapEntry>, i64)> {
+    let conn = ctx.conn();
     let total = articles::live_count(conn)?;
     let (rows, _) = articles::live_page(conn, offset, limit)?;
     Ok((
@@ -231,6 +236,7 @@ pub fn sitemap(
     ))
 }
 
-pub fn settings(conn: &mut DbConn) -> ServiceResult<Settings> {
+pub fn settings(ctx: &mut Ctx<'_>) -> ServiceResult<Settings> {
+    let conn = ctx.conn();
     Ok(settings::load(conn)?)
 }

@@ -6,12 +6,15 @@
 use serde_json::json;
 
 use super::audit::{self, Event};
-use super::{Caller, ServiceError, ServiceResult, editing, notify, publishing, with_retry};
+use super::{
+    Caller, Ctx, Env, Missing, Refusal, ServiceError, ServiceResult, editing, notify, publishing,
+};
 use crate::db::comments::{self, NewComment};
 use crate::db::reviews::{self, Verdict};
 use crate::db::revisions::{self, Revision};
-use crate::db::{self, DbConn, assignments, settings, users};
+use crate::db::{self, DbConn, Tx, assignments, settings, users};
 use crate::domain::audit::AuditAction;
+use crate::domain::problems::Problems;
 use crate::domain::roles::Role;
 use crate::domain::workflow::{self, Action, Approvals, Transition, WorkflowError};
 use crate::ids::{CommentId, RevisionId, UserId};
@@ -33,7 +36,7 @@ pub struct ActionInput {
 /// The revision's relation to the caller, as the workflow sees it.
 pub fn workflow_actor(caller: &Caller, revision: &Revision) -> workflow::Actor {
     workflow::Actor {
-        is_author: revision.author_id == caller.id,
+        is_author: caller.is(revision.author_id),
         is_reviewer: caller.has(Role::Reviewer),
         is_admin: caller.has(Role::Admin),
         is_system: false,
@@ -48,8 +51,8 @@ pub fn approvals(
 ) -> ServiceResult<(Approvals, Vec<UserId>)> {
     let required = settings::load(conn)?.approvals_required;
     let approvers = reviews::approvers(conn, revision.id, &revision.content_hash)?;
-    let by_actor = approvers.contains(&caller.id);
-    let by_others = approvers.iter().filter(|id| **id != caller.id).count();
+    let by_actor = approvers.iter().any(|id| caller.is(*id));
+    let by_others = approvers.iter().filter(|id| !caller.is(**id)).count();
     Ok((
         Approvals {
             required: u32::try_from(required).unwrap_or(1),
@@ -64,16 +67,18 @@ pub fn approvals(
 pub fn visible(conn: &mut DbConn, caller: &Caller, id: RevisionId) -> ServiceResult<Revision> {
     caller.require_any_role()?;
     revisions::find(conn, id)?
-        .filter(|r| workflow::visible_to(r.state(), r.author_id == caller.id))
-        .ok_or(ServiceError::NotFound("No such revision."))
+        .filter(|r| workflow::visible_to(r.state(), caller.is(r.author_id)))
+        .ok_or(Missing::Revision.into())
 }
 
 fn required_text(action: Action, text: &str) -> ServiceResult<String> {
     let text = text.trim();
     if text.chars().count() > COMMENT_MAX {
-        return Err(ServiceError::BadInput(format!(
-            "The comment is too long (at most {COMMENT_MAX} characters)."
-        )));
+        return Err(Problems::one(
+            "comment",
+            format!("The comment is too long (at most {COMMENT_MAX} characters)."),
+        )
+        .into());
     }
     if action.needs_text() && text.is_empty() {
         let what = match action {
@@ -81,7 +86,7 @@ fn required_text(action: Action, text: &str) -> ServiceResult<String> {
             Action::Reject => "Give the reason for rejecting: the author sees it.",
             _ => "Write a comment first.",
         };
-        return Err(ServiceError::BadInput(what.into()));
+        return Err(Problems::one("comment", what).into());
     }
     Ok(text.to_owned())
 }
@@ -89,24 +94,21 @@ fn required_text(action: Action, text: &str) -> ServiceResult<String> {
 /// Does `action` to a revision. Refusals about who may act are audited (in a transaction of
 /// their own, since the action's is rolled back) and answered 403 by the web layer.
 pub fn act(
-    conn: &mut DbConn,
+    ctx: &mut Ctx<'_>,
     caller: &Caller,
     id: RevisionId,
     action: Action,
     input: &ActionInput,
 ) -> ServiceResult<Transition> {
-    let outcome = with_retry(conn, |conn| act_once(conn, caller, id, action, input));
-    if outcome.is_ok() {
-        publishing::changed(conn);
-        crate::mail::wake();
-    }
+    let env = ctx.env();
+    let outcome = ctx.write(|tx| act_once(tx, env, caller, id, action, input));
     if let Err(ServiceError::Workflow(refusal)) = &outcome
         && refusal.is_permission()
     {
-        let revision = revisions::find(conn, id)?;
+        let revision = revisions::find(ctx.conn(), id)?;
         audit::record_alone(
-            conn,
-            &caller.actor,
+            ctx,
+            caller.actor(),
             denial(action, *refusal, revision.as_ref(), id),
         )?;
     }
@@ -130,23 +132,25 @@ fn denial(
 }
 
 fn act_once(
-    conn: &mut DbConn,
+    tx: &mut Tx<'_>,
+    env: &Env,
     caller: &Caller,
     id: RevisionId,
     action: Action,
     input: &ActionInput,
 ) -> ServiceResult<Transition> {
-    let revision = visible(conn, caller, id)?;
+    let revision = visible(tx, caller, id)?;
+    let me = caller.me()?;
     let actor = workflow_actor(caller, &revision);
-    let (approvals, approvers) = approvals(conn, caller, &revision)?;
+    let (approvals, approvers) = approvals(tx, caller, &revision)?;
     let transition = workflow::decide(revision.state(), action, actor, approvals)?;
     let text = required_text(action, &input.text)?;
     if action == Action::Submit {
-        editing::submit_draft(conn, caller, &revision)?;
+        editing::submit_draft(tx, env, caller, &revision)?;
         return Ok(transition);
     }
     let now = db::now();
-    if !revisions::transition(conn, revision.id, revision.version, transition.to, now)? {
+    if !revisions::transition(tx, revision.id, revision.version, transition.to, now)? {
         return Err(ServiceError::Contended);
     }
     let target = |event: Event| event.target_revision(revision.article_id, revision.id);
@@ -160,9 +164,9 @@ fn act_once(
     };
     let review = match verdict {
         Some(verdict) => Some(reviews::insert(
-            conn,
+            tx,
             revision.id,
-            caller.id,
+            me,
             verdict,
             &text,
             &revision.content_hash,
@@ -173,21 +177,21 @@ fn act_once(
     if !text.is_empty() {
         let parent = match input.reply_to {
             Some(parent) => Some(
-                comments::find(conn, parent)?
+                comments::find(tx, parent)?
                     .filter(|c| c.revision_id == revision.id)
                     .ok_or_else(|| {
-                        ServiceError::BadInput("That comment is not on this revision.".into())
+                        Problems::one("reply_to", "That comment is not on this revision.")
                     })?
                     .id,
             ),
             None => None,
         };
         comments::insert(
-            conn,
+            tx,
             &NewComment {
                 revision_id: revision.id,
                 parent_id: parent,
-                author_id: caller.id,
+                author_id: me,
                 review_id: review,
                 body: &text,
                 created_at: now,
@@ -198,7 +202,7 @@ fn act_once(
     let audit_action = match action {
         Action::Withdraw => AuditAction::RevisionWithdrawn,
         Action::Claim => {
-            assignments::add(conn, revision.id, caller.id, caller.id, now)?;
+            assignments::add(tx, revision.id, me, me, now)?;
             AuditAction::RevisionClaimed
         }
         Action::Comment => AuditAction::CommentAdded,
@@ -211,41 +215,36 @@ fn act_once(
         Action::RequestChanges => AuditAction::ChangesRequested,
         Action::Reject => AuditAction::RevisionRejected,
         Action::Assign => {
-            let reviewer = assignee(conn, &revision, input.reviewer)?;
-            if !assignments::add(conn, revision.id, reviewer.0, caller.id, now)? {
-                return Err(ServiceError::Conflict(format!(
-                    "{} is already assigned.",
-                    reviewer.1
-                )));
+            let reviewer = assignee(tx, &revision, input.reviewer)?;
+            if !assignments::add(tx, revision.id, reviewer.0, me, now)? {
+                return Err(Refusal::AlreadyAssigned(reviewer.1).into());
             }
             details["reviewer"] = json!(reviewer.1);
             AuditAction::ReviewerAssigned
         }
         Action::Edit | Action::Submit | Action::Supersede => {
-            return Err(ServiceError::BadInput(format!(
-                "'{action}' is not done here."
-            )));
+            return Err(Problems::one("action", format!("'{action}' is not done here.")).into());
         }
     };
     audit::record(
-        conn,
-        &caller.actor,
+        tx,
+        caller.actor(),
         target(Event::new(audit_action).details(details)),
     )?;
-    let me = editing::caller_name(conn, caller)?;
+    let name = editing::caller_name(tx, caller)?;
     match action {
-        Action::Comment => notify::comment(conn, caller, &me, &revision, &text)?,
-        Action::RequestChanges => notify::decision(conn, &me, &revision, &text, false)?,
-        Action::Reject => notify::decision(conn, &me, &revision, &text, true)?,
+        Action::Comment => notify::comment(tx, env, me, &name, &revision, &text)?,
+        Action::RequestChanges => notify::decision(tx, env, &name, &revision, &text, false)?,
+        Action::Reject => notify::decision(tx, env, &name, &revision, &text, true)?,
         Action::Assign => {
             if let Some(reviewer) = input.reviewer {
-                notify::assigned(conn, caller, &me, &revision, reviewer)?;
+                notify::assigned(tx, env, me, &name, &revision, reviewer)?;
             }
         }
         _ => {}
     }
     if transition.publishes {
-        publishing::publish(conn, caller, &revision, approvers.len() + 1)?;
+        publishing::publish(tx, env, caller, &revision, approvers.len() + 1)?;
     }
     Ok(transition)
 }
@@ -257,24 +256,20 @@ fn assignee(
     revision: &Revision,
     reviewer: Option<UserId>,
 ) -> ServiceResult<(UserId, String)> {
-    let id =
-        reviewer.ok_or_else(|| ServiceError::BadInput("Choose a reviewer to assign.".into()))?;
+    const FIELD: &str = "reviewer_id";
+    let id = reviewer.ok_or_else(|| Problems::one(FIELD, "Choose a reviewer to assign."))?;
     let user = users::find_by_id(conn, id)?
         .filter(|u| u.is_active)
-        .ok_or_else(|| {
-            ServiceError::BadInput("That reviewer does not exist or is deactivated.".into())
-        })?;
+        .ok_or_else(|| Problems::one(FIELD, "That reviewer does not exist or is deactivated."))?;
     if !users::roles_of(conn, id)?.has(Role::Reviewer) {
-        return Err(ServiceError::BadInput(format!(
-            "{} is not a reviewer.",
-            user.email
-        )));
+        return Err(Problems::one(FIELD, format!("{} is not a reviewer.", user.email)).into());
     }
     if user.id == revision.author_id {
-        return Err(ServiceError::BadInput(format!(
-            "{} wrote this revision and cannot review it.",
-            user.email
-        )));
+        return Err(Problems::one(
+            FIELD,
+            format!("{} wrote this revision and cannot review it.", user.email),
+        )
+        .into());
     }
     Ok((user.id, user.email))
 }

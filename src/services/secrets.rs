@@ -3,13 +3,12 @@
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
-use super::ServiceError;
+use super::{Failure, ServiceError};
 
 /// 256 random bits from the operating system, as 64 hex characters.
 pub fn random_token() -> Result<String, ServiceError> {
     let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes)
-        .map_err(|e| ServiceError::Internal(format!("no randomness available: {e}")))?;
+    getrandom::fill(&mut bytes).map_err(Failure::Randomness)?;
     Ok(hex::encode(bytes))
 }
 

@@ -3,7 +3,7 @@
 
 use chrono::Duration;
 
-use super::{ServiceResult, secrets};
+use super::{Ctx, ServiceResult, secrets};
 use crate::db::sessions::{self as rows, SessionRow};
 use crate::db::{self, DbConn, users};
 use crate::domain::roles::RoleSet;
@@ -37,10 +37,11 @@ pub struct Session {
 /// Loads the session a cookie names. Expired sessions, and sessions of accounts that were
 /// deactivated, are deleted and read as no session.
 pub fn load(
-    conn: &mut DbConn,
+    ctx: &mut Ctx<'_>,
     cookie_value: &str,
     timeouts: Timeouts,
 ) -> ServiceResult<Option<Session>> {
+    let conn = ctx.conn();
     if !secrets::looks_like_token(cookie_value) {
         return Ok(None);
     }
@@ -103,8 +104,8 @@ pub fn create(conn: &mut DbConn, user_id: Option<UserId>) -> ServiceResult<(Stri
 }
 
 /// Starts an anonymous session, so a sign-in or setup form has a CSRF token to carry.
-pub fn start_anonymous(conn: &mut DbConn) -> ServiceResult<(String, Session)> {
-    let (cookie_value, row) = create(conn, None)?;
+pub fn start_anonymous(ctx: &mut Ctx<'_>) -> ServiceResult<(String, Session)> {
+    let (cookie_value, row) = create(ctx.conn(), None)?;
     Ok((
         cookie_value,
         Session {

@@ -3,31 +3,32 @@
 use serde_json::{Map, Value, json};
 
 use super::audit::{self, Event};
-use super::{Caller, ServiceError, ServiceResult};
+use super::{Caller, Ctx, Refusal, ServiceResult};
+use crate::db;
 use crate::db::settings::{self as rows, Settings, SettingsChanges};
-use crate::db::{self, DbConn};
 use crate::domain::audit::AuditAction;
 use crate::domain::markdown;
 use crate::domain::roles::Role;
 use crate::domain::settings::{SettingsInput, validate};
 
-pub fn current(conn: &mut DbConn) -> ServiceResult<Settings> {
-    Ok(rows::load(conn)?)
+/// The settings; public (site name, policy, disclaimer are on every public page).
+pub fn current(ctx: &mut Ctx<'_>) -> ServiceResult<Settings> {
+    Ok(rows::load(ctx.conn())?)
 }
 
 /// Saves new settings if nobody changed them since `version` was read; audits which fields
-/// changed, from what to what.
+/// changed, from what to what. Admin only.
 pub fn update(
-    conn: &mut DbConn,
+    ctx: &mut Ctx<'_>,
     caller: &Caller,
     version: i64,
     input: &SettingsInput,
 ) -> ServiceResult<bool> {
     caller.require(Role::Admin)?;
-    let valid = validate(input).map_err(|problems| ServiceError::BadInput(problems.join(" ")))?;
+    let valid = validate(input)?;
     let policy_html = markdown::render(&valid.editorial_policy, 0);
-    let changed = db::write_tx(conn, |conn| {
-        let before = rows::load(conn)?;
+    ctx.write(|tx| {
+        let before = rows::load(tx)?;
         let mut changed = Map::new();
         let mut note = |field: &str, from: Value, to: Value| {
             if from != to {
@@ -56,15 +57,13 @@ pub fn update(
             json!(valid.editorial_policy),
         );
         if before.version != version {
-            return Err(ServiceError::Conflict(
-                "Someone changed the settings since you opened this page. Your changes are shown below; save again to keep them.".into(),
-            ));
+            return Err(Refusal::SettingsChanged.into());
         }
         if changed.is_empty() {
             return Ok(false);
         }
         let saved = rows::update(
-            conn,
+            tx,
             version,
             &SettingsChanges {
                 approvals_required: valid.approvals_required,
@@ -74,25 +73,19 @@ pub fn update(
                 editorial_policy: &valid.editorial_policy,
                 editorial_policy_html: &policy_html,
                 updated_at: db::now(),
-                updated_by: Some(caller.id),
+                updated_by: caller.id(),
             },
         )?;
         if !saved {
-            return Err(ServiceError::Conflict(
-                "Someone changed the settings at the same moment. Save again to keep yours.".into(),
-            ));
+            return Err(Refusal::SettingsChanged.into());
         }
         audit::record(
-            conn,
-            &caller.actor,
+            tx,
+            caller.actor(),
             Event::new(AuditAction::SettingsChanged)
                 .target_settings()
                 .details(Value::Object(changed)),
         )?;
         Ok(true)
-    })?;
-    if changed {
-        super::publishing::changed(conn);
-    }
-    Ok(changed)
+    })
 }

@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::NaiveDateTime;
 
 use super::reviewing::{self, approvals};
-use super::{Caller, ServiceError, ServiceResult};
+use super::{Caller, Ctx, Missing, ServiceResult};
 use crate::db::articles::{self, Article};
 use crate::db::comments::{self, Comment};
 use crate::db::reviews::{self, Review, Verdict};
@@ -38,22 +38,53 @@ pub struct ArticleList {
     pub drafts: Vec<Revision>,
     pub rows: Vec<ArticleRow>,
     pub has_more: bool,
+    /// The author asked for has no account: nothing can match.
+    pub unknown_author: Option<String>,
+}
+
+/// Which articles the workspace list shows, as asked for.
+#[derive(Debug, Clone, Default)]
+pub struct ArticleSearch {
+    pub state: Option<State>,
+    /// The author's email address.
+    pub author: Option<String>,
+    /// Part of the title.
+    pub title: Option<String>,
 }
 
 pub fn article_list(
-    conn: &mut DbConn,
+    ctx: &mut Ctx<'_>,
     caller: &Caller,
-    filter: &ArticleFilter,
+    query: &ArticleSearch,
     offset: i64,
     limit: i64,
 ) -> ServiceResult<ArticleList> {
+    let conn = ctx.conn();
     caller.require_any_role()?;
     let drafts = if offset == 0 {
-        revisions::drafts_by(conn, caller.id, 50)?
+        revisions::drafts_by(conn, caller.me()?, 50)?
     } else {
         Vec::new()
     };
-    let (rows, has_more) = revisions::list_current(conn, filter, offset, limit)?;
+    let mut filter = ArticleFilter {
+        state: query.state,
+        author: None,
+        title: query.title.clone(),
+    };
+    if let Some(email) = &query.author {
+        match users::find_by_email(conn, &email.trim().to_lowercase())? {
+            Some(user) => filter.author = Some(user.id),
+            None => {
+                return Ok(ArticleList {
+                    drafts,
+                    rows: Vec::new(),
+                    has_more: false,
+                    unknown_author: Some(email.clone()),
+                });
+            }
+        }
+    }
+    let (rows, has_more) = revisions::list_current(conn, &filter, offset, limit)?;
     let authors: Vec<UserId> = rows.iter().map(|(_, _, r)| r.author_id).collect();
     let names = users::names(conn, &authors)?;
     let rows = rows
@@ -69,6 +100,7 @@ pub fn article_list(
         drafts,
         rows,
         has_more,
+        unknown_author: None,
     })
 }
 
@@ -88,13 +120,14 @@ pub struct Timeline {
     pub has_draft: bool,
 }
 
-pub fn timeline(conn: &mut DbConn, caller: &Caller, id: ArticleId) -> ServiceResult<Timeline> {
+pub fn timeline(ctx: &mut Ctx<'_>, caller: &Caller, id: ArticleId) -> ServiceResult<Timeline> {
+    let conn = ctx.conn();
     caller.require_any_role()?;
-    let article = articles::find(conn, id)?.ok_or(ServiceError::NotFound("No such article."))?;
-    let revisions = revisions::list_for_article(conn, id, caller.id, 500)?;
+    let article = articles::find(conn, id)?.ok_or(Missing::Article)?;
+    let revisions = revisions::list_for_article(conn, id, caller.me()?, 500)?;
     if revisions.is_empty() {
         // Only someone else's draft: the article is not visible yet.
-        return Err(ServiceError::NotFound("No such article."));
+        return Err(Missing::Article.into());
     }
     let ids: Vec<RevisionId> = revisions.iter().map(|r| r.id).collect();
     let all_reviews: Vec<Review> = reviews_of_many(conn, &ids)?;
@@ -171,13 +204,13 @@ pub struct RevisionPage {
 }
 
 pub fn revision_page(
-    conn: &mut DbConn,
+    ctx: &mut Ctx<'_>,
     caller: &Caller,
     id: RevisionId,
 ) -> ServiceResult<RevisionPage> {
+    let conn = ctx.conn();
     let revision = reviewing::visible(conn, caller, id)?;
-    let article = articles::find(conn, revision.article_id)?
-        .ok_or(ServiceError::NotFound("No such article."))?;
+    let article = articles::find(conn, revision.article_id)?.ok_or(Missing::Article)?;
     let references = references::of_revision(conn, id)?;
     let reviews = reviews::of_revision(conn, id)?;
     let comments = comments::of_revision(conn, id)?;
@@ -281,21 +314,24 @@ pub struct QueueItem {
 
 /// The caller's review queue: revisions assigned to them first, then the rest, oldest
 /// submission first. Their own revisions and the ones they already approved are left out.
-pub fn queue(conn: &mut DbConn, caller: &Caller, limit: i64) -> ServiceResult<Vec<QueueItem>> {
+pub fn queue(ctx: &mut Ctx<'_>, caller: &Caller, limit: i64) -> ServiceResult<Vec<QueueItem>> {
+    queue_items(ctx.conn(), caller, limit)
+}
+
+fn queue_items(conn: &mut DbConn, caller: &Caller, limit: i64) -> ServiceResult<Vec<QueueItem>> {
     caller.require(Role::Reviewer)?;
+    let me = caller.me()?;
     let waiting = revisions::awaiting_review(conn, 1_000)?;
     let ids: Vec<RevisionId> = waiting.iter().map(|r| r.id).collect();
-    let mine: HashSet<RevisionId> = assignments::assigned_to(conn, caller.id, &ids)?
+    let mine: HashSet<RevisionId> = assignments::assigned_to(conn, me, &ids)?
         .into_iter()
         .collect();
-    let approved: HashSet<RevisionId> = reviews::approved_by(conn, caller.id, &ids)?
-        .into_iter()
-        .collect();
+    let approved: HashSet<RevisionId> = reviews::approved_by(conn, me, &ids)?.into_iter().collect();
     let counts = reviews::approval_counts(conn, &ids)?;
     let required = settings::load(conn)?.approvals_required;
     let mut items: Vec<Revision> = waiting
         .into_iter()
-        .filter(|r| r.author_id != caller.id && !approved.contains(&r.id))
+        .filter(|r| r.author_id != me && !approved.contains(&r.id))
         .collect();
     // Stable: assigned first, each group keeps oldest-first order.
     items.sort_by_key(|r| !mine.contains(&r.id));
@@ -326,29 +362,30 @@ pub struct Dashboard {
     pub recently_published: Vec<Revision>,
 }
 
-pub fn dashboard(conn: &mut DbConn, caller: &Caller) -> ServiceResult<Dashboard> {
+pub fn dashboard(ctx: &mut Ctx<'_>, caller: &Caller) -> ServiceResult<Dashboard> {
+    let conn = ctx.conn();
     let editor = caller.has(Role::Editor);
     let drafts = if editor {
-        revisions::drafts_by(conn, caller.id, 20)?
+        revisions::drafts_by(conn, caller.me()?, 20)?
     } else {
         Vec::new()
     };
     let in_review = if editor {
-        revisions::pending_by(conn, caller.id, 20)?
+        revisions::pending_by(conn, caller.me()?, 20)?
     } else {
         Vec::new()
     };
     let decided = if editor {
-        revisions::decided_for(conn, caller.id, 5)?
+        revisions::decided_for(conn, caller.me()?, 5)?
     } else {
         Vec::new()
     };
     let waiting_for_me = if caller.has(Role::Reviewer) {
-        queue(conn, caller, 10)?
+        queue_items(conn, caller, 10)?
     } else {
         Vec::new()
     };
-    let overdue = if caller.roles.is_empty() {
+    let overdue = if caller.roles().is_empty() {
         Vec::new()
     } else {
         let articles = articles::overdue(conn, db::now(), 20)?;
@@ -371,7 +408,7 @@ pub fn dashboard(conn: &mut DbConn, caller: &Caller) -> ServiceResult<Dashboard>
             })
             .collect()
     };
-    let recently_published = if caller.roles.is_empty() {
+    let recently_published = if caller.roles().is_empty() {
         Vec::new()
     } else {
         revisions::recently_published(conn, 10)?
@@ -417,12 +454,13 @@ fn content_of(revision: &Revision, references: &[Reference], change_note: &str) 
 
 /// Prefills the edit page: the caller's draft if they have one, otherwise the newest
 /// submitted revision (with an empty change note), which becomes the base.
-pub fn edit_start(conn: &mut DbConn, caller: &Caller, id: ArticleId) -> ServiceResult<EditStart> {
+pub fn edit_start(ctx: &mut Ctx<'_>, caller: &Caller, id: ArticleId) -> ServiceResult<EditStart> {
+    let conn = ctx.conn();
     caller.require(Role::Editor)?;
-    let article = articles::find(conn, id)?.ok_or(ServiceError::NotFound("No such article."))?;
+    let article = articles::find(conn, id)?.ok_or(Missing::Article)?;
     let moved = State::all_where(State::moves_the_article_on);
     let head = revisions::in_states(conn, id, &moved)?.into_iter().next();
-    if let Some(draft) = revisions::draft_of(conn, id, caller.id)? {
+    if let Some(draft) = revisions::draft_of(conn, id, caller.me()?)? {
         let references = references::of_revision(conn, draft.id)?;
         let base = match draft.base_revision_id {
             Some(b) => revisions::find(conn, b)?,
@@ -440,7 +478,7 @@ pub fn edit_start(conn: &mut DbConn, caller: &Caller, id: ArticleId) -> ServiceR
         None => revisions::in_states(conn, id, &State::ALL)?
             .into_iter()
             .next()
-            .ok_or(ServiceError::NotFound("No such article."))?,
+            .ok_or(Missing::Article)?,
     };
     let references = references::of_revision(conn, head.id)?;
     Ok(EditStart {

@@ -33,8 +33,8 @@ pub async fn notifications(
     user: SignedIn,
 ) -> Result<HttpResponse, AppError> {
     let query: DoneQuery = forms::query(&req)?;
-    let id = user.user.id;
-    let account = state.db(move |conn| accounts::get(conn, id)).await?;
+    let caller = user.caller();
+    let account = state.db(move |ctx| accounts::own(ctx, &caller)).await?;
     Ok(pages::ok(&NotificationsPage {
         chrome: user.chrome("account"),
         comments: account.user.notify_comments,
@@ -57,9 +57,9 @@ pub async fn save_notifications(
 ) -> Result<HttpResponse, AppError> {
     let comments = form.fields.comments.as_deref() == Some("on");
     let review_due = form.fields.review_due.as_deref() == Some("on");
-    let (actor, id) = (user.actor(), user.user.id);
+    let caller = user.caller();
     state
-        .db(move |conn| accounts::set_notifications(conn, &actor, id, comments, review_due))
+        .db(move |ctx| accounts::set_notifications(ctx, &caller, comments, review_due))
         .await?;
     Ok(pages::see_other("/account/notifications?done=saved"))
 }
@@ -102,7 +102,7 @@ pub async fn request_reset(
         ));
     }
     state
-        .db(move |conn| accounts::request_reset(conn, &email, &client))
+        .db(move |ctx| accounts::request_reset(ctx, &email, &client))
         .await?;
     Ok(pages::see_other("/password/forgot?done=sent"))
 }

@@ -30,7 +30,7 @@ pub async fn retract(
         let caller = admin.caller();
         let reason = fields.reason;
         state
-            .db(move |conn| publishing::retract(conn, &caller, article, &reason))
+            .db(move |ctx| publishing::retract(ctx, &caller, article, &reason))
             .await
     } else {
         Err(AppError::BadRequest(

@@ -14,7 +14,7 @@ use super::error::AppError;
 use super::forms;
 use super::pages::{self, Chrome};
 use super::session::Admin;
-use crate::db::audit_log::{self, AuditFilter, AuditRow, Cursor};
+use crate::db::audit_log::{AuditFilter, AuditRow, Cursor};
 use crate::domain::audit::AuditAction;
 use crate::ids::AuditId;
 use crate::services::audit::{self, FilterInput, Resolved};
@@ -144,11 +144,16 @@ pub async fn list(
         (None, Some(after)) => Cursor::After(AuditId(after)),
         (None, None) => Cursor::Newest,
     };
+    let caller = admin.caller();
     let page = state
-        .db(move |conn| match audit::resolve_filter(conn, &input)? {
-            Resolved::Filter(filter) => audit::page(conn, &filter, cursor, PAGE_SIZE).map(Ok),
-            Resolved::NoMatch(message) => Ok(Err(message)),
-        })
+        .db(
+            move |ctx| match audit::resolve_filter(ctx, &caller, &input)? {
+                Resolved::Filter(filter) => {
+                    audit::page(ctx, &caller, &filter, cursor, PAGE_SIZE).map(Ok)
+                }
+                Resolved::NoMatch(message) => Ok(Err(message)),
+            },
+        )
         .await?;
     let page = match page {
         Ok(page) => page,
@@ -285,12 +290,15 @@ fn json_row(row: &AuditRow) -> serde_json::Value {
 async fn export(
     req: HttpRequest,
     state: web::Data<AppState>,
+    admin: Admin,
     format: Format,
 ) -> Result<HttpResponse, AppError> {
     let query: AuditQuery = forms::query(&req)?;
     let input = query.input().map_err(AppError::BadRequest)?;
+    let caller = admin.caller();
+    let resolver = caller.clone();
     let filter = state
-        .db(move |conn| audit::resolve_filter(conn, &input))
+        .db(move |ctx| audit::resolve_filter(ctx, &resolver, &input))
         .await?;
     // An unknown actor or article matches nothing: the export is just the header.
     let filter: Option<AuditFilter> = match filter {
@@ -299,18 +307,12 @@ async fn export(
     };
     let batches = stream::unfold(filter.map(|f| (f, AuditId(0))), move |cursor| {
         let state = state.clone();
+        let caller = caller.clone();
         async move {
             let (filter, after) = cursor?;
             let batch_filter = filter.clone();
             let rows = state
-                .db(move |conn| {
-                    Ok(audit_log::batch_after(
-                        conn,
-                        &batch_filter,
-                        after,
-                        EXPORT_BATCH,
-                    )?)
-                })
+                .db(move |ctx| audit::batch(ctx, &caller, &batch_filter, after, EXPORT_BATCH))
                 .await;
             match rows {
                 Ok(rows) if rows.is_empty() => None,
@@ -344,16 +346,16 @@ async fn export(
 pub async fn export_csv(
     req: HttpRequest,
     state: web::Data<AppState>,
-    _admin: Admin,
+    admin: Admin,
 ) -> Result<HttpResponse, AppError> {
-    export(req, state, Format::Csv).await
+    export(req, state, admin, Format::Csv).await
 }
 
 /// `GET /admin/audit.jsonl`
 pub async fn export_jsonl(
     req: HttpRequest,
     state: web::Data<AppState>,
-    _admin: Admin,
+    admin: Admin,
 ) -> Result<HttpResponse, AppError> {
-    export(req, state, Format::JsonLines).await
+    export(req, state, admin, Format::JsonLines).await
 }

@@ -52,7 +52,7 @@ async fn render(
     let caller = admin.caller();
     let before = query.before;
     let page = state
-        .db(move |conn| mailbox::page(conn, &caller, status, before, PAGE_SIZE))
+        .db(move |ctx| mailbox::page(ctx, &caller, status, before, PAGE_SIZE))
         .await?;
     let transport = match &state.config.smtp {
         Some(smtp) => format!("SMTP {}", smtp.describe()),
@@ -98,10 +98,7 @@ pub async fn retry(
 ) -> Result<HttpResponse, AppError> {
     let id = parse_id(&id, "message")?;
     let caller = admin.caller();
-    match state
-        .db(move |conn| mailbox::retry(conn, &caller, id))
-        .await
-    {
+    match state.db(move |ctx| mailbox::retry(ctx, &caller, id)).await {
         Ok(()) => Ok(pages::see_other("/admin/mail?status=queued&done=retry")),
         Err(AppError::Conflict(message)) => {
             render(&req, &state, &admin, Some((StatusCode::CONFLICT, message))).await

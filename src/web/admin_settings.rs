@@ -108,7 +108,7 @@ pub async fn save(
     let caller = admin.caller();
     let submitted = input.clone();
     match state
-        .db(move |conn| settings::update(conn, &caller, version, &submitted))
+        .db(move |ctx| settings::update(ctx, &caller, version, &submitted))
         .await
     {
         Ok(true) => Ok(pages::see_other("/admin/settings?done=saved")),

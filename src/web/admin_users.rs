@@ -120,8 +120,9 @@ async fn users_page(
     let page = query.page.unwrap_or(1).max(1);
     let offset = i64::from(page - 1) * PAGE_SIZE;
     let list_filter = filter.clone();
+    let caller = admin.caller();
     let (accounts, has_more) = state
-        .db(move |conn| accounts::list(conn, &list_filter, offset, PAGE_SIZE))
+        .db(move |ctx| accounts::list(ctx, &caller, &list_filter, offset, PAGE_SIZE))
         .await?;
     let invite_roles: RoleSet = invite.roles.iter().filter_map(|r| Role::parse(r)).collect();
     let page_view = UsersPage {
@@ -211,9 +212,9 @@ pub async fn invite(
         credentials: typed.credentials.clone(),
         roles,
     };
-    let actor = admin.actor();
+    let caller = admin.caller();
     match state
-        .db(move |conn| accounts::invite(conn, &actor, &input))
+        .db(move |ctx| accounts::invite(ctx, &caller, &input))
         .await
     {
         Ok(link) => Ok(link_issued(
@@ -299,14 +300,15 @@ async fn user_page(
     notice: Option<&'static str>,
     error: Option<(StatusCode, &str)>,
 ) -> Result<HttpResponse, AppError> {
+    let caller = admin.caller();
     let (account, history) = state
-        .db(move |conn| {
-            let account = accounts::get(conn, user_id)?;
+        .db(move |ctx| {
+            let account = accounts::get(ctx, &caller, user_id)?;
             let filter = AuditFilter {
                 target: Some((TargetKind::User.as_str().to_owned(), user_id.0)),
                 ..AuditFilter::default()
             };
-            let history = audit::page(conn, &filter, Cursor::Newest, 10)?.rows;
+            let history = audit::page(ctx, &caller, &filter, Cursor::Newest, 10)?.rows;
             Ok((account, history))
         })
         .await?;
@@ -352,13 +354,13 @@ pub async fn update(
 ) -> Result<HttpResponse, AppError> {
     let user_id = parse_id(&id)?;
     let fields = form.fields;
-    let actor = admin.actor();
+    let caller = admin.caller();
     let back = |done: &str| pages::see_other(&format!("/admin/users/{user_id}?done={done}"));
     let outcome = match fields.action.as_str() {
         "roles" => {
             let roles = parse_roles(&fields.roles)?;
             state
-                .db(move |conn| accounts::change_roles(conn, &actor, user_id, &roles))
+                .db(move |ctx| accounts::change_roles(ctx, &caller, user_id, &roles))
                 .await
                 .map(|changed| back(if changed { "roles" } else { "unchanged" }))
         }
@@ -377,17 +379,17 @@ pub async fn update(
                 .await;
             }
             state
-                .db(move |conn| accounts::deactivate(conn, &actor, user_id))
+                .db(move |ctx| accounts::deactivate(ctx, &caller, user_id))
                 .await
                 .map(|_| back("deactivated"))
         }
         "reactivate" => state
-            .db(move |conn| accounts::reactivate(conn, &actor, user_id))
+            .db(move |ctx| accounts::reactivate(ctx, &caller, user_id))
             .await
             .map(|()| back("reactivated")),
         "reset" => {
             let link = state
-                .db(move |conn| accounts::issue_reset_link(conn, &actor, user_id))
+                .db(move |ctx| accounts::issue_reset_link(ctx, &caller, user_id))
                 .await;
             link.map(|link| {
                 link_issued(

@@ -22,9 +22,7 @@ struct DashboardPage {
 
 pub async fn show(state: web::Data<AppState>, user: SignedIn) -> Result<HttpResponse, AppError> {
     let caller = user.caller();
-    let board = state
-        .db(move |conn| views::dashboard(conn, &caller))
-        .await?;
+    let board = state.db(move |ctx| views::dashboard(ctx, &caller)).await?;
     Ok(pages::ok(&DashboardPage {
         chrome: user.chrome("dashboard"),
         name: user.user.display_name.clone(),

@@ -86,7 +86,7 @@ pub async fn show(
     let layout = layout_param(query.layout.as_deref())?;
     let caller = user.caller();
     let inputs = state
-        .db(move |conn| diffs::inputs(conn, &caller, id, against, layout))
+        .db(move |ctx| diffs::inputs(ctx, &caller, id, against, layout))
         .await?;
     // The diff is CPU work: off the async workers, holding no connection.
     let (inputs, diff) = web::block(move || {

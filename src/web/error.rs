@@ -1,13 +1,17 @@
 //! The one error type at the web edge: an explicit status for every case, a page in the site
 //! layout for people, and the underlying cause in the log (never on the page).
 
+use actix_web::body::{EitherBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
-use actix_web::{HttpResponse, ResponseError};
+use actix_web::middleware::Next;
+use actix_web::{HttpResponse, ResponseError, web};
 use askama::Template;
 
+use super::AppState;
 use super::pages::Chrome;
-use crate::services::ServiceError;
+use crate::services::{RefusalKind, ServiceError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -85,29 +89,29 @@ impl AppError {
 
 impl From<ServiceError> for AppError {
     fn from(error: ServiceError) -> Self {
+        let message = error.to_string();
         match error {
-            ServiceError::Invalid(e) => AppError::BadRequest(e.to_string()),
-            ServiceError::InvalidContent(e) => AppError::BadRequest(e.to_string()),
-            ServiceError::BadInput(m) => AppError::BadRequest(m),
-            ServiceError::Workflow(e) if e.is_permission() => AppError::Forbidden(e.to_string()),
-            ServiceError::Workflow(e) => AppError::Conflict(e.to_string()),
-            error @ (ServiceError::ArticleMoved { .. } | ServiceError::Contended) => {
-                AppError::Conflict(error.to_string())
-            }
-            ServiceError::NotFound(m) => AppError::NotFound(m.into()),
-            ServiceError::Forbidden(m) => AppError::Forbidden(m),
-            ServiceError::Conflict(m) => AppError::Conflict(m),
-            ServiceError::Gone(m) => AppError::Gone(m),
-            ServiceError::Throttled { seconds, message } => AppError::TooManyRequests {
+            ServiceError::Invalid(_) => AppError::BadRequest(message),
+            ServiceError::Refused(refusal) => match refusal.kind() {
+                RefusalKind::Forbidden => AppError::Forbidden(message),
+                RefusalKind::Conflict => AppError::Conflict(message),
+                RefusalKind::Gone => AppError::Gone(message),
+            },
+            ServiceError::Workflow(e) if e.is_permission() => AppError::Forbidden(message),
+            ServiceError::Workflow(_) | ServiceError::Contended => AppError::Conflict(message),
+            ServiceError::NotFound(_) => AppError::NotFound(message),
+            ServiceError::Throttled {
+                retry_after_seconds,
+            } => AppError::TooManyRequests {
                 message,
-                retry_after: seconds,
+                retry_after: retry_after_seconds,
             },
             ServiceError::Unavailable(e) => {
                 tracing::error!(cause = %e, "database pool unavailable");
                 AppError::Unavailable
             }
             ServiceError::Database(e) => AppError::internal(format!("database: {e}")),
-            ServiceError::Internal(m) => AppError::internal(m),
+            ServiceError::Failed(failure) => AppError::internal(failure),
         }
     }
 }
@@ -150,16 +154,22 @@ impl ResponseError for AppError {
     }
 
     fn error_response(&self) -> HttpResponse {
+        self.response("Imprimatur")
+    }
+}
+
+impl AppError {
+    /// The answer: a redirect to sign in, or an error page in the layout of `site_name`.
+    fn response(&self, site_name: &str) -> HttpResponse {
         if let AppError::SignInRequired { next } = self {
-            let location = format!("/login?next={}", super::forms::encode(next));
             return HttpResponse::SeeOther()
-                .insert_header((header::LOCATION, location))
+                .insert_header((header::LOCATION, crate::urls::login_then(next)))
                 .finish();
         }
         let status = self.status_code();
         let message = self.message();
         let page = ErrorPage {
-            chrome: Chrome::plain(),
+            chrome: Chrome::plain(site_name),
             status: status.as_u16(),
             title: self.title(),
             message: &message,
@@ -172,4 +182,25 @@ impl ResponseError for AppError {
         }
         response
     }
+}
+
+/// Middleware: renders error pages in the layout of this application's site (its name is
+/// application state, which `ResponseError` cannot reach).
+pub async fn render_error_pages(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody + 'static>>, actix_web::Error> {
+    let state = req.app_data::<web::Data<AppState>>().cloned();
+    let res = next.call(req).await?;
+    let page = match (state, res.response().error()) {
+        (Some(state), Some(error)) => error
+            .as_error::<AppError>()
+            .filter(|e| !matches!(e, AppError::SignInRequired { .. }))
+            .map(|e| e.response(&state.site_name())),
+        _ => None,
+    };
+    Ok(match page {
+        Some(page) => res.into_response(page).map_into_right_body(),
+        None => res.map_into_left_body(),
+    })
 }

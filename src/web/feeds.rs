@@ -47,7 +47,7 @@ pub async fn feed(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
         return Ok(respond(&req, &cached));
     }
     let (cards, settings) = state
-        .db(|conn| Ok((public::latest(conn, FEED_ENTRIES)?, public::settings(conn)?)))
+        .db(|ctx| Ok((public::latest(ctx, FEED_ENTRIES)?, public::settings(ctx)?)))
         .await?;
     let newest = cards.iter().filter_map(|c| c.last_reviewed_at).max();
     let body = Feed {
@@ -117,7 +117,7 @@ pub async fn sitemap(
     }
     let offset = (page.max(1) - 1) * SITEMAP_URLS;
     let (urls, total) = state
-        .db(move |conn| public::sitemap(conn, offset, SITEMAP_URLS))
+        .db(move |ctx| public::sitemap(ctx, offset, SITEMAP_URLS))
         .await?;
     let base = state.config.public_url.as_str();
     let body = if page == 0 && total > SITEMAP_URLS {

@@ -91,8 +91,9 @@ pub async fn submit(
         )
     };
     match state
-        .with_pool(move |pool| auth::sign_in(pool, &attempt))
+        .with_env(move |env| auth::sign_in(env, &attempt))
         .await
+        .map_err(AppError::from)
     {
         Ok(Outcome::SignedIn { cookie_value, .. }) => {
             let mut response = pages::see_other(&next);
@@ -131,7 +132,7 @@ pub async fn logout(
     if let Some(cookie_value) = session::cookie_value(&req, &state) {
         let actor = user.actor();
         state
-            .with_pool(move |pool| auth::sign_out(pool, &cookie_value, &actor))
+            .db(move |ctx| auth::sign_out(ctx, &cookie_value, &actor))
             .await?;
     }
     let mut response = pages::see_other("/login?done=signed-out");

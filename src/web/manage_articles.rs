@@ -12,14 +12,13 @@ use super::error::AppError;
 use super::forms::{self, CsrfForm};
 use super::pages::{self, Chrome};
 use super::session::SignedIn;
-use crate::db::revisions::ArticleFilter;
 use crate::domain::content::ContentInput;
 use crate::domain::markdown;
 use crate::domain::workflow::State;
 use crate::ids::ArticleId;
 use crate::services::editing::{self, RevisionInput, Saved};
-use crate::services::views::{self, ArticleList, Timeline};
-use crate::services::{ServiceError, accounts};
+use crate::services::views::{self, ArticleList, ArticleSearch, Timeline};
+use crate::services::{Refusal, ServiceError};
 
 const PAGE_SIZE: i64 = 25;
 
@@ -74,34 +73,15 @@ pub async fn list(
         };
     let author = forms::non_empty(query.author.clone());
     let page = query.page.unwrap_or(1).max(1);
-    let mut filter = ArticleFilter {
+    let filter = ArticleSearch {
         state: wanted_state,
-        author: None,
+        author: author.clone(),
         title: forms::non_empty(query.q.clone()),
     };
     let caller = user.caller();
-    let lookup = author.clone();
-    let (list, unknown_author) = state
-        .db(move |conn| {
-            if let Some(email) = lookup {
-                match accounts::find_by_email(conn, &email)? {
-                    Some(id) => filter.author = Some(id),
-                    None => {
-                        let empty = ArticleList {
-                            drafts: Vec::new(),
-                            rows: Vec::new(),
-                            has_more: false,
-                        };
-                        return Ok((empty, true));
-                    }
-                }
-            }
-            let offset = i64::from(page - 1) * PAGE_SIZE;
-            Ok((
-                views::article_list(conn, &caller, &filter, offset, PAGE_SIZE)?,
-                false,
-            ))
-        })
+    let offset = i64::from(page - 1) * PAGE_SIZE;
+    let list = state
+        .db(move |ctx| views::article_list(ctx, &caller, &filter, offset, PAGE_SIZE))
         .await?;
     let mut parts = Vec::new();
     for (key, value) in [
@@ -113,6 +93,10 @@ pub async fn list(
             parts.push(format!("{key}={}", forms::encode(&v)));
         }
     }
+    let error = list
+        .unknown_author
+        .as_ref()
+        .map(|email| format!("No account has the email address '{email}'."));
     let view = ListPage {
         chrome: user.chrome("articles"),
         list,
@@ -130,12 +114,7 @@ pub async fn list(
         page,
         filter_query: parts.join("&"),
         can_write: user.has(crate::domain::roles::Role::Editor),
-        error: unknown_author.then(|| {
-            format!(
-                "No account has the email address '{}'.",
-                author.unwrap_or_default()
-            )
-        }),
+        error,
     };
     Ok(pages::ok(&view))
 }
@@ -237,10 +216,10 @@ async fn save(
     let submit = op == Op::Submit;
     let input = content.clone();
     let outcome = state
-        .run(move |conn| match article {
-            None => editing::create_article(conn, &caller, &input, submit),
+        .run(move |ctx| match article {
+            None => editing::create_article(ctx, &caller, &input, submit),
             Some(article) => editing::save_revision(
-                conn,
+                ctx,
                 &caller,
                 &RevisionInput {
                     article,
@@ -263,7 +242,7 @@ async fn save(
                 "/manage/revisions/{revision}?done={done}"
             )))
         }
-        Err(ServiceError::ArticleMoved { newer, number }) => {
+        Err(ServiceError::Refused(Refusal::ArticleMoved { newer, number })) => {
             // Nothing typed is lost, and the way forward is one click away.
             let mut page = editor_again(user, form, content, article);
             page.errors = vec![format!(
@@ -309,7 +288,7 @@ pub async fn edit(
     let article = ArticleId(parse_id(&id, "article")?);
     let caller = user.caller();
     let start = state
-        .db(move |conn| views::edit_start(conn, &caller, article))
+        .db(move |ctx| views::edit_start(ctx, &caller, article))
         .await?;
     let mut page = EditorPage::new(
         user.chrome("articles"),
@@ -377,7 +356,7 @@ pub async fn article_page(
 ) -> Result<HttpResponse, AppError> {
     let caller = user.caller();
     let timeline = state
-        .db(move |conn| views::timeline(conn, &caller, article))
+        .db(move |ctx| views::timeline(ctx, &caller, article))
         .await?;
     let status = error.as_ref().map_or(StatusCode::OK, |(s, _)| *s);
     Ok(pages::html(
@@ -429,7 +408,7 @@ pub async fn change_slug(
     let caller = user.caller();
     let slug = form.fields.slug;
     let outcome = state
-        .db(move |conn| editing::change_slug(conn, &caller, article, &slug))
+        .db(move |ctx| editing::change_slug(ctx, &caller, article, &slug))
         .await;
     article_outcome(&state, &user, article, outcome, "slug").await
 }

@@ -27,92 +27,108 @@ pub mod session;
 pub mod setup;
 
 use std::net::TcpListener;
-use std::sync::Arc;
+use std::sync::{Arc, PoisonError, RwLock};
 
 use actix_web::dev::Server;
 use actix_web::middleware::{self, from_fn};
 use actix_web::{App, HttpServer, web};
 
 use crate::config::Config;
-use crate::db::{DbConn, Pool};
+use crate::db::Pool;
 use crate::services::sessions::Timeouts;
-use crate::services::{ServiceError, ServiceResult};
+use crate::services::{Ctx, Env, Failure, ServiceError, ServiceResult};
 use error::AppError;
 
-/// Shared by every request.
+/// Shared by every request: the application's own resources, nothing process-wide.
 #[derive(Clone)]
 pub struct AppState {
-    pub pool: Pool,
+    /// What use cases need: the pool, where effects go, links, the hashing gate.
+    pub env: Env,
     pub config: Arc<Config>,
     pub public_cache: Arc<public_cache::PublicCache>,
-    /// The database's identity, under which its public-content generation is counted.
-    pub database: Arc<str>,
+    /// The site name last read from the settings, for pages rendered without a database
+    /// round trip (error pages).
+    site_name: Arc<RwLock<String>>,
 }
 
 impl AppState {
     pub fn new(pool: Pool, config: Config) -> Self {
-        // Asked of the database itself, so it matches what services compute when they bump
-        // the generation. Unreachable now: fall back to the URL (pages are then re-rendered
-        // every few seconds, which is all an unreachable database allows anyway).
-        let database = pool
-            .get_timeout(std::time::Duration::from_secs(2))
-            .ok()
-            .and_then(|mut conn| crate::db::identity(&mut conn).ok())
-            .unwrap_or_else(|| config.database_url.redacted());
+        let env = Env::new(pool, &config.public_url);
+        // Unreachable now: error pages say "Imprimatur" until the settings are read.
+        let site_name = env
+            .ctx(crate::services::settings::current)
+            .map(|s| s.site_name)
+            .unwrap_or_else(|_| "Imprimatur".to_owned());
         Self {
-            pool,
+            env,
             config: Arc::new(config),
             public_cache: Arc::default(),
-            database: database.into(),
+            site_name: Arc::new(RwLock::new(site_name)),
         }
     }
 
-    /// The generation of public content, for the page cache.
-    pub fn public_generation(&self) -> u64 {
-        crate::services::publishing::generation(&self.database)
+    pub fn pool(&self) -> &Pool {
+        self.env.pool()
     }
 
-    /// Runs database work on a blocking thread with a pooled connection. diesel is
+    /// The generation of public content, for the page cache: bumped when a committed
+    /// transaction changed what public pages show.
+    pub fn public_generation(&self) -> u64 {
+        self.env.signals().public_generation()
+    }
+
+    pub fn site_name(&self) -> String {
+        self.site_name
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Remembers the site name read from the settings.
+    pub fn remember_site_name(&self, name: &str) {
+        let mut current = self
+            .site_name
+            .write()
+            .unwrap_or_else(PoisonError::into_inner);
+        if *current != name {
+            name.clone_into(&mut current);
+        }
+    }
+
+    /// Runs a use case on a blocking thread with a pooled connection. diesel is
     /// synchronous; running it on the async workers would stall every other request.
     pub async fn db<T, F>(&self, work: F) -> Result<T, AppError>
     where
-        F: FnOnce(&mut DbConn) -> ServiceResult<T> + Send + 'static,
+        F: FnOnce(&mut Ctx<'_>) -> ServiceResult<T> + Send + 'static,
         T: Send + 'static,
     {
-        let pool = self.pool.clone();
-        let result = web::block(move || {
-            let mut conn = pool.get()?;
-            work(&mut conn)
-        })
-        .await?;
-        Ok(result?)
+        Ok(self.run(work).await?)
     }
 
     /// Like `db`, but hands back the service's own error, for handlers that answer some
     /// errors with more than an error page.
     pub async fn run<T, F>(&self, work: F) -> ServiceResult<T>
     where
-        F: FnOnce(&mut DbConn) -> ServiceResult<T> + Send + 'static,
+        F: FnOnce(&mut Ctx<'_>) -> ServiceResult<T> + Send + 'static,
         T: Send + 'static,
     {
-        let pool = self.pool.clone();
-        web::block(move || {
-            let mut conn = pool.get()?;
-            work(&mut conn)
-        })
-        .await
-        .map_err(|e| ServiceError::Internal(format!("blocking task failed: {e}")))?
+        let env = self.env.clone();
+        web::block(move || env.ctx(work))
+            .await
+            .map_err(|e| ServiceError::from(Failure::Task(Box::new(e))))?
     }
 
-    /// Like `db`, for use cases that manage their own connections (those that hash
+    /// Like `run`, for use cases that manage their own connections (those that hash
     /// passwords between transactions).
-    pub async fn with_pool<T, F>(&self, work: F) -> Result<T, AppError>
+    pub async fn with_env<T, F>(&self, work: F) -> ServiceResult<T>
     where
-        F: FnOnce(&Pool) -> ServiceResult<T> + Send + 'static,
+        F: FnOnce(&Env) -> ServiceResult<T> + Send + 'static,
         T: Send + 'static,
     {
-        let pool = self.pool.clone();
-        Ok(web::block(move || work(&pool)).await??)
+        let env = self.env.clone();
+        web::block(move || work(&env))
+            .await
+            .map_err(|e| ServiceError::from(Failure::Task(Box::new(e))))?
     }
 
     pub fn timeouts(&self) -> Timeouts {
@@ -212,6 +228,7 @@ pub fn server(state: AppState, listener: TcpListener, workers: usize) -> std::io
             .app_data(web::PayloadConfig::new(forms::MAX_FORM_BYTES))
             .configure(routes)
             .default_service(web::to(public::not_found))
+            .wrap(from_fn(error::render_error_pages))
             .wrap(from_fn(session::apply_cookie))
             .wrap(from_fn(headers::limit_body))
             .wrap(headers::security())

@@ -4,7 +4,6 @@ use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{CONTENT_TYPE, HeaderValue};
 use askama::Template;
-use std::sync::{PoisonError, RwLock};
 
 use super::assets;
 use crate::domain::roles::Role;
@@ -31,32 +30,11 @@ pub struct Chrome {
     pub section: &'static str,
 }
 
-/// The site name last read from the settings, for pages rendered without a database
-/// round trip (error pages).
-static SITE_NAME: RwLock<String> = RwLock::new(String::new());
-
-/// Remembers the site name read from the settings.
-pub fn remember_site_name(name: &str) {
-    let mut current = SITE_NAME.write().unwrap_or_else(PoisonError::into_inner);
-    if *current != name {
-        name.clone_into(&mut current);
-    }
-}
-
-fn last_site_name() -> String {
-    let name = SITE_NAME.read().unwrap_or_else(PoisonError::into_inner);
-    if name.is_empty() {
-        "Imprimatur".to_owned()
-    } else {
-        name.clone()
-    }
-}
-
 impl Chrome {
-    /// For pages shown without a session: public pages and error pages.
-    pub fn plain() -> Self {
+    /// For pages shown without a session: error pages.
+    pub fn plain(site_name: &str) -> Self {
         Self {
-            site_name: last_site_name(),
+            site_name: site_name.to_owned(),
             user: None,
             csrf_token: String::new(),
             stylesheet: assets::stylesheet_path(),
@@ -66,11 +44,9 @@ impl Chrome {
 
     /// For public pages, with the site name from the settings they were rendered from.
     pub fn public(site_name: &str, section: &'static str) -> Self {
-        remember_site_name(site_name);
         Self {
-            site_name: site_name.to_owned(),
             section,
-            ..Self::plain()
+            ..Self::plain(site_name)
         }
     }
 

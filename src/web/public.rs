@@ -59,9 +59,9 @@ pub async fn home(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
     }
     let search = q.clone();
     let (cards, has_more, settings) = state
-        .db(move |conn| {
-            let (cards, more) = public::index(conn, search.as_deref(), offset, PAGE_SIZE)?;
-            Ok((cards, more, public::settings(conn)?))
+        .db(move |ctx| {
+            let (cards, more) = public::index(ctx, search.as_deref(), offset, PAGE_SIZE)?;
+            Ok((cards, more, public::settings(ctx)?))
         })
         .await?;
     let newest = cards.iter().filter_map(|c| c.last_reviewed_at).max();
@@ -130,7 +130,7 @@ pub async fn policy(
 
 /// `GET /healthz`: 200 when the database answers, 503 when it does not.
 pub async fn healthz(state: web::Data<AppState>) -> HttpResponse {
-    let pool = state.pool.clone();
+    let pool = state.pool().clone();
     let healthy = web::block(move || {
         let mut conn = pool.get_timeout(std::time::Duration::from_secs(2))?;
         crate::db::ping(&mut conn).map_err(crate::services::ServiceError::from)

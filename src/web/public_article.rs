@@ -120,7 +120,7 @@ pub async fn show(
     let url = state.config.link(&format!("/articles/{slug}"));
     let db = state.clone();
     cached(&req, &state, key, || async move {
-        match db.db(move |conn| public::article(conn, &slug)).await? {
+        match db.db(move |ctx| public::article(ctx, &slug)).await? {
             ArticleLookup::Missing => Err(AppError::NotFound(
                 "There is no article at this address.".into(),
             )),
@@ -178,10 +178,7 @@ pub async fn history(
     let db = state.clone();
     cached(&req, &state, key, || async move {
         let lookup_slug = slug.clone();
-        match db
-            .db(move |conn| public::history(conn, &lookup_slug))
-            .await?
-        {
+        match db.db(move |ctx| public::history(ctx, &lookup_slug)).await? {
             HistoryLookup::Missing => Err(AppError::NotFound(
                 "There is no article at this address.".into(),
             )),

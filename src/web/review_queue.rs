@@ -29,7 +29,7 @@ impl QueuePage {
 pub async fn show(state: web::Data<AppState>, user: SignedIn) -> Result<HttpResponse, AppError> {
     let caller = user.caller();
     let items = state
-        .db(move |conn| views::queue(conn, &caller, QUEUE_LIMIT))
+        .db(move |ctx| views::queue(ctx, &caller, QUEUE_LIMIT))
         .await?;
     Ok(pages::ok(&QueuePage {
         chrome: user.chrome("queue"),

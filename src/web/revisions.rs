@@ -78,7 +78,7 @@ async fn render(
 ) -> Result<HttpResponse, AppError> {
     let caller = user.caller();
     let page = state
-        .db(move |conn| views::revision_page(conn, &caller, id))
+        .db(move |ctx| views::revision_page(ctx, &caller, id))
         .await?;
     let status = failure.as_ref().map_or(StatusCode::OK, |f| f.0);
     let (error, typed, typed_action) = match failure {
@@ -154,7 +154,7 @@ pub async fn act(
     };
     let caller = user.caller();
     match state
-        .db(move |conn| reviewing::act(conn, &caller, id, action, &input))
+        .db(move |ctx| reviewing::act(ctx, &caller, id, action, &input))
         .await
     {
         Ok(_) => Ok(pages::see_other(&format!(

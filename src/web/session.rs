@@ -13,7 +13,7 @@ use actix_web::{FromRequest, HttpMessage, HttpRequest, body::MessageBody, web};
 
 use super::AppState;
 use super::error::AppError;
-use super::pages::{self, Chrome};
+use super::pages::Chrome;
 use crate::domain::roles::Role;
 use crate::services::sessions::{self, Session, SessionUser};
 use crate::services::{Actor, Caller};
@@ -106,15 +106,15 @@ async fn load(req: &HttpRequest) -> Result<Loaded, AppError> {
         .map(|c| c.value().to_owned());
     let timeouts = state.timeouts();
     let (session, site_name) = state
-        .db(move |conn| {
+        .db(move |ctx| {
             let session = match cookie {
-                Some(value) => sessions::load(conn, &value, timeouts)?,
+                Some(value) => sessions::load(ctx, &value, timeouts)?,
                 None => None,
             };
-            Ok((session, crate::services::settings::current(conn)?.site_name))
+            Ok((session, crate::services::settings::current(ctx)?.site_name))
         })
         .await?;
-    pages::remember_site_name(&site_name);
+    state.remember_site_name(&site_name);
     let loaded = Loaded { session, site_name };
     req.extensions_mut().insert(loaded.clone());
     Ok(loaded)
@@ -174,11 +174,7 @@ impl SignedIn {
 
     /// The caller as services see it.
     pub fn caller(&self) -> Caller {
-        Caller {
-            id: self.user.id,
-            roles: self.user.roles.clone(),
-            actor: self.actor(),
-        }
+        Caller::person(self.user.id, self.user.roles.clone(), self.actor())
     }
 
     pub fn has(&self, role: Role) -> bool {
@@ -190,16 +186,10 @@ impl SignedIn {
         Actor::user(self.user.id, &self.user.email, &self.client_addr)
     }
 
-    /// Refuses with 403 unless the user holds `role`.
+    /// Refuses with 403 unless the user holds `role`: the services' own check, asked early
+    /// so a page that needs the role is refused before any work.
     pub fn require(&self, role: Role) -> Result<(), AppError> {
-        if self.has(role) {
-            Ok(())
-        } else {
-            Err(AppError::Forbidden(format!(
-                "This page is for accounts with the {} role.",
-                role.label().to_lowercase()
-            )))
-        }
+        Ok(self.caller().require(role)?)
     }
 }
 

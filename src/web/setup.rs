@@ -85,7 +85,7 @@ pub async fn form(
 ) -> Result<HttpResponse, AppError> {
     let token = token.into_inner();
     let view = state
-        .db(move |conn| accounts::open_link(conn, &token))
+        .db(move |ctx| accounts::open_link(ctx, &token))
         .await?;
     let session = session::ensure(&req).await?;
     let site = session::site_name(&req).await?;
@@ -133,8 +133,9 @@ pub async fn submit(
     let client_addr = session::client_addr(&req, &state);
     let redeem_token = token.clone();
     let outcome = state
-        .with_pool(move |pool| accounts::redeem_link(pool, &redeem_token, &input, &client_addr))
-        .await;
+        .with_env(move |env| accounts::redeem_link(env, &redeem_token, &input, &client_addr))
+        .await
+        .map_err(AppError::from);
     let message = match outcome {
         Ok(_) => return Ok(pages::see_other("/login?done=password-set")),
         Err(AppError::BadRequest(message)) => (StatusCode::BAD_REQUEST, message),
@@ -144,7 +145,7 @@ pub async fn submit(
     // Show the form again with what was typed (never the passwords) and what to fix.
     let site = session::site_name(&req).await?;
     let view = state
-        .db(move |conn| accounts::open_link(conn, &token))
+        .db(move |ctx| accounts::open_link(ctx, &token))
         .await?;
     Ok(pages::html(
         message.0,

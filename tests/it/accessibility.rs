@@ -60,7 +60,7 @@ async fn public_and_workspace_pages_pass_the_wcag_aa_audit() {
         return;
     };
     let app = TestApp::spawn(Backend::Sqlite, test).unwrap();
-    let demo = imprimatur::demo::run(&app.pool).unwrap();
+    let demo = imprimatur::demo::run(&app.env).unwrap();
     let admin = demo.accounts.iter().find(|a| a.roles == "admin").unwrap();
     let reviewer = demo
         .accounts

@@ -20,9 +20,7 @@ on_both_backends!(
 );
 
 fn first_admin_path(app: &TestApp) -> String {
-    let link = accounts::first_admin_link(&mut app.conn())
-        .unwrap()
-        .unwrap();
+    let link = app.ctx(accounts::first_admin_link).unwrap().unwrap();
     link.path()
 }
 
@@ -200,11 +198,7 @@ async fn the_first_admin_link_stops_working_once_an_admin_exists(app: TestApp) {
         .await
         .assert_status(410)
         .assert_contains("Setup is already complete");
-    assert!(
-        accounts::first_admin_link(&mut app.conn())
-            .unwrap()
-            .is_none()
-    );
+    assert!(app.ctx(accounts::first_admin_link).unwrap().is_none());
 }
 
 async fn every_stored_password_hash_is_argon2id_at_the_owasp_minimum(app: TestApp) {

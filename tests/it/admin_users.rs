@@ -337,21 +337,21 @@ async fn non_admins_get_a_403_page_and_change_nothing(app: TestApp) {
 
 async fn the_user_list_is_filtered_and_paginated(app: TestApp) {
     app.create_user("admin@example.org", "Admin", &[Role::Admin]);
-    {
-        let mut conn = app.conn();
-        for i in 0..30 {
+    for i in 0..30 {
+        let invite = imprimatur::services::accounts::InviteInput {
+            email: format!("reviewer{i:02}@example.org"),
+            display_name: format!("Reviewer {i:02}"),
+            credentials: "MD".into(),
+            roles: [Role::Reviewer].into_iter().collect(),
+        };
+        app.ctx(|ctx| {
             imprimatur::services::accounts::invite(
-                &mut conn,
-                &imprimatur::services::Actor::system(),
-                &imprimatur::services::accounts::InviteInput {
-                    email: format!("reviewer{i:02}@example.org"),
-                    display_name: format!("Reviewer {i:02}"),
-                    credentials: "MD".into(),
-                    roles: [Role::Reviewer].into_iter().collect(),
-                },
+                ctx,
+                &imprimatur::services::Caller::system(),
+                &invite,
             )
-            .unwrap();
-        }
+        })
+        .unwrap();
     }
     let admin = app.signed_in("admin@example.org").await;
     let first = admin.get("/admin/users").await;

@@ -2,8 +2,8 @@
 
 use imprimatur::domain::audit::{AuditAction, ChainBreak};
 use imprimatur::domain::roles::Role;
-use imprimatur::services::Actor;
 use imprimatur::services::audit::{self, Event, Verification};
+use imprimatur::services::{Actor, Caller, Ctx};
 
 use crate::on_both_backends;
 use crate::support::{Backend, TestApp};
@@ -20,10 +20,11 @@ on_both_backends!(
 
 fn record_many(app: &TestApp, n: usize) {
     let mut conn = app.conn();
+    let mut ctx = Ctx::new(&mut conn, &app.env);
     let actor = Actor::anonymous("203.0.113.9");
     for i in 0..n {
         audit::record_alone(
-            &mut conn,
+            &mut ctx,
             &actor,
             Event::new(AuditAction::LoginFailed)
                 .details(serde_json::json!({ "email": format!("guess{i}@example.org"), "reason": "unknown account" })),
@@ -165,7 +166,8 @@ async fn exports_contain_every_matching_row_as_csv_and_json_lines(app: TestApp) 
 }
 
 fn verify(app: &TestApp) -> Verification {
-    audit::verify(&mut app.conn()).unwrap()
+    app.ctx(|ctx| audit::verify(ctx, &Caller::system()))
+        .unwrap()
 }
 
 /// What an attacker with database access has to do first.
@@ -259,13 +261,14 @@ async fn the_database_refuses_updates_and_deletes_of_audit_rows(app: TestApp) {
 async fn concurrent_writers_keep_one_unbroken_chain(app: TestApp) {
     let threads: Vec<_> = (0..8)
         .map(|t| {
-            let pool = app.pool.clone();
+            let env = app.env.clone();
             std::thread::spawn(move || {
                 let actor = Actor::anonymous(&format!("10.0.0.{t}"));
                 for _ in 0..25 {
-                    let mut conn = pool.get().unwrap();
-                    audit::record_alone(&mut conn, &actor, Event::new(AuditAction::Logout))
-                        .unwrap();
+                    env.ctx(|ctx| {
+                        audit::record_alone(ctx, &actor, Event::new(AuditAction::Logout))
+                    })
+                    .unwrap();
                 }
             })
         })
@@ -283,15 +286,12 @@ async fn concurrent_writers_keep_one_unbroken_chain(app: TestApp) {
 async fn audit_rows_are_written_in_the_same_transaction_as_the_change() {
     // A change that fails after its audit row was written leaves neither behind.
     let app = TestApp::spawn(Backend::Sqlite, "audit same transaction").unwrap();
-    let mut conn = app.conn();
-    let result: Result<(), imprimatur::services::ServiceError> =
-        imprimatur::db::write_tx(&mut conn, |conn| {
-            audit::record(conn, &Actor::system(), Event::new(AuditAction::UserInvited))?;
-            Err(imprimatur::services::ServiceError::Conflict(
-                "fails after the audit row".into(),
-            ))
-        });
+    let result: Result<(), imprimatur::services::ServiceError> = app.ctx(|ctx| {
+        ctx.write(|tx| {
+            audit::record(tx, &Actor::system(), Event::new(AuditAction::UserInvited))?;
+            Err(imprimatur::services::Refusal::NotEmpty.into())
+        })
+    });
     assert!(result.is_err());
-    drop(conn);
     assert_eq!(app.count("audit_log"), 0);
 }

@@ -20,9 +20,7 @@ async fn the_first_admin_sets_up_the_server_and_signs_in_in_a_real_browser() {
         return;
     };
     let app = TestApp::spawn(Backend::Sqlite, test).unwrap();
-    let link = accounts::first_admin_link(&mut app.conn())
-        .unwrap()
-        .unwrap();
+    let link = app.ctx(accounts::first_admin_link).unwrap().unwrap();
 
     browser.client.goto(&app.url(&link.path())).await.unwrap();
     let heading = browser

@@ -7,7 +7,7 @@ use imprimatur::domain::roles::Role;
 use imprimatur::domain::workflow::Action;
 use imprimatur::services::editing::{self, RevisionInput};
 use imprimatur::services::reviewing::{self, ActionInput};
-use imprimatur::services::{Actor, Caller};
+use imprimatur::services::{Actor, Caller, Ctx};
 
 use crate::support::browser::Browser;
 use crate::support::{Backend, PASSWORD, TestApp};
@@ -40,15 +40,18 @@ async fn hostile_markup_in_a_diff_is_shown_as_text_and_never_runs() {
     let app = TestApp::spawn(Backend::Sqlite, test).unwrap();
     let editor = app.create_user("ed@example.org", "Ed", &[Role::Editor]);
     let reviewer = app.create_user("rita@example.org", "Rita", &[Role::Reviewer]);
-    let caller = |id, role: Role, email: &str| Caller {
-        id,
-        roles: [role].into_iter().collect(),
-        actor: Actor::user(id, email, "127.0.0.1"),
+    let caller = |id, role: Role, email: &str| {
+        Caller::person(
+            id,
+            [role].into_iter().collect(),
+            Actor::user(id, email, "127.0.0.1"),
+        )
     };
     let ed = caller(editor, Role::Editor, "ed@example.org");
     let rita = caller(reviewer, Role::Reviewer, "rita@example.org");
     let second = {
         let mut conn = app.conn();
+        let mut conn = Ctx::new(&mut conn, &app.env);
         let first = editing::create_article(
             &mut conn,
             &ed,

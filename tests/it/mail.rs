@@ -372,7 +372,7 @@ async fn review_reminders_go_once_per_due_date(app: TestApp, smtp: SmtpServer) {
     smtp.wait_for(3 + 2 + 2, WAIT).await;
     let start = smtp.messages().len();
     let remind = || {
-        imprimatur::services::notify::review_reminders(&mut app.conn(), imprimatur::db::now())
+        app.ctx(|ctx| imprimatur::services::notify::review_reminders(ctx, imprimatur::db::now()))
             .unwrap()
     };
 
@@ -383,7 +383,7 @@ async fn review_reminders_go_once_per_due_date(app: TestApp, smtp: SmtpServer) {
     ));
     assert_eq!(remind(), 2);
     assert_eq!(remind(), 0, "not again for the same due date");
-    imprimatur::mail::wake();
+    // The reminders' transaction woke the mail worker when it committed.
     let mails = smtp.wait_for(start + 2, WAIT).await;
     assert_eq!(
         to(&mails[start..], "Review due soon: Statins"),
@@ -406,7 +406,7 @@ async fn review_reminders_go_once_per_due_date(app: TestApp, smtp: SmtpServer) {
         crate::support::minutes_ago(120)
     ));
     assert_eq!(remind(), 1, "only the editor, for the new date");
-    imprimatur::mail::wake();
+    // The reminders' transaction woke the mail worker when it committed.
     let mails = smtp.wait_for(start + 5, WAIT).await;
     assert_eq!(
         mails[start..]

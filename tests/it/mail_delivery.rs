@@ -13,24 +13,23 @@ use diesel::prelude::*;
 use imprimatur::config::{Config, DatabaseUrl, SmtpSettings};
 use imprimatur::db::schema::mail_outbox;
 use imprimatur::domain::roles::Role;
-use imprimatur::services::Actor;
+use imprimatur::jobs::deliver_only;
 use imprimatur::services::accounts::{self, InviteInput};
+use imprimatur::services::delivery::{Courier, Policy};
+use imprimatur::services::{Caller, Env};
 
 use crate::support::smtp::{SmtpServer, free_port};
 use crate::support::{Backend, TestApp, TestDatabase};
 
-fn invite(conn: &mut imprimatur::db::DbConn, n: usize) {
-    accounts::invite(
-        conn,
-        &Actor::system(),
-        &InviteInput {
-            email: format!("person{n}@example.org"),
-            display_name: format!("Person {n}"),
-            credentials: String::new(),
-            roles: [Role::Reviewer].into_iter().collect(),
-        },
-    )
-    .unwrap();
+fn invite(env: &Env, n: usize) {
+    let input = InviteInput {
+        email: format!("person{n}@example.org"),
+        display_name: format!("Person {n}"),
+        credentials: String::new(),
+        roles: [Role::Reviewer].into_iter().collect(),
+    };
+    env.ctx(|ctx| accounts::invite(ctx, &Caller::system(), &input))
+        .unwrap();
 }
 
 fn outbox_state(conn: &mut imprimatur::db::DbConn) -> (i64, i64) {
@@ -64,11 +63,8 @@ async fn an_smtp_outage_loses_nothing_and_then_delivers_each_message_once() {
         config.smtp = Some(SmtpSettings::parse(&url).unwrap());
     })
     .unwrap();
-    {
-        let mut conn = app.conn();
-        for n in 0..100 {
-            invite(&mut conn, n);
-        }
+    for n in 0..100 {
+        invite(&app.env, n);
     }
     // While the server is down every attempt fails, and every message stays queued.
     let deadline = Instant::now() + Duration::from_secs(20);
@@ -154,8 +150,9 @@ async fn a_server_killed_mid_send_leaves_no_message_unsent_after_restart() {
     };
     let database = TestDatabase::create(Backend::Sqlite, test).unwrap();
     let pool = database.pool();
+    let env = Env::new(pool.clone(), "http://127.0.0.1");
     for n in 0..5 {
-        invite(&mut pool.get().unwrap(), n);
+        invite(&env, n);
     }
     let data = tempfile::tempdir().unwrap();
     // The first server hangs in the middle of talking to SMTP...
@@ -205,39 +202,51 @@ async fn two_workers_on_one_postgres_database_deliver_500_messages_without_dupli
         return;
     };
     let pool = database.pool();
-    {
-        let mut conn = pool.get().unwrap();
-        for n in 0..500 {
-            imprimatur::db::outbox::insert(
-                &mut conn,
-                &imprimatur::db::outbox::NewMail {
-                    recipient: format!("Person {n} <person{n}@example.org>"),
-                    recipient_id: None,
-                    subject: format!("Message {n}"),
-                    text_body: format!("Body {n}"),
-                    html_body: format!("<p>Body {n}</p>"),
-                    event: "test".into(),
-                    article_id: None,
-                    revision_id: None,
-                    message_id: format!("<test-{n}@imprimatur.invalid>"),
-                    thread_id: None,
-                    created_at: imprimatur::db::now(),
-                    next_attempt_at: imprimatur::db::now(),
-                },
-            )
-            .unwrap();
-        }
-    }
+    let env = Env::new(pool.clone(), "http://127.0.0.1");
+    env.ctx(|ctx| {
+        ctx.write(|tx| {
+            for n in 0..500 {
+                imprimatur::db::outbox::insert(
+                    tx,
+                    &imprimatur::db::outbox::NewMail {
+                        recipient: format!("Person {n} <person{n}@example.org>"),
+                        recipient_id: None,
+                        subject: format!("Message {n}"),
+                        text_body: format!("Body {n}"),
+                        html_body: format!("<p>Body {n}</p>"),
+                        event: "test".into(),
+                        article_id: None,
+                        revision_id: None,
+                        message_id: format!("<test-{n}@imprimatur.invalid>"),
+                        thread_id: None,
+                        created_at: imprimatur::db::now(),
+                        next_attempt_at: imprimatur::db::now(),
+                    },
+                )?;
+            }
+            Ok(())
+        })
+    })
+    .unwrap();
     let mut config = Config::from_lookup(|_| None).unwrap();
     config.smtp = Some(SmtpSettings::parse(&smtp.url()).unwrap());
     let config = Arc::new(config);
     let mailer = imprimatur::mail::transport::Mailer::from_config(&config).unwrap();
-    let (stop_a, a) = imprimatur::mail::worker::spawn(pool.clone(), mailer.clone(), config.clone());
-    let (stop_b, b) = imprimatur::mail::worker::spawn(database.pool(), mailer, config);
+    // Two server instances: each its own pool and environment, one database.
+    let courier = |env: &Env| {
+        Courier::new(
+            env.clone(),
+            mailer.clone(),
+            Policy::from_config(&config),
+            "instance",
+        )
+    };
+    let other = Env::new(database.pool(), "http://127.0.0.1");
+    let a = deliver_only(&env, courier(&env), config.mail_poll());
+    let b = deliver_only(&other, courier(&other), config.mail_poll());
     let delivered = smtp.wait_for(500, Duration::from_secs(120)).await;
     tokio::time::sleep(Duration::from_secs(1)).await;
-    let _ = (stop_a.send(true), stop_b.send(true));
-    let _ = (a.await, b.await);
+    futures::join!(a.stop(), b.stop());
     assert_eq!(delivered.len(), 500);
     let counts = arrivals(&smtp);
     assert_eq!(counts.len(), 500);
@@ -264,8 +273,9 @@ async fn mail_send_pending_drains_the_queue_once() {
     };
     let database = TestDatabase::create(Backend::Sqlite, test).unwrap();
     let pool = database.pool();
+    let env = Env::new(pool.clone(), "http://127.0.0.1");
     for n in 0..3 {
-        invite(&mut pool.get().unwrap(), n);
+        invite(&env, n);
     }
     let DatabaseUrl::Sqlite(path) = &database.url else {
         unreachable!()
@@ -312,7 +322,7 @@ async fn a_failed_message_shows_its_error_and_an_admin_can_retry_it() {
     app.create_user("admin@example.org", "Admin", &[Role::Admin]);
     smtp.wait_for(1, Duration::from_secs(20)).await;
     // A message that gave up after its maximum age.
-    invite(&mut app.conn(), 1);
+    invite(&app.env, 1);
     smtp.wait_for(2, Duration::from_secs(20)).await;
     app.execute("UPDATE mail_outbox SET sent_at = NULL, failed_at = '2026-01-01 00:00:00', last_error = '550 mailbox unavailable' WHERE id = 2");
     let admin = app.signed_in("admin@example.org").await;

@@ -38,7 +38,7 @@ async fn the_public_article_page_renders_its_provenance_on_a_phone_and_a_desktop
         return;
     };
     let app = TestApp::spawn(Backend::Sqlite, test).unwrap();
-    imprimatur::demo::run(&app.pool).unwrap();
+    imprimatur::demo::run(&app.env).unwrap();
     let url =
         app.url("/articles/can-i-take-ibuprofen-if-i-take-lisinopril-for-high-blood-pressure");
     let dir = screenshot_dir();

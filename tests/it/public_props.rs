@@ -17,7 +17,7 @@ use imprimatur::domain::workflow::Action;
 use imprimatur::ids::{ArticleId, RevisionId, UserId};
 use imprimatur::services::editing::{self, RevisionInput};
 use imprimatur::services::reviewing::{self, ActionInput};
-use imprimatur::services::{Actor, Caller, publishing, settings};
+use imprimatur::services::{Actor, Caller, Ctx, publishing, settings};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 
@@ -67,11 +67,11 @@ fn op() -> impl Strategy<Value = Op> {
 }
 
 fn caller(id: UserId, roles: &[Role], email: &str) -> Caller {
-    Caller {
+    Caller::person(
         id,
-        roles: roles.iter().copied().collect(),
-        actor: Actor::user(id, email, "127.0.0.1"),
-    }
+        roles.iter().copied().collect(),
+        Actor::user(id, email, "127.0.0.1"),
+    )
 }
 
 struct World {
@@ -120,7 +120,8 @@ impl World {
             .collect();
         let admin = caller(admin, &[Role::Admin], "admin@example.org");
         {
-            let mut conn = app.conn();
+            let mut pooled = app.conn();
+            let mut conn = Ctx::new(&mut pooled, &app.env);
             let current = settings::current(&mut conn).unwrap();
             let input = SettingsInput {
                 approvals_required: approvals.to_string(),
@@ -156,7 +157,8 @@ impl World {
     /// Applies one operation through the services. Refusals (the workflow saying no) are
     /// part of the history; they must simply change nothing public.
     fn apply(&mut self, op: &Op) {
-        let mut conn = self.app.conn();
+        let mut pooled = self.app.conn();
+        let mut conn = Ctx::new(&mut pooled, &self.app.env);
         let text = ActionInput {
             text: "Reason.".into(),
             ..ActionInput::default()

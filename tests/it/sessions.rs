@@ -257,7 +257,9 @@ async fn housekeeping_removes_expired_sessions_and_old_attempts(app: TestApp) {
         idle: chrono::Duration::hours(2),
         absolute: chrono::Duration::hours(12),
     };
-    let purged = imprimatur::services::housekeeping::purge(&mut app.conn(), timeouts).unwrap();
+    let purged = app
+        .ctx(|ctx| imprimatur::services::housekeeping::purge(ctx, timeouts))
+        .unwrap();
     assert_eq!(purged.sessions, 1);
     assert_eq!(purged.login_attempts, 2);
     fresh.get("/dashboard").await.assert_status(200);

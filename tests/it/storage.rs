@@ -10,6 +10,7 @@ use imprimatur::db::schema::{
 };
 use imprimatur::db::{self, sessions::SessionRow, users::User};
 use imprimatur::domain::roles::Role;
+use imprimatur::services::Signals;
 
 use crate::support::{Backend, TestApp, TestDatabase};
 
@@ -52,13 +53,15 @@ fn schema_matches(backend: Backend, test: &str) {
         return;
     };
     let admin = app.create_user("admin@example.org", "Admin", &[Role::Admin, Role::Editor]);
-    let mut conn = app.conn();
-    imprimatur::services::accounts::issue_reset_link(
-        &mut conn,
-        &imprimatur::services::Actor::system(),
-        admin,
-    )
+    app.ctx(|ctx| {
+        imprimatur::services::accounts::issue_reset_link(
+            ctx,
+            &imprimatur::services::Caller::system(),
+            admin,
+        )
+    })
     .unwrap();
+    let mut conn = app.conn();
     imprimatur::services::sessions::create(&mut conn, Some(admin)).unwrap();
     db::login_attempts::record_pending(&mut conn, "a@example.org", "127.0.0.1", db::now()).unwrap();
 
@@ -115,9 +118,10 @@ fn workflow_tables_match(backend: Backend, test: &str) {
     let Some(app) = TestApp::spawn(backend, test) else {
         return;
     };
-    imprimatur::demo::run(&app.pool).unwrap();
+    imprimatur::demo::run(&app.env).unwrap();
+    let reminded = app.ctx(|ctx| imprimatur::services::notify::review_reminders(ctx, db::now()));
+    assert!(reminded.unwrap() > 0);
     let conn = &mut app.conn();
-    assert!(imprimatur::services::notify::review_reminders(conn, db::now()).unwrap() > 0);
     let a: Vec<db::articles::Article> = articles::table
         .select(articles::all_columns)
         .load(conn)
@@ -216,7 +220,8 @@ fn concurrent_read_then_write(backend: Backend, test: &str) {
             std::thread::spawn(move || {
                 for i in 0..50 {
                     let mut conn = pool.get().unwrap();
-                    db::write_tx(&mut conn, |conn| {
+                    db::write_tx(&mut conn, &Signals::default(), |tx| {
+                        let conn: &mut db::DbConn = tx;
                         let seen: i64 = login_attempts::table.count().get_result(conn)?;
                         diesel::insert_into(login_attempts::table)
                             .values((

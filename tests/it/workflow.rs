@@ -778,7 +778,7 @@ async fn settings_changes_are_validated_versioned_and_audited(app: TestApp) {
         .await
         .assert_status(409)
         .assert_contains("Someone changed the settings");
-    let settings = imprimatur::services::settings::current(&mut app.conn()).unwrap();
+    let settings = app.ctx(imprimatur::services::settings::current).unwrap();
     assert_eq!(
         (settings.approvals_required, settings.review_interval_days),
         (2, 180)

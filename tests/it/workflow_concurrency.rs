@@ -10,7 +10,7 @@ use imprimatur::db::schema::{articles, audit_log, reviews, revisions};
 use imprimatur::domain::roles::Role;
 use imprimatur::ids::{ArticleId, RevisionId, UserId};
 use imprimatur::services::editing;
-use imprimatur::services::{Actor, Caller};
+use imprimatur::services::{Actor, Caller, Ctx};
 
 use crate::on_both_backends;
 use crate::support::TestApp;
@@ -55,13 +55,16 @@ async fn concurrent_conflicting_actions_never_lose_an_update(app: TestApp) {
         );
     }
     // Two approvals needed, so approvals race each other as well as the rest.
-    let caller = |id: UserId, roles: &[Role], email: &str| Caller {
-        id,
-        roles: roles.iter().copied().collect(),
-        actor: Actor::user(id, email, "127.0.0.1"),
+    let caller = |id: UserId, roles: &[Role], email: &str| {
+        Caller::person(
+            id,
+            roles.iter().copied().collect(),
+            Actor::user(id, email, "127.0.0.1"),
+        )
     };
     {
-        let mut conn = app.conn();
+        let mut pooled = app.conn();
+        let mut conn = Ctx::new(&mut pooled, &app.env);
         let current = imprimatur::services::settings::current(&mut conn).unwrap();
         let input = imprimatur::domain::settings::SettingsInput {
             approvals_required: "2".into(),
@@ -96,7 +99,9 @@ async fn concurrent_conflicting_actions_never_lose_an_update(app: TestApp) {
             change_note: fields[3].1.clone(),
             references: Vec::new(),
         };
-        let saved = editing::create_article(&mut app.conn(), &author, &input, true).unwrap();
+        let saved = app
+            .ctx(|ctx| editing::create_article(ctx, &author, &input, true))
+            .unwrap();
         let revision = saved.revision;
 
         let tasks: Vec<_> = PLAN

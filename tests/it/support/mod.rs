@@ -14,8 +14,8 @@ use imprimatur::config::{Config, DatabaseUrl};
 use imprimatur::db::{self, Pool};
 use imprimatur::domain::roles::{Role, RoleSet};
 use imprimatur::ids::UserId;
-use imprimatur::services::Actor;
 use imprimatur::services::accounts::{self, InviteInput, SetPasswordInput};
+use imprimatur::services::{Caller, Ctx, Env, ServiceResult};
 use imprimatur::web::{self, AppState};
 
 pub use client::{Client, Page};
@@ -129,6 +129,9 @@ fn with_database(url: &str, name: &str) -> String {
 pub struct TestApp {
     pub base_url: String,
     pub pool: Pool,
+    /// The running application's environment: use cases called through it reach the
+    /// server's own page cache and mail worker, as if a request had made them.
+    pub env: Env,
     pub database: TestDatabase,
     handle: actix_web::dev::ServerHandle,
     /// The data directory (mail files land in `mail/` under it when no SMTP is set).
@@ -160,26 +163,35 @@ impl TestApp {
         config.mail_retry_base = chrono::Duration::seconds(1);
         adjust(&mut config);
         let state = AppState::new(pool.clone(), config.clone());
+        let env = state.env.clone();
         let (tx, rx) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
             actix_web::rt::System::new().block_on(async move {
-                // The mail worker runs beside the server, as in `imprimatur serve`.
+                // The server's jobs (mail delivery, reminders, housekeeping) run beside it,
+                // as in `imprimatur serve`.
                 let mailer = imprimatur::mail::transport::Mailer::from_config(&config).unwrap();
-                let (stop, worker) = imprimatur::mail::worker::spawn(
-                    state.pool.clone(),
+                let courier = imprimatur::services::delivery::Courier::new(
+                    state.env.clone(),
                     mailer,
-                    state.config.clone(),
+                    imprimatur::services::delivery::Policy::from_config(&config),
+                    "test",
+                );
+                let jobs = imprimatur::jobs::Jobs::start(
+                    &state.env,
+                    courier,
+                    state.timeouts(),
+                    config.mail_poll(),
                 );
                 let server = web::server(state, listener, 2).unwrap();
                 tx.send(server.handle()).unwrap();
                 let _ = server.await;
-                let _ = stop.send(true);
-                let _ = worker.await;
+                jobs.stop().await;
             });
         });
         let handle = rx.recv().unwrap();
         Some(Self {
             base_url: format!("http://{addr}"),
+            env,
             pool,
             database,
             handle,
@@ -200,25 +212,28 @@ impl TestApp {
         self.pool.get().unwrap()
     }
 
+    /// Runs a use case directly, through the running application's environment.
+    pub fn ctx<T>(&self, work: impl FnOnce(&mut Ctx<'_>) -> ServiceResult<T>) -> ServiceResult<T> {
+        self.env.ctx(work)
+    }
+
     /// Creates an active account with a password, the way an invitation would.
     pub fn create_user(&self, email: &str, name: &str, roles: &[Role]) -> UserId {
-        let link = accounts::invite(
-            &mut self.conn(),
-            &Actor::system(),
-            &InviteInput {
-                email: email.into(),
-                display_name: name.into(),
-                credentials: String::new(),
-                roles: roles.iter().copied().collect::<RoleSet>(),
-            },
-        )
-        .unwrap();
+        let invite = InviteInput {
+            email: email.into(),
+            display_name: name.into(),
+            credentials: String::new(),
+            roles: roles.iter().copied().collect::<RoleSet>(),
+        };
+        let link = self
+            .ctx(|ctx| accounts::invite(ctx, &Caller::system(), &invite))
+            .unwrap();
         let input = SetPasswordInput {
             password: PASSWORD.into(),
             password_confirm: PASSWORD.into(),
             ..SetPasswordInput::default()
         };
-        accounts::redeem_link(&self.pool, &link.token, &input, "127.0.0.1").unwrap()
+        accounts::redeem_link(&self.env, &link.token, &input, "127.0.0.1").unwrap()
     }
 
     /// A client signed in as `email`.

@@ -1,0 +1,114 @@
+//! The server's own work, each a loop that calls one use case: delivering mail (woken as soon
+//! as a committed transaction queued some, and every few seconds for retries and for
+//! messages other instances queued), review-date reminders (at start, then hourly) and
+//! housekeeping (every 15 minutes).
+
+use std::time::Duration;
+
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use crate::db;
+use crate::services::delivery::{Courier, Pass};
+use crate::services::sessions::Timeouts;
+use crate::services::{Env, Failure, ServiceResult, housekeeping, notify};
+
+const REMINDERS_EVERY: Duration = Duration::from_secs(3600);
+const HOUSEKEEPING_EVERY: Duration = Duration::from_secs(15 * 60);
+
+/// The running loops.
+pub struct Jobs {
+    stop: watch::Sender<bool>,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+impl Jobs {
+    /// Starts every loop on the current runtime.
+    pub fn start(env: &Env, courier: Courier, timeouts: Timeouts, poll: Duration) -> Self {
+        let (stop, stopped) = watch::channel(false);
+        let tasks = vec![
+            tokio::spawn(deliver(env.clone(), courier, poll, stopped.clone())),
+            tokio::spawn(every(
+                REMINDERS_EVERY,
+                stopped.clone(),
+                env.clone(),
+                "review reminders",
+                |ctx| notify::review_reminders(ctx, db::now()).map(|_| ()),
+            )),
+            tokio::spawn(every(
+                HOUSEKEEPING_EVERY,
+                stopped,
+                env.clone(),
+                "housekeeping",
+                move |ctx| housekeeping::purge(ctx, timeouts).map(|_| ()),
+            )),
+        ];
+        Self { stop, tasks }
+    }
+
+    /// Stops every loop: mail delivery finishes the message in hand and hands back the rest.
+    pub async fn stop(self) {
+        let _ = self.stop.send(true);
+        for task in self.tasks {
+            let _ = task.await;
+        }
+    }
+}
+
+/// Only the delivery loop, for tests that run several couriers on one database.
+pub fn deliver_only(env: &Env, courier: Courier, poll: Duration) -> Jobs {
+    let (stop, stopped) = watch::channel(false);
+    let tasks = vec![tokio::spawn(deliver(env.clone(), courier, poll, stopped))];
+    Jobs { stop, tasks }
+}
+
+/// A pass whenever mail is queued in this application, at least every `poll`.
+async fn deliver(env: Env, courier: Courier, poll: Duration, mut stop: watch::Receiver<bool>) {
+    tracing::info!(worker = %courier.id(), transport = %courier.mailer().describe(), "mail delivery started");
+    loop {
+        match courier.pass(&stop).await {
+            Ok(pass) if pass != Pass::default() => tracing::info!(?pass, "mail pass"),
+            Ok(_) => {}
+            Err(error) => tracing::warn!(%error, "mail pass failed"),
+        }
+        if *stop.borrow() {
+            break;
+        }
+        tokio::select! {
+            () = env.signals().mail_queued() => {}
+            () = tokio::time::sleep(poll) => {}
+            _ = stop.changed() => {}
+        }
+        if *stop.borrow() {
+            break;
+        }
+    }
+    tracing::info!(worker = %courier.id(), "mail delivery stopped");
+}
+
+/// Runs `work` on a blocking thread now and then every `period`, until `stop`.
+async fn every(
+    period: Duration,
+    mut stop: watch::Receiver<bool>,
+    env: Env,
+    name: &'static str,
+    work: impl Fn(&mut crate::services::Ctx<'_>) -> ServiceResult<()> + Send + Sync + Copy + 'static,
+) {
+    loop {
+        let env = env.clone();
+        let outcome = tokio::task::spawn_blocking(move || env.ctx(work))
+            .await
+            .map_err(|e| Failure::Task(Box::new(e)).into())
+            .and_then(|result: ServiceResult<()>| result);
+        if let Err(error) = outcome {
+            tracing::warn!(%error, job = name, "job failed");
+        }
+        tokio::select! {
+            () = tokio::time::sleep(period) => {}
+            _ = stop.changed() => {}
+        }
+        if *stop.borrow() {
+            break;
+        }
+    }
+}

@@ -1,0 +1,115 @@
+//! The audit log: writing a row in the transaction of the change it records (`record`),
+//! reading and exporting it (`reading`, admin only), and verifying its hash chain
+//! (`verify`).
+
+mod reading;
+mod verify;
+
+pub use reading::{AuditPage, FilterInput, Resolved, batch, page, resolve_filter};
+pub use verify::{Verification, verify};
+
+use serde_json::Value;
+
+use super::{Actor, Ctx, ServiceResult};
+use crate::db::audit_log::{self, AuditRow};
+use crate::db::{self, Tx};
+use crate::domain::audit::{AuditAction, ChainedRow, GENESIS_HASH, TargetKind};
+use crate::ids::{ArticleId, AuditId, RevisionId, UserId};
+
+/// The advisory-lock key that serialises appends on PostgreSQL ("audit" in ASCII).
+const CHAIN_LOCK: i64 = 0x0061_7564_6974;
+
+/// One thing that happened, before it is chained.
+#[derive(Debug, Clone)]
+pub struct Event {
+    pub action: AuditAction,
+    pub target: Option<(TargetKind, i64)>,
+    /// The article the event concerns, when there is one.
+    pub article: Option<ArticleId>,
+    pub details: Value,
+}
+
+impl Event {
+    pub fn new(action: AuditAction) -> Self {
+        Self {
+            action,
+            target: None,
+            article: None,
+            details: Value::Object(serde_json::Map::new()),
+        }
+    }
+
+    pub fn target_user(mut self, id: UserId) -> Self {
+        self.target = Some((TargetKind::User, id.0));
+        self
+    }
+
+    /// About a revision of `article`.
+    pub fn target_revision(mut self, article: ArticleId, id: RevisionId) -> Self {
+        self.target = Some((TargetKind::Revision, id.0));
+        self.article = Some(article);
+        self
+    }
+
+    pub fn target_article(mut self, id: ArticleId) -> Self {
+        self.target = Some((TargetKind::Article, id.0));
+        self.article = Some(id);
+        self
+    }
+
+    pub fn target_settings(mut self) -> Self {
+        self.target = Some((TargetKind::Settings, 1));
+        self
+    }
+
+    pub fn details(mut self, details: Value) -> Self {
+        self.details = details;
+        self
+    }
+}
+
+/// Appends a row inside the transaction that makes the change it records, so the row
+/// exists exactly when the change does.
+pub fn record(tx: &mut Tx<'_>, actor: &Actor, event: Event) -> ServiceResult<AuditId> {
+    let conn: &mut db::DbConn = tx;
+    // Only one writer may extend the chain at a time, or two rows would link to the same
+    // predecessor. SQLite's immediate transaction already guarantees that.
+    db::lock_for_transaction(conn, CHAIN_LOCK)?;
+    let (prev_id, prev_hash) =
+        audit_log::head(conn)?.unwrap_or((AuditId(0), GENESIS_HASH.to_owned()));
+    let chained = ChainedRow {
+        id: prev_id.0 + 1,
+        occurred_at: db::now(),
+        actor_id: actor.user_id.map(|id| id.0),
+        actor_label: actor.label.clone(),
+        action: event.action.as_str().to_owned(),
+        target_type: event.target.map(|(kind, _)| kind.as_str().to_owned()),
+        target_id: event.target.map(|(_, id)| id),
+        details: event.details.to_string(),
+        client_addr: actor.client_addr.clone(),
+        prev_hash,
+        article_id: event.article.map(|id| id.0),
+    };
+    let row_hash = chained.hash();
+    let row = AuditRow {
+        id: AuditId(chained.id),
+        occurred_at: chained.occurred_at,
+        actor_id: actor.user_id,
+        actor_label: chained.actor_label,
+        action: chained.action,
+        target_type: chained.target_type,
+        target_id: chained.target_id,
+        details: chained.details,
+        client_addr: chained.client_addr,
+        prev_hash: chained.prev_hash,
+        row_hash,
+        article_id: event.article,
+    };
+    audit_log::insert(conn, &row)?;
+    Ok(row.id)
+}
+
+/// Records an event in a transaction of its own (for events that change nothing else).
+pub fn record_alone(ctx: &mut Ctx<'_>, actor: &Actor, event: Event) -> ServiceResult<AuditId> {
+    ctx.write(|tx| record(tx, actor, event.clone()))
+}

@@ -1,0 +1,137 @@
+//! What use cases get from the running application ([`Env`]), the context one use case runs
+//! in ([`Ctx`]), and the one place write transactions run ([`Ctx::write`]).
+//!
+//! Nothing here is process-wide: each application (a server, a test, a command) builds its
+//! own `Env`, and the effects of its transactions reach only its own page cache and mail
+//! worker.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use tokio::sync::Notify;
+
+use super::passwords::Gate;
+use super::{ServiceError, ServiceResult};
+use crate::db::{self, DbConn, EffectSink, Effects, Pool, Tx};
+
+/// Where committed effects go: the generation counter of public pages (bumped when what
+/// they show may have changed) and the mail worker's wake-up.
+#[derive(Clone, Default)]
+pub struct Signals {
+    inner: Arc<SignalsInner>,
+}
+
+#[derive(Default)]
+struct SignalsInner {
+    public_generation: AtomicU64,
+    mail: Notify,
+}
+
+impl Signals {
+    /// The current generation of public content: a page cached at an older one is stale.
+    pub fn public_generation(&self) -> u64 {
+        self.inner.public_generation.load(Ordering::Acquire)
+    }
+
+    /// Waits until a committed transaction has queued mail (returns at once if one did
+    /// since the last wait).
+    pub async fn mail_queued(&self) {
+        self.inner.mail.notified().await;
+    }
+}
+
+impl EffectSink for Signals {
+    fn apply(&self, effects: Effects) {
+        if effects.public_content {
+            self.inner.public_generation.fetch_add(1, Ordering::AcqRel);
+        }
+        if effects.mail_queued {
+            self.inner.mail.notify_one();
+        }
+    }
+}
+
+/// The application's resources for use cases: the connection pool, where effects go, the
+/// base of absolute links, and the gate that bounds concurrent password hashing.
+#[derive(Clone)]
+pub struct Env {
+    pool: Pool,
+    signals: Signals,
+    public_url: Arc<str>,
+    hashing: Arc<Gate>,
+}
+
+impl Env {
+    pub fn new(pool: Pool, public_url: &str) -> Self {
+        Self {
+            pool,
+            signals: Signals::default(),
+            public_url: public_url.trim_end_matches('/').into(),
+            hashing: Arc::new(Gate::for_this_machine()),
+        }
+    }
+
+    pub fn pool(&self) -> &Pool {
+        &self.pool
+    }
+
+    pub fn signals(&self) -> &Signals {
+        &self.signals
+    }
+
+    /// The site's base URL, without a trailing slash.
+    pub fn public_url(&self) -> &str {
+        &self.public_url
+    }
+
+    pub(crate) fn hashing(&self) -> &Gate {
+        &self.hashing
+    }
+
+    /// Runs `work` with a connection from the pool (on the calling thread: callers on an
+    /// async runtime use a blocking thread).
+    pub fn ctx<T>(&self, work: impl FnOnce(&mut Ctx<'_>) -> ServiceResult<T>) -> ServiceResult<T> {
+        let mut conn = self.pool.get()?;
+        work(&mut Ctx::new(&mut conn, self))
+    }
+}
+
+/// One use case's access to the database: a connection and the application's `Env`.
+pub struct Ctx<'a> {
+    conn: &'a mut DbConn,
+    env: &'a Env,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn new(conn: &'a mut DbConn, env: &'a Env) -> Self {
+        Self { conn, env }
+    }
+
+    /// The connection, for reads.
+    pub fn conn(&mut self) -> &mut DbConn {
+        self.conn
+    }
+
+    pub fn env(&self) -> &'a Env {
+        self.env
+    }
+
+    /// Runs a write transaction, and runs it again (up to five times in all) when it lost a
+    /// compare-and-set race or a uniqueness race to a concurrent writer: each run starts
+    /// from fresh reads, so the retried action is decided on what is true now. Once it
+    /// commits, its effects reach the application's page cache and mail worker.
+    pub fn write<T>(
+        &mut self,
+        mut work: impl FnMut(&mut Tx<'_>) -> ServiceResult<T>,
+    ) -> ServiceResult<T> {
+        const ATTEMPTS: usize = 5;
+        let mut attempt = 1;
+        loop {
+            match db::write_tx(self.conn, &self.env.signals, &mut work) {
+                Err(error) if attempt < ATTEMPTS && error.is_race() => attempt += 1,
+                Err(error) if error.is_race() => return Err(ServiceError::Contended),
+                other => return other,
+            }
+        }
+    }
+}

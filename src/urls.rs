@@ -1,0 +1,244 @@
+//! Every address of the site, built in one place: handlers redirect with these, templates
+//! link with them, and messages carry them made absolute. A route that moves changes here
+//! (and in the route table) and nowhere else.
+//!
+//! No web framework here: paths are plain strings, so services and mail use them too.
+
+use std::fmt::Display;
+
+use crate::ids::{ArticleId, RevisionId, UserId};
+
+/// Percent-encodes a value for a query string or a path segment.
+pub fn encode(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for byte in value.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~' | b'/') {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+/// `path` with the non-empty `params` as a query string, in order.
+pub fn with_query(path: &str, params: &[(&str, &str)]) -> String {
+    let mut out = path.to_owned();
+    let mut first = !path.contains('?');
+    for (key, value) in params {
+        let value = value.trim();
+        if value.is_empty() {
+            continue;
+        }
+        out.push(if first { '?' } else { '&' });
+        first = false;
+        out.push_str(key);
+        out.push('=');
+        out.push_str(&encode(value));
+    }
+    out
+}
+
+/// An absolute link: the site's base URL (no trailing slash) and a path.
+pub fn absolute(base: &str, path: &str) -> String {
+    format!("{base}{path}")
+}
+
+// Public site.
+
+pub fn home() -> String {
+    "/".into()
+}
+
+/// A page of the index, or of search results.
+pub fn home_page(query: &str, page: u32) -> String {
+    let page = page.to_string();
+    with_query("/", &[("q", query), ("page", &page)])
+}
+
+pub fn public_article(slug: &str) -> String {
+    format!("/articles/{slug}")
+}
+
+pub fn public_history(slug: &str) -> String {
+    format!("/articles/{slug}/history")
+}
+
+pub fn editorial_policy() -> String {
+    "/editorial-policy".into()
+}
+
+pub fn feed() -> String {
+    "/feed.atom".into()
+}
+
+pub fn sitemap() -> String {
+    "/sitemap.xml".into()
+}
+
+pub fn sitemap_page(page: i64) -> String {
+    format!("/sitemap.xml?page={page}")
+}
+
+pub fn asset(name: &str, version: &str) -> String {
+    format!("/assets/{name}?v={version}")
+}
+
+// Accounts.
+
+pub fn login() -> String {
+    "/login".into()
+}
+
+/// The sign-in page, coming back to `next` afterwards.
+pub fn login_then(next: &str) -> String {
+    with_query("/login", &[("next", next)])
+}
+
+pub fn logout() -> String {
+    "/logout".into()
+}
+
+pub fn setup(token: &str) -> String {
+    format!("/setup/{token}")
+}
+
+pub fn forgot_password() -> String {
+    "/password/forgot".into()
+}
+
+pub fn notification_settings() -> String {
+    "/account/notifications".into()
+}
+
+// Workspace.
+
+pub fn dashboard() -> String {
+    "/dashboard".into()
+}
+
+pub fn review_queue() -> String {
+    "/review/queue".into()
+}
+
+pub fn articles() -> String {
+    "/manage/articles".into()
+}
+
+pub fn new_article() -> String {
+    "/manage/articles/new".into()
+}
+
+pub fn article(id: ArticleId) -> String {
+    format!("/manage/articles/{id}")
+}
+
+pub fn edit_article(id: ArticleId) -> String {
+    format!("/manage/articles/{id}/edit")
+}
+
+/// Where the editor posts a new revision of an article.
+pub fn article_revisions(id: ArticleId) -> String {
+    format!("/manage/articles/{id}/revisions")
+}
+
+pub fn article_slug(id: ArticleId) -> String {
+    format!("/manage/articles/{id}/slug")
+}
+
+pub fn retract_article(id: ArticleId) -> String {
+    format!("/admin/articles/{id}/retract")
+}
+
+pub fn revision(id: RevisionId) -> String {
+    format!("/manage/revisions/{id}")
+}
+
+/// Where a revision's action form posts (`action` is its route name: `approve`, ...).
+pub fn revision_action(id: RevisionId, action: impl Display) -> String {
+    format!("/manage/revisions/{id}/{action}")
+}
+
+/// The diff against the published revision (or the base, for the published one).
+pub fn diff(id: RevisionId) -> String {
+    format!("/manage/revisions/{id}/diff")
+}
+
+/// The diff against `against` (or the default), in `layout` (or the remembered one).
+pub fn diff_with(id: RevisionId, against: Option<RevisionId>, layout: Option<&str>) -> String {
+    let against = against.map(|a| a.to_string()).unwrap_or_default();
+    with_query(
+        &diff(id),
+        &[("layout", layout.unwrap_or("")), ("against", &against)],
+    )
+}
+
+// Admin.
+
+pub fn users() -> String {
+    "/admin/users".into()
+}
+
+pub fn user(id: UserId) -> String {
+    format!("/admin/users/{id}")
+}
+
+pub fn audit() -> String {
+    "/admin/audit".into()
+}
+
+pub fn audit_csv() -> String {
+    "/admin/audit.csv".into()
+}
+
+pub fn audit_jsonl() -> String {
+    "/admin/audit.jsonl".into()
+}
+
+pub fn mail() -> String {
+    "/admin/mail".into()
+}
+
+pub fn mail_status(status: &str) -> String {
+    with_query("/admin/mail", &[("status", status)])
+}
+
+pub fn retry_mail(id: i64) -> String {
+    format!("/admin/mail/{id}/retry")
+}
+
+pub fn settings() -> String {
+    "/admin/settings".into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn queries_skip_empty_values_and_encode_the_rest() {
+        assert_eq!(home_page("", 2), "/?page=2");
+        assert_eq!(home_page("a b&c", 1), "/?q=a%20b%26c&page=1");
+        assert_eq!(
+            login_then("/admin/users?page=2"),
+            "/login?next=/admin/users%3Fpage%3D2"
+        );
+        assert_eq!(
+            diff_with(RevisionId(4), Some(RevisionId(2)), Some("split")),
+            "/manage/revisions/4/diff?layout=split&against=2"
+        );
+        assert_eq!(
+            diff_with(RevisionId(4), None, None),
+            "/manage/revisions/4/diff"
+        );
+        assert_eq!(with_query("/x?a=1", &[("b", "2")]), "/x?a=1&b=2");
+    }
+
+    #[test]
+    fn links_are_made_absolute_on_the_public_base() {
+        assert_eq!(
+            absolute("https://reviews.example.org", &revision(RevisionId(7))),
+            "https://reviews.example.org/manage/revisions/7"
+        );
+    }
+}
