@@ -7,63 +7,19 @@ use diesel::prelude::*;
 
 use super::DbConn;
 use super::schema::reviews;
+use crate::domain::workflow::Verdict;
 use crate::ids::{ReviewId, RevisionId, UserId};
-
-/// What a reviewer said.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Verdict {
-    Approve,
-    RequestChanges,
-    Reject,
-    Comment,
-}
-
-impl Verdict {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Verdict::Approve => "approve",
-            Verdict::RequestChanges => "request_changes",
-            Verdict::Reject => "reject",
-            Verdict::Comment => "comment",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Verdict::Approve => "Approved",
-            Verdict::RequestChanges => "Changes requested",
-            Verdict::Reject => "Rejected",
-            Verdict::Comment => "Commented",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<Verdict> {
-        [
-            Verdict::Approve,
-            Verdict::RequestChanges,
-            Verdict::Reject,
-            Verdict::Comment,
-        ]
-        .into_iter()
-        .find(|v| v.as_str() == value)
-    }
-}
 
 #[derive(Debug, Clone, Queryable)]
 pub struct Review {
     pub id: ReviewId,
     pub revision_id: RevisionId,
     pub reviewer_id: UserId,
-    pub verdict: String,
+    #[diesel(deserialize_as = String)]
+    pub verdict: Verdict,
     pub body: String,
     pub content_hash: String,
     pub created_at: NaiveDateTime,
-}
-
-impl Review {
-    pub fn verdict(&self) -> Verdict {
-        Verdict::parse(&self.verdict).unwrap_or(Verdict::Comment)
-    }
 }
 
 pub fn insert(
@@ -143,5 +99,33 @@ pub fn reviewers_of(conn: &mut DbConn, revision: RevisionId) -> QueryResult<Vec<
     reviews::table
         .filter(reviews::revision_id.eq(revision))
         .select(reviews::reviewer_id)
+        .load(conn)
+}
+
+/// The votes (not comments) on many revisions, oldest first.
+pub fn votes_on(conn: &mut DbConn, revisions: &[RevisionId]) -> QueryResult<Vec<Review>> {
+    let votes: Vec<&str> = Verdict::votes().iter().map(|v| v.as_str()).collect();
+    reviews::table
+        .filter(reviews::revision_id.eq_any(revisions))
+        .filter(reviews::verdict.eq_any(votes))
+        .order((reviews::created_at.asc(), reviews::id.asc()))
+        .load(conn)
+}
+
+/// Approvals on many revisions: revision, reviewer and the content hash approved, oldest
+/// first.
+pub fn approvals_on(
+    conn: &mut DbConn,
+    revisions: &[RevisionId],
+) -> QueryResult<Vec<(RevisionId, UserId, String)>> {
+    reviews::table
+        .filter(reviews::revision_id.eq_any(revisions))
+        .filter(reviews::verdict.eq(Verdict::Approve.as_str()))
+        .order(reviews::created_at.asc())
+        .select((
+            reviews::revision_id,
+            reviews::reviewer_id,
+            reviews::content_hash,
+        ))
         .load(conn)
 }

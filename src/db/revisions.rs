@@ -6,7 +6,7 @@ use diesel::prelude::*;
 
 use super::schema::{articles, revisions};
 use super::{DbConn, MultiBackend, Tx};
-use crate::domain::workflow::State;
+use crate::domain::workflow::{self, State, Transition};
 use crate::ids::{ArticleId, RevisionId, UserId};
 
 #[derive(Debug, Clone, Queryable)]
@@ -17,7 +17,9 @@ pub struct Revision {
     pub number: Option<i32>,
     pub base_revision_id: Option<RevisionId>,
     pub author_id: UserId,
-    pub state: String,
+    /// An unknown stored name fails the read (the column's CHECK constraint admits none).
+    #[diesel(deserialize_as = String)]
+    pub state: State,
     pub title: String,
     pub summary: String,
     pub body: String,
@@ -32,11 +34,6 @@ pub struct Revision {
 }
 
 impl Revision {
-    /// The stored state. The column's CHECK constraint admits only known names.
-    pub fn state(&self) -> State {
-        State::parse(&self.state).unwrap_or(State::Withdrawn)
-    }
-
     /// "Revision 3", or "Draft" before submission.
     pub fn label(&self) -> String {
         match self.number {
@@ -115,7 +112,7 @@ pub fn list_for_article(
         .filter(revisions::article_id.eq(article))
         .filter(
             revisions::state
-                .ne(State::Draft.as_str())
+                .eq_any(names(&workflow::visible_to_everyone()))
                 .or(revisions::author_id.eq(viewer)),
         )
         .order(revisions::id.desc())
@@ -134,11 +131,10 @@ pub fn in_states(
     article: ArticleId,
     states: &[State],
 ) -> QueryResult<Vec<Revision>> {
-    let names: Vec<&str> = states.iter().map(|s| s.as_str()).collect();
     revisions::table
         .filter(revisions::article_id.eq(article))
         .filter(revisions::number.is_not_null())
-        .filter(revisions::state.eq_any(names))
+        .filter(revisions::state.eq_any(names(states)))
         .order(revisions::number.desc())
         .load(conn)
 }
@@ -158,13 +154,14 @@ pub fn draft_of(
         .optional()
 }
 
-/// Compare-and-set for submission: the draft becomes `Submitted` with its number, if
-/// nobody changed it since `version` was read.
+/// Compare-and-set for submission: the draft takes the transition's state and its number,
+/// if nobody changed it since `version` was read.
 pub fn submit(
     tx: &mut Tx<'_>,
     id: RevisionId,
     version: i64,
     number: i32,
+    transition: &Transition,
     now: NaiveDateTime,
 ) -> QueryResult<bool> {
     tx.public_content_changed();
@@ -172,10 +169,10 @@ pub fn submit(
         revisions::table
             .find(id)
             .filter(revisions::version.eq(version))
-            .filter(revisions::state.eq(State::Draft.as_str())),
+            .filter(revisions::number.is_null()),
     )
     .set((
-        revisions::state.eq(State::Submitted.as_str()),
+        revisions::state.eq(transition.to.as_str()),
         revisions::number.eq(number),
         revisions::version.eq(version + 1),
         revisions::updated_at.eq(now),
@@ -185,40 +182,41 @@ pub fn submit(
     Ok(changed == 1)
 }
 
-/// Compare-and-set: moves the revision to `to` if nobody acted on it since `version` was
-/// read (every action bumps the version, so any concurrent action makes this fail).
+/// Compare-and-set: makes the transition if nobody acted on the revision since `version`
+/// was read (every action bumps the version, so any concurrent action makes this fail). A
+/// transition that decides stamps the decision date.
 pub fn transition(
     tx: &mut Tx<'_>,
     id: RevisionId,
     version: i64,
-    to: State,
+    transition: &Transition,
     now: NaiveDateTime,
 ) -> QueryResult<bool> {
     tx.public_content_changed();
     let target = revisions::table
         .find(id)
         .filter(revisions::version.eq(version));
-    let changed = match to {
-        State::Approved | State::Rejected => diesel::update(target)
-            .set((
-                revisions::state.eq(to.as_str()),
-                revisions::version.eq(version + 1),
-                revisions::updated_at.eq(now),
-                revisions::decided_at.eq(now),
-            ))
-            .execute(&mut **tx)?,
-        _ => diesel::update(target)
-            .set((
-                revisions::state.eq(to.as_str()),
-                revisions::version.eq(version + 1),
-                revisions::updated_at.eq(now),
-            ))
-            .execute(&mut **tx)?,
-    };
+    let changed = diesel::update(target)
+        .set((
+            revisions::state.eq(transition.to.as_str()),
+            revisions::version.eq(version + 1),
+            revisions::updated_at.eq(now),
+        ))
+        .execute(&mut **tx)?;
+    if changed == 1 && transition.decides() {
+        diesel::update(revisions::table.find(id))
+            .set(revisions::decided_at.eq(now))
+            .execute(&mut **tx)?;
+    }
     Ok(changed == 1)
 }
 
-/// Compare-and-set on a draft's content.
+fn names(states: &[State]) -> Vec<&'static str> {
+    states.iter().map(|s| s.as_str()).collect()
+}
+
+/// Compare-and-set on a draft's content. Only a revision never submitted (no number) can
+/// change: submitted content is immutable.
 pub fn update_draft(
     conn: &mut DbConn,
     id: RevisionId,
@@ -229,7 +227,7 @@ pub fn update_draft(
         revisions::table
             .find(id)
             .filter(revisions::version.eq(version))
-            .filter(revisions::state.eq(State::Draft.as_str())),
+            .filter(revisions::number.is_null()),
     )
     .set((content, revisions::version.eq(version + 1)))
     .execute(conn)?;
@@ -294,13 +292,9 @@ pub fn drafts_by(conn: &mut DbConn, author: UserId, limit: i64) -> QueryResult<V
 
 /// The author's revisions waiting on review or on them, oldest submission first.
 pub fn pending_by(conn: &mut DbConn, author: UserId, limit: i64) -> QueryResult<Vec<Revision>> {
-    let pending: Vec<&str> = State::all_where(State::is_pending)
-        .iter()
-        .map(|s| s.as_str())
-        .collect();
     revisions::table
         .filter(revisions::author_id.eq(author))
-        .filter(revisions::state.eq_any(pending))
+        .filter(revisions::state.eq_any(names(&State::all_where(State::is_pending))))
         .order(revisions::submitted_at.asc())
         .limit(limit)
         .load(conn)
@@ -318,12 +312,8 @@ pub fn decided_for(conn: &mut DbConn, author: UserId, limit: i64) -> QueryResult
 
 /// Revisions waiting for reviewers (submitted or under review), oldest submission first.
 pub fn awaiting_review(conn: &mut DbConn, limit: i64) -> QueryResult<Vec<Revision>> {
-    let waiting: Vec<&str> = State::all_where(State::awaits_reviewers)
-        .iter()
-        .map(|s| s.as_str())
-        .collect();
     revisions::table
-        .filter(revisions::state.eq_any(waiting))
+        .filter(revisions::state.eq_any(names(&State::all_where(State::awaits_reviewers))))
         .order((revisions::submitted_at.asc(), revisions::id.asc()))
         .limit(limit)
         .load(conn)

@@ -275,7 +275,7 @@ pub(crate) fn submit_draft(
         is_admin: caller.has(Role::Admin),
         is_system: false,
     };
-    let transition = workflow::decide(draft.state(), Action::Submit, actor, Approvals::none(1))?;
+    let transition = workflow::decide(draft.state, Action::Submit, actor, Approvals::none(1))?;
     let article = articles::find(tx, draft.article_id)?.ok_or(Missing::Article)?;
     let base = match draft.base_revision_id {
         Some(id) => revisions::find(tx, id)?,
@@ -286,12 +286,12 @@ pub(crate) fn submit_draft(
     let pending = State::all_where(State::is_pending);
     for older in revisions::in_states(tx, article.id, &pending)? {
         let superseded = workflow::decide(
-            older.state(),
+            older.state,
             Action::Supersede,
             workflow::Actor::system(),
             Approvals::none(1),
         )?;
-        if !revisions::transition(tx, older.id, older.version, superseded.to, now)? {
+        if !revisions::transition(tx, older.id, older.version, &superseded, now)? {
             return Err(ServiceError::Contended);
         }
         audit::record(
@@ -302,9 +302,8 @@ pub(crate) fn submit_draft(
                 .details(json!({ "number": older.number, "by_revision": draft.number })),
         )?;
     }
-    debug_assert_eq!(transition.to, State::Submitted);
     let number = revisions::next_number(tx, article.id)?;
-    if !revisions::submit(tx, draft.id, draft.version, number, now)? {
+    if !revisions::submit(tx, draft.id, draft.version, number, &transition, now)? {
         return Err(ServiceError::Contended);
     }
     articles::set_current(tx, article.id, draft.id)?;

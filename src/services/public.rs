@@ -5,13 +5,11 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDateTime;
-use diesel::prelude::*;
 
 use super::{Ctx, ServiceResult};
 use crate::db::articles::{self, Article};
-use crate::db::reviews::{self, Verdict};
+use crate::db::reviews;
 use crate::db::revisions::{self, Revision};
-use crate::db::schema::reviews as reviews_table;
 use crate::db::settings::{self, Settings};
 use crate::db::users::{self, Name};
 use crate::db::{DbConn, references, search};
@@ -107,16 +105,7 @@ pub fn history(ctx: &mut Ctx<'_>, slug: &str) -> ServiceResult<HistoryLookup> {
     }
     let approved = revisions::in_states(conn, article.id, &[State::Approved])?;
     let ids: Vec<RevisionId> = approved.iter().map(|r| r.id).collect();
-    let votes: Vec<(RevisionId, UserId, String)> = reviews_table::table
-        .filter(reviews_table::revision_id.eq_any(&ids))
-        .filter(reviews_table::verdict.eq(Verdict::Approve.as_str()))
-        .order(reviews_table::created_at.asc())
-        .select((
-            reviews_table::revision_id,
-            reviews_table::reviewer_id,
-            reviews_table::content_hash,
-        ))
-        .load(conn)?;
+    let votes = reviews::approvals_on(conn, &ids)?;
     let people: Vec<UserId> = votes.iter().map(|(_, id, _)| *id).collect();
     let names = users::names(conn, &people)?;
     let mut by_revision: HashMap<RevisionId, Vec<Name>> = HashMap::new();

@@ -10,7 +10,7 @@ use super::{
     Caller, Ctx, Env, Missing, Refusal, ServiceError, ServiceResult, editing, notify, publishing,
 };
 use crate::db::comments::{self, NewComment};
-use crate::db::reviews::{self, Verdict};
+use crate::db::reviews;
 use crate::db::revisions::{self, Revision};
 use crate::db::{self, DbConn, Tx, assignments, settings, users};
 use crate::domain::audit::AuditAction;
@@ -67,7 +67,7 @@ pub fn approvals(
 pub fn visible(conn: &mut DbConn, caller: &Caller, id: RevisionId) -> ServiceResult<Revision> {
     caller.require_any_role()?;
     revisions::find(conn, id)?
-        .filter(|r| workflow::visible_to(r.state(), caller.is(r.author_id)))
+        .filter(|r| workflow::visible_to(r.state, caller.is(r.author_id)))
         .ok_or(Missing::Revision.into())
 }
 
@@ -81,12 +81,7 @@ fn required_text(action: Action, text: &str) -> ServiceResult<String> {
         .into());
     }
     if action.needs_text() && text.is_empty() {
-        let what = match action {
-            Action::RequestChanges => "Say what needs to change: the author sees your comment.",
-            Action::Reject => "Give the reason for rejecting: the author sees it.",
-            _ => "Write a comment first.",
-        };
-        return Err(Problems::one("comment", what).into());
+        return Err(Problems::one("comment", action.text_prompt()).into());
     }
     Ok(text.to_owned())
 }
@@ -143,26 +138,31 @@ fn act_once(
     let me = caller.me()?;
     let actor = workflow_actor(caller, &revision);
     let (approvals, approvers) = approvals(tx, caller, &revision)?;
-    let transition = workflow::decide(revision.state(), action, actor, approvals)?;
+    let transition = workflow::decide(revision.state, action, actor, approvals)?;
     let text = required_text(action, &input.text)?;
-    if action == Action::Submit {
-        editing::submit_draft(tx, env, caller, &revision)?;
-        return Ok(transition);
-    }
+    let audit_action = match action {
+        Action::Submit => {
+            editing::submit_draft(tx, env, caller, &revision)?;
+            return Ok(transition);
+        }
+        Action::Edit | Action::Supersede => {
+            return Err(Problems::one("action", format!("'{action}' is not done here.")).into());
+        }
+        Action::Withdraw => AuditAction::RevisionWithdrawn,
+        Action::Claim => AuditAction::RevisionClaimed,
+        Action::Comment => AuditAction::CommentAdded,
+        Action::Approve => AuditAction::RevisionApproved,
+        Action::RequestChanges => AuditAction::ChangesRequested,
+        Action::Reject => AuditAction::RevisionRejected,
+        Action::Assign => AuditAction::ReviewerAssigned,
+    };
     let now = db::now();
-    if !revisions::transition(tx, revision.id, revision.version, transition.to, now)? {
+    if !revisions::transition(tx, revision.id, revision.version, &transition, now)? {
         return Err(ServiceError::Contended);
     }
     let target = |event: Event| event.target_revision(revision.article_id, revision.id);
-    let mut details = json!({ "number": revision.number, "from": revision.state().as_str(), "to": transition.to.as_str() });
-    let verdict = match action {
-        Action::Approve => Some(Verdict::Approve),
-        Action::RequestChanges => Some(Verdict::RequestChanges),
-        Action::Reject => Some(Verdict::Reject),
-        Action::Comment if actor.is_reviewer && !actor.is_author => Some(Verdict::Comment),
-        _ => None,
-    };
-    let review = match verdict {
+    let mut details = json!({ "number": revision.number, "from": revision.state.as_str(), "to": transition.to.as_str() });
+    let review = match transition.verdict {
         Some(verdict) => Some(reviews::insert(
             tx,
             revision.id,
@@ -199,33 +199,24 @@ fn act_once(
         )?;
         details["comment"] = json!(text);
     }
-    let audit_action = match action {
-        Action::Withdraw => AuditAction::RevisionWithdrawn,
+    match action {
         Action::Claim => {
             assignments::add(tx, revision.id, me, me, now)?;
-            AuditAction::RevisionClaimed
         }
-        Action::Comment => AuditAction::CommentAdded,
         Action::Approve => {
             details["approvals"] = json!(approvers.len() + 1);
             details["required"] = json!(approvals.required);
             details["content_hash"] = json!(revision.content_hash);
-            AuditAction::RevisionApproved
         }
-        Action::RequestChanges => AuditAction::ChangesRequested,
-        Action::Reject => AuditAction::RevisionRejected,
         Action::Assign => {
             let reviewer = assignee(tx, &revision, input.reviewer)?;
             if !assignments::add(tx, revision.id, reviewer.0, me, now)? {
                 return Err(Refusal::AlreadyAssigned(reviewer.1).into());
             }
             details["reviewer"] = json!(reviewer.1);
-            AuditAction::ReviewerAssigned
         }
-        Action::Edit | Action::Submit | Action::Supersede => {
-            return Err(Problems::one("action", format!("'{action}' is not done here.")).into());
-        }
-    };
+        _ => {}
+    }
     audit::record(
         tx,
         caller.actor(),

@@ -9,12 +9,13 @@ use super::reviewing::{self, approvals};
 use super::{Caller, Ctx, Missing, ServiceResult};
 use crate::db::articles::{self, Article};
 use crate::db::comments::{self, Comment};
-use crate::db::reviews::{self, Review, Verdict};
+use crate::db::reviews::{self, Review};
 use crate::db::revisions::{self, ArticleFilter, Revision};
 use crate::db::users::{self, Name};
 use crate::db::{self, DbConn, assignments, references, settings};
 use crate::domain::content::{ContentInput, Reference, ReferenceInput};
 use crate::domain::roles::Role;
+use crate::domain::workflow::Verdict;
 use crate::domain::workflow::{self, Action, Approvals, State};
 use crate::ids::{ArticleId, RevisionId, UserId};
 
@@ -130,7 +131,7 @@ pub fn timeline(ctx: &mut Ctx<'_>, caller: &Caller, id: ArticleId) -> ServiceRes
         return Err(Missing::Article.into());
     }
     let ids: Vec<RevisionId> = revisions.iter().map(|r| r.id).collect();
-    let all_reviews: Vec<Review> = reviews_of_many(conn, &ids)?;
+    let all_reviews: Vec<Review> = reviews::votes_on(conn, &ids)?;
     let mut people: Vec<UserId> = revisions.iter().map(|r| r.author_id).collect();
     people.extend(all_reviews.iter().map(|r| r.reviewer_id));
     let names = users::names(conn, &people)?;
@@ -138,7 +139,7 @@ pub fn timeline(ctx: &mut Ctx<'_>, caller: &Caller, id: ArticleId) -> ServiceRes
     for review in &all_reviews {
         by_revision.entry(review.revision_id).or_default().push((
             name_of(&names, review.reviewer_id),
-            review.verdict(),
+            review.verdict,
             review.created_at,
         ));
     }
@@ -148,7 +149,7 @@ pub fn timeline(ctx: &mut Ctx<'_>, caller: &Caller, id: ArticleId) -> ServiceRes
         .or(revisions.first())
         .map(|r| r.title.clone())
         .unwrap_or_default();
-    let has_draft = revisions.iter().any(|r| r.state() == State::Draft);
+    let has_draft = revisions.iter().any(|r| r.state.is_draft());
     let entries = revisions
         .into_iter()
         .map(|revision| TimelineEntry {
@@ -164,16 +165,6 @@ pub fn timeline(ctx: &mut Ctx<'_>, caller: &Caller, id: ArticleId) -> ServiceRes
         entries,
         has_draft,
     })
-}
-
-fn reviews_of_many(conn: &mut DbConn, ids: &[RevisionId]) -> ServiceResult<Vec<Review>> {
-    use crate::db::schema::reviews as r;
-    use diesel::prelude::*;
-    Ok(r::table
-        .filter(r::revision_id.eq_any(ids))
-        .filter(r::verdict.ne(Verdict::Comment.as_str()))
-        .order((r::created_at.asc(), r::id.asc()))
-        .load(conn)?)
 }
 
 /// A comment placed in its thread.
@@ -217,7 +208,7 @@ pub fn revision_page(
     let assignments = assignments::of_revision(conn, id)?;
     let (approvals, approver_ids) = approvals(conn, caller, &revision)?;
     let actor = reviewing::workflow_actor(caller, &revision);
-    let actions = workflow::available_actions(revision.state(), actor, approvals);
+    let actions = workflow::available_actions(revision.state, actor, approvals);
     let reviewers = if actions.contains(&Action::Assign) {
         let assigned: HashSet<UserId> = assignments.iter().map(|a| a.reviewer_id).collect();
         users::with_role(conn, Role::Reviewer)?
@@ -232,7 +223,7 @@ pub fn revision_page(
     people.extend(comments.iter().map(|c| c.author_id));
     people.extend(assignments.iter().map(|a| a.reviewer_id));
     let names = users::names(conn, &people)?;
-    let verdicts: HashMap<_, _> = reviews.iter().map(|r| (r.id, r.verdict())).collect();
+    let verdicts: HashMap<_, _> = reviews.iter().map(|r| (r.id, r.verdict)).collect();
     let thread = thread(comments, &names, &verdicts);
     let published = match article.published_revision_id {
         Some(pid) if pid != revision.id => revisions::find(conn, pid)?,

@@ -100,9 +100,8 @@ pub async fn list(
     let view = ListPage {
         chrome: user.chrome("articles"),
         list,
-        states: State::ALL
+        states: State::listed()
             .into_iter()
-            .filter(|s| *s != State::Draft)
             .map(|s| StateChoice {
                 value: s.as_str(),
                 label: s.label(),

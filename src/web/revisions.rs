@@ -12,7 +12,7 @@ use super::forms::{self, CsrfForm};
 use super::manage_articles::parse_id;
 use super::pages::{self, Chrome};
 use super::session::SignedIn;
-use crate::domain::workflow::{Action, State};
+use crate::domain::workflow::Action;
 use crate::ids::{CommentId, RevisionId, UserId};
 use crate::services::reviewing::{self, ActionInput};
 use crate::services::views::{self, RevisionPage};
@@ -24,23 +24,34 @@ struct RevisionView {
     page: RevisionPage,
     notice: Option<&'static str>,
     error: Option<String>,
-    /// What was typed into a form that failed, so it is not lost.
-    typed: String,
-    typed_action: &'static str,
+    /// What was typed into a form that failed, and for which action, so it is not lost.
+    typed: Option<(Action, String)>,
 }
 
 impl RevisionView {
-    fn can(&self, action: &str) -> bool {
-        self.page.actions.iter().any(|a| a.as_str() == action)
+    /// Whether the workflow lets this person do `action` now.
+    fn can(&self, action: Action) -> bool {
+        self.page.actions.contains(&action)
     }
 
-    fn state(&self) -> State {
-        self.page.revision.state()
+    /// The text typed into `action`'s form before it failed, to show again.
+    fn typed_for(&self, action: Action) -> &str {
+        match &self.typed {
+            Some((failed, text)) if *failed == action => text,
+            _ => "",
+        }
+    }
+
+    /// Whether `action`'s form is the one that just failed.
+    fn failed(&self, action: Action) -> bool {
+        self.typed
+            .as_ref()
+            .is_some_and(|(failed, _)| *failed == action)
     }
 
     /// Whether the caller's approval would be the last one needed.
     fn approving_publishes(&self) -> bool {
-        self.page.approvals.by_others + 1 >= self.page.approvals.required
+        self.page.approvals.one_more_publishes()
     }
 
     fn is_published(&self) -> bool {
@@ -81,9 +92,9 @@ async fn render(
         .db(move |ctx| views::revision_page(ctx, &caller, id))
         .await?;
     let status = failure.as_ref().map_or(StatusCode::OK, |f| f.0);
-    let (error, typed, typed_action) = match failure {
-        Some((_, message, typed, action)) => (Some(message), typed, action.as_str()),
-        None => (None, String::new(), ""),
+    let (error, typed) = match failure {
+        Some((_, message, typed, action)) => (Some(message), Some((action, typed))),
+        None => (None, None),
     };
     Ok(pages::html(
         status,
@@ -93,7 +104,6 @@ async fn render(
             notice,
             error,
             typed,
-            typed_action,
         },
     ))
 }
@@ -134,9 +144,7 @@ pub async fn act(
         .ok_or_else(|| AppError::NotFound(format!("There is no action called '{raw_action}'.")))?;
     let fields = form.fields;
     // Withdrawing and rejecting cannot be undone: the form asks for a ticked box.
-    if matches!(action, Action::Withdraw | Action::Reject)
-        && fields.confirm.as_deref() != Some("yes")
-    {
+    if action.needs_confirmation() && fields.confirm.as_deref() != Some("yes") {
         let message = "Tick the box to confirm. Nothing was changed.".to_owned();
         return render(
             &state,

@@ -1,204 +1,27 @@
 //! The review workflow of one revision, as a pure transition function:
 //! `(state, action, actor, approvals) -> Result<Transition, WorkflowError>`.
 //!
-//! Handlers and services never compare states themselves; they ask `decide` (or
-//! `available_actions`, which is `decide` asked for every action).
+//! This module is the only place states, actions and the approval quorum are decided:
+//! services and handlers ask `decide` (or `available_actions`, which is `decide` asked for
+//! every action) and the predicates on `State`, `Action` and `Approvals`.
 
-use std::fmt;
+mod action;
+mod state;
+
+pub use action::{Action, UnknownVerdict, Verdict};
+pub use state::{State, UnknownState};
 
 use super::roles::Role;
-
-/// Where a revision is in review.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum State {
-    /// Being written; only its author sees it.
-    Draft,
-    /// Waiting for review.
-    Submitted,
-    /// A reviewer has started: claimed, commented or voted.
-    UnderReview,
-    /// Sent back with comments; the author answers with a new revision.
-    ChangesRequested,
-    /// The approval policy is met; it is (or was) the published version.
-    Approved,
-    /// Will not be published.
-    Rejected,
-    /// Pulled back by its author.
-    Withdrawn,
-    /// A newer revision of the same article was submitted.
-    Superseded,
-}
-
-impl State {
-    pub const ALL: [State; 8] = [
-        State::Draft,
-        State::Submitted,
-        State::UnderReview,
-        State::ChangesRequested,
-        State::Approved,
-        State::Rejected,
-        State::Withdrawn,
-        State::Superseded,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            State::Draft => "draft",
-            State::Submitted => "submitted",
-            State::UnderReview => "under_review",
-            State::ChangesRequested => "changes_requested",
-            State::Approved => "approved",
-            State::Rejected => "rejected",
-            State::Withdrawn => "withdrawn",
-            State::Superseded => "superseded",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            State::Draft => "Draft",
-            State::Submitted => "Submitted",
-            State::UnderReview => "Under review",
-            State::ChangesRequested => "Changes requested",
-            State::Approved => "Approved",
-            State::Rejected => "Rejected",
-            State::Withdrawn => "Withdrawn",
-            State::Superseded => "Superseded",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<State> {
-        State::ALL.into_iter().find(|s| s.as_str() == value)
-    }
-
-    /// Waiting on reviewers or on the author's answer: at most one per article.
-    pub fn is_pending(self) -> bool {
-        matches!(
-            self,
-            State::Submitted | State::UnderReview | State::ChangesRequested
-        )
-    }
-
-    /// Nothing ever leaves these states.
-    pub fn is_final(self) -> bool {
-        matches!(
-            self,
-            State::Approved | State::Rejected | State::Withdrawn | State::Superseded
-        )
-    }
-
-    /// Whether a newer revision based on an older one would overwrite this one's work: it was
-    /// submitted (and not taken back or turned down).
-    pub fn moves_the_article_on(self) -> bool {
-        self.is_pending() || matches!(self, State::Approved | State::Superseded)
-    }
-
-    /// Waiting on reviewers (not on the author).
-    pub fn awaits_reviewers(self) -> bool {
-        matches!(self, State::Submitted | State::UnderReview)
-    }
-
-    /// Every state for which `test` holds, for queries by state.
-    pub fn all_where(test: fn(State) -> bool) -> Vec<State> {
-        State::ALL.into_iter().filter(|s| test(*s)).collect()
-    }
-}
 
 /// Who may see a revision at all: a draft is its author's alone; anything submitted is
 /// visible to everyone in the workspace.
 pub fn visible_to(state: State, is_author: bool) -> bool {
-    state != State::Draft || is_author
+    state.is_submitted() || is_author
 }
 
-impl fmt::Display for State {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// Something a person (or the system) does to a revision.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Action {
-    /// Change a draft's content.
-    Edit,
-    Submit,
-    Withdraw,
-    Claim,
-    Comment,
-    Approve,
-    RequestChanges,
-    Reject,
-    Assign,
-    /// The system, when a newer revision of the article is submitted.
-    Supersede,
-}
-
-impl Action {
-    /// Everything a person can ask for on a revision's page, in the order offered.
-    pub const BY_PEOPLE: [Action; 9] = [
-        Action::Edit,
-        Action::Submit,
-        Action::Claim,
-        Action::Approve,
-        Action::RequestChanges,
-        Action::Reject,
-        Action::Comment,
-        Action::Assign,
-        Action::Withdraw,
-    ];
-
-    /// The name in `POST /manage/revisions/{id}/{action}`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Action::Edit => "edit",
-            Action::Submit => "submit",
-            Action::Withdraw => "withdraw",
-            Action::Claim => "claim",
-            Action::Comment => "comment",
-            Action::Approve => "approve",
-            Action::RequestChanges => "request-changes",
-            Action::Reject => "reject",
-            Action::Assign => "assign",
-            Action::Supersede => "supersede",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Action::Edit => "Edit",
-            Action::Submit => "Submit for review",
-            Action::Withdraw => "Withdraw",
-            Action::Claim => "Claim for review",
-            Action::Comment => "Comment",
-            Action::Approve => "Approve",
-            Action::RequestChanges => "Request changes",
-            Action::Reject => "Reject",
-            Action::Assign => "Assign a reviewer",
-            Action::Supersede => "Supersede",
-        }
-    }
-
-    /// Parses a route segment; `edit` and `supersede` are not routes.
-    pub fn from_route(value: &str) -> Option<Action> {
-        Action::BY_PEOPLE
-            .into_iter()
-            .filter(|a| *a != Action::Edit)
-            .find(|a| a.as_str() == value)
-    }
-
-    /// Actions that must say why: the text goes to the author.
-    pub fn needs_text(self) -> bool {
-        matches!(
-            self,
-            Action::Comment | Action::RequestChanges | Action::Reject
-        )
-    }
-}
-
-impl fmt::Display for Action {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
+/// The states a revision is in that everyone in the workspace may see (not its author only).
+pub fn visible_to_everyone() -> Vec<State> {
+    State::all_where(|state| visible_to(state, false))
 }
 
 /// Who acts, relative to the revision.
@@ -240,6 +63,11 @@ impl Approvals {
             by_actor: false,
         }
     }
+
+    /// The quorum rule: whether the actor's approval, added to the others', meets the policy.
+    pub fn one_more_publishes(&self) -> bool {
+        self.by_others + 1 >= self.required
+    }
 }
 
 /// What an allowed action does.
@@ -248,6 +76,8 @@ pub struct Transition {
     pub to: State,
     /// The approval met the policy: the revision becomes the article's published version.
     pub publishes: bool,
+    /// The review row the action leaves, if it is a reviewer's vote or comment.
+    pub verdict: Option<Verdict>,
 }
 
 impl Transition {
@@ -255,7 +85,20 @@ impl Transition {
         Transition {
             to: state,
             publishes: false,
+            verdict: None,
         }
+    }
+
+    fn with_verdict(self, verdict: Verdict) -> Self {
+        Transition {
+            verdict: Some(verdict),
+            ..self
+        }
+    }
+
+    /// The board decided (approved or rejected): the decision date is stamped.
+    pub fn decides(&self) -> bool {
+        self.to.is_decision()
     }
 }
 
@@ -263,15 +106,15 @@ impl Transition {
 /// about the revision's state (409).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum WorkflowError {
-    #[error("You wrote this revision, so you cannot {verb} it: another board member must.", verb = verb(*.action))]
+    #[error("You wrote this revision, so you cannot {verb} it: another board member must.", verb = .action.verb())]
     OwnRevision { action: Action },
-    #[error("Only the revision's author can {verb} it.", verb = verb(*.action))]
+    #[error("Only the revision's author can {verb} it.", verb = .action.verb())]
     AuthorOnly { action: Action },
-    #[error("You need the {} role to {verb} a revision.", .role.label().to_lowercase(), verb = verb(*.action))]
+    #[error("You need the {} role to {verb} a revision.", .role.label().to_lowercase(), verb = .action.verb())]
     RoleRequired { role: Role, action: Action },
     #[error("Only the system can supersede a revision.")]
     SystemOnly,
-    #[error("This revision is {}, so it cannot be {done} now.", .state.label().to_lowercase(), done = done(*.action))]
+    #[error("This revision is {}, so it cannot be {done} now.", .state.label().to_lowercase(), done = .action.done())]
     NotInThisState { action: Action, state: State },
     #[error("You have already approved this revision; an approval counts once.")]
     AlreadyApproved,
@@ -287,36 +130,6 @@ impl WorkflowError {
                 | WorkflowError::RoleRequired { .. }
                 | WorkflowError::SystemOnly
         )
-    }
-}
-
-fn verb(action: Action) -> &'static str {
-    match action {
-        Action::Edit => "edit",
-        Action::Submit => "submit",
-        Action::Withdraw => "withdraw",
-        Action::Claim => "claim",
-        Action::Comment => "comment on",
-        Action::Approve => "approve",
-        Action::RequestChanges => "request changes on",
-        Action::Reject => "reject",
-        Action::Assign => "assign reviewers to",
-        Action::Supersede => "supersede",
-    }
-}
-
-fn done(action: Action) -> &'static str {
-    match action {
-        Action::Edit => "edited",
-        Action::Submit => "submitted",
-        Action::Withdraw => "withdrawn",
-        Action::Claim => "claimed",
-        Action::Comment => "commented on",
-        Action::Approve => "approved",
-        Action::RequestChanges => "sent back for changes",
-        Action::Reject => "rejected",
-        Action::Assign => "assigned",
-        Action::Supersede => "superseded",
     }
 }
 
@@ -374,27 +187,37 @@ pub fn decide(
             Ok(Transition::to(Withdrawn))
         }
         (Action::Claim, Submitted | UnderReview) => Ok(Transition::to(UnderReview)),
-        // A reviewer's comment starts the review; the author's answer or an admin's note does not.
+        // A reviewer's comment is part of the review (it starts one that was waiting); the
+        // author's answer or an admin's note is not.
         (Action::Comment, Submitted) if actor.is_reviewer && !actor.is_author => {
-            Ok(Transition::to(UnderReview))
+            Ok(Transition::to(UnderReview).with_verdict(Verdict::Comment))
+        }
+        (Action::Comment, Submitted | UnderReview | ChangesRequested)
+            if actor.is_reviewer && !actor.is_author =>
+        {
+            Ok(Transition::to(state).with_verdict(Verdict::Comment))
         }
         (Action::Comment, Submitted | UnderReview | ChangesRequested) => Ok(Transition::to(state)),
         (Action::Approve, Submitted | UnderReview) => {
             if approvals.by_actor {
                 return Err(WorkflowError::AlreadyApproved);
             }
-            if approvals.by_others + 1 >= approvals.required {
-                Ok(Transition {
+            let to = if approvals.one_more_publishes() {
+                Transition {
                     to: Approved,
                     publishes: true,
-                })
+                    verdict: None,
+                }
             } else {
-                Ok(Transition::to(UnderReview))
-            }
+                Transition::to(UnderReview)
+            };
+            Ok(to.with_verdict(Verdict::Approve))
         }
-        (Action::RequestChanges, Submitted | UnderReview) => Ok(Transition::to(ChangesRequested)),
+        (Action::RequestChanges, Submitted | UnderReview) => {
+            Ok(Transition::to(ChangesRequested).with_verdict(Verdict::RequestChanges))
+        }
         (Action::Reject, Submitted | UnderReview | ChangesRequested) => {
-            Ok(Transition::to(Rejected))
+            Ok(Transition::to(Rejected).with_verdict(Verdict::Reject))
         }
         (Action::Assign, Submitted | UnderReview | ChangesRequested) => Ok(Transition::to(state)),
         (Action::Supersede, Submitted | UnderReview | ChangesRequested) => {
@@ -596,14 +419,16 @@ mod tests {
             decide(State::Submitted, Action::Approve, REVIEWER, two(0)),
             Ok(Transition {
                 to: State::UnderReview,
-                publishes: false
+                publishes: false,
+                verdict: Some(Verdict::Approve),
             })
         );
         assert_eq!(
             decide(State::UnderReview, Action::Approve, REVIEWER, two(1)),
             Ok(Transition {
                 to: State::Approved,
-                publishes: true
+                publishes: true,
+                verdict: Some(Verdict::Approve),
             })
         );
         let again = Approvals {
@@ -615,6 +440,44 @@ mod tests {
             decide(State::UnderReview, Action::Approve, REVIEWER, again),
             Err(WorkflowError::AlreadyApproved)
         );
+    }
+
+    #[test]
+    fn only_a_reviewer_s_comment_counts_as_taking_part_in_the_review() {
+        let by = |actor| {
+            decide(State::Submitted, Action::Comment, actor, ONE)
+                .unwrap()
+                .verdict
+        };
+        assert_eq!(by(REVIEWER), Some(Verdict::Comment));
+        assert_eq!(by(AUTHOR), None);
+        assert_eq!(by(AUTHOR_REVIEWER_ADMIN), None);
+        assert_eq!(by(ADMIN), None);
+        let approval = decide(State::UnderReview, Action::Approve, REVIEWER, ONE).unwrap();
+        assert!(approval.decides() && approval.publishes);
+        let claim = decide(State::Submitted, Action::Claim, REVIEWER, ONE).unwrap();
+        assert!(!claim.decides() && claim.verdict.is_none());
+    }
+
+    #[test]
+    fn the_quorum_counts_the_next_approval() {
+        let two = |by_others| Approvals {
+            required: 2,
+            by_others,
+            by_actor: false,
+        };
+        assert!(!two(0).one_more_publishes());
+        assert!(two(1).one_more_publishes());
+        assert!(Approvals::none(1).one_more_publishes());
+    }
+
+    #[test]
+    fn stored_names_that_are_not_states_are_errors_not_guesses() {
+        assert_eq!(State::try_from("approved".to_owned()), Ok(State::Approved));
+        assert!(State::try_from("published".to_owned()).is_err());
+        assert!(Verdict::try_from("maybe".to_owned()).is_err());
+        assert_eq!(State::listed().len(), State::ALL.len() - 1);
+        assert!(!visible_to_everyone().contains(&State::Draft));
     }
 
     #[test]
