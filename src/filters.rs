@@ -5,43 +5,60 @@
 //!
 //! Templates that use them bring this module into scope as `filters`.
 
-use std::borrow::Borrow;
-
 use chrono::NaiveDateTime;
 
-fn format(at: &NaiveDateTime, pattern: &str) -> String {
-    at.format(pattern).to_string()
+/// A time, or a reference to one: templates pass `&at` (or `&&at` from a loop or a match).
+pub trait Moment {
+    fn moment(&self) -> NaiveDateTime;
+}
+
+impl Moment for NaiveDateTime {
+    fn moment(&self) -> NaiveDateTime {
+        *self
+    }
+}
+
+impl<T: Moment + ?Sized> Moment for &T {
+    fn moment(&self) -> NaiveDateTime {
+        (**self).moment()
+    }
+}
+
+fn format(at: &impl Moment, pattern: &str) -> String {
+    at.moment().format(pattern).to_string()
 }
 
 #[askama::filter_fn]
-pub fn date(at: impl Borrow<NaiveDateTime>, _: &dyn askama::Values) -> askama::Result<String> {
-    Ok(format(at.borrow(), "%Y-%m-%d"))
+pub fn date(at: impl Moment, _: &dyn askama::Values) -> askama::Result<String> {
+    Ok(format(&at, "%Y-%m-%d"))
 }
 
 #[askama::filter_fn]
-pub fn datetime(at: impl Borrow<NaiveDateTime>, _: &dyn askama::Values) -> askama::Result<String> {
-    Ok(format(at.borrow(), "%Y-%m-%d %H:%M"))
+pub fn datetime(at: impl Moment, _: &dyn askama::Values) -> askama::Result<String> {
+    Ok(format(&at, "%Y-%m-%d %H:%M"))
 }
 
 #[askama::filter_fn]
-pub fn seconds(at: impl Borrow<NaiveDateTime>, _: &dyn askama::Values) -> askama::Result<String> {
-    Ok(format(at.borrow(), "%Y-%m-%d %H:%M:%S"))
+pub fn seconds(at: impl Moment, _: &dyn askama::Values) -> askama::Result<String> {
+    Ok(format(&at, "%Y-%m-%d %H:%M:%S"))
 }
 
 #[askama::filter_fn]
-pub fn iso(at: impl Borrow<NaiveDateTime>, _: &dyn askama::Values) -> askama::Result<String> {
-    Ok(format(at.borrow(), "%Y-%m-%dT%H:%M:%SZ"))
+pub fn iso(at: impl Moment, _: &dyn askama::Values) -> askama::Result<String> {
+    Ok(format(&at, "%Y-%m-%dT%H:%M:%SZ"))
 }
 
 #[askama::filter_fn]
-pub fn long_date(at: impl Borrow<NaiveDateTime>, _: &dyn askama::Values) -> askama::Result<String> {
-    Ok(format(at.borrow(), "%B %-d, %Y"))
+pub fn long_date(at: impl Moment, _: &dyn askama::Values) -> askama::Result<String> {
+    Ok(format(&at, "%B %-d, %Y"))
 }
 
 #[askama::filter_fn]
-pub fn short_date(
-    at: impl Borrow<NaiveDateTime>,
-    _: &dyn askama::Values,
-) -> askama::Result<String> {
-    Ok(format(at.borrow(), "%b %-d, %Y"))
+pub fn short_date(at: impl Moment, _: &dyn askama::Values) -> askama::Result<String> {
+    Ok(format(&at, "%b %-d, %Y"))
+}
+
+#[askama::filter_fn]
+pub fn time(at: impl Moment, _: &dyn askama::Values) -> askama::Result<String> {
+    Ok(format(&at, "%H:%M:%S"))
 }

@@ -3,6 +3,25 @@
 use diesel_derive_newtype::DieselNewType;
 use serde::{Deserialize, Serialize};
 
+/// An id, or a reference to one: templates pass `&id` (or `&&id` from a loop), and URL
+/// builders take any of them.
+pub trait AsId<I: Copy> {
+    fn as_id(&self) -> I;
+}
+
+impl<I: Copy, T: AsId<I> + ?Sized> AsId<I> for &T {
+    fn as_id(&self) -> I {
+        (**self).as_id()
+    }
+}
+
+/// Outbox message ids are plain numbers.
+impl AsId<i64> for i64 {
+    fn as_id(&self) -> i64 {
+        *self
+    }
+}
+
 macro_rules! id_type {
     ($(#[$meta:meta])* $name:ident) => {
         $(#[$meta])*
@@ -11,6 +30,12 @@ macro_rules! id_type {
         )]
         #[serde(transparent)]
         pub struct $name(pub i64);
+
+        impl AsId<$name> for $name {
+            fn as_id(&self) -> $name {
+                *self
+            }
+        }
 
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -6,7 +6,7 @@
 
 use std::fmt::Display;
 
-use crate::ids::{ArticleId, RevisionId, UserId};
+use crate::ids::{ArticleId, AsId, RevisionId, UserId};
 
 /// Percent-encodes a value for a query string or a path segment.
 pub fn encode(value: &str) -> String {
@@ -76,8 +76,8 @@ pub fn sitemap() -> String {
     "/sitemap.xml".into()
 }
 
-pub fn sitemap_page(page: i64) -> String {
-    format!("/sitemap.xml?page={page}")
+pub fn sitemap_page(page: impl AsId<i64>) -> String {
+    format!("/sitemap.xml?page={}", page.as_id())
 }
 
 pub fn asset(name: &str, version: &str) -> String {
@@ -129,43 +129,47 @@ pub fn new_article() -> String {
     "/manage/articles/new".into()
 }
 
-pub fn article(id: ArticleId) -> String {
-    format!("/manage/articles/{id}")
+pub fn article(id: impl AsId<ArticleId>) -> String {
+    format!("/manage/articles/{}", id.as_id())
 }
 
-pub fn edit_article(id: ArticleId) -> String {
-    format!("/manage/articles/{id}/edit")
+pub fn edit_article(id: impl AsId<ArticleId>) -> String {
+    format!("/manage/articles/{}/edit", id.as_id())
 }
 
 /// Where the editor posts a new revision of an article.
-pub fn article_revisions(id: ArticleId) -> String {
-    format!("/manage/articles/{id}/revisions")
+pub fn article_revisions(id: impl AsId<ArticleId>) -> String {
+    format!("/manage/articles/{}/revisions", id.as_id())
 }
 
-pub fn article_slug(id: ArticleId) -> String {
-    format!("/manage/articles/{id}/slug")
+pub fn article_slug(id: impl AsId<ArticleId>) -> String {
+    format!("/manage/articles/{}/slug", id.as_id())
 }
 
-pub fn retract_article(id: ArticleId) -> String {
-    format!("/admin/articles/{id}/retract")
+pub fn retract_article(id: impl AsId<ArticleId>) -> String {
+    format!("/admin/articles/{}/retract", id.as_id())
 }
 
-pub fn revision(id: RevisionId) -> String {
-    format!("/manage/revisions/{id}")
+pub fn revision(id: impl AsId<RevisionId>) -> String {
+    format!("/manage/revisions/{}", id.as_id())
 }
 
 /// Where a revision's action form posts (`action` is its route name: `approve`, ...).
-pub fn revision_action(id: RevisionId, action: impl Display) -> String {
-    format!("/manage/revisions/{id}/{action}")
+pub fn revision_action(id: impl AsId<RevisionId>, action: impl Display) -> String {
+    format!("/manage/revisions/{}/{action}", id.as_id())
 }
 
 /// The diff against the published revision (or the base, for the published one).
-pub fn diff(id: RevisionId) -> String {
-    format!("/manage/revisions/{id}/diff")
+pub fn diff(id: impl AsId<RevisionId>) -> String {
+    format!("/manage/revisions/{}/diff", id.as_id())
 }
 
 /// The diff against `against` (or the default), in `layout` (or the remembered one).
-pub fn diff_with(id: RevisionId, against: Option<RevisionId>, layout: Option<&str>) -> String {
+pub fn diff_with(
+    id: impl AsId<RevisionId>,
+    against: Option<RevisionId>,
+    layout: Option<&str>,
+) -> String {
     let against = against.map(|a| a.to_string()).unwrap_or_default();
     with_query(
         &diff(id),
@@ -179,8 +183,8 @@ pub fn users() -> String {
     "/admin/users".into()
 }
 
-pub fn user(id: UserId) -> String {
-    format!("/admin/users/{id}")
+pub fn user(id: impl AsId<UserId>) -> String {
+    format!("/admin/users/{}", id.as_id())
 }
 
 pub fn audit() -> String {
@@ -203,8 +207,8 @@ pub fn mail_status(status: &str) -> String {
     with_query("/admin/mail", &[("status", status)])
 }
 
-pub fn retry_mail(id: i64) -> String {
-    format!("/admin/mail/{id}/retry")
+pub fn retry_mail(id: impl AsId<i64>) -> String {
+    format!("/admin/mail/{}/retry", id.as_id())
 }
 
 pub fn settings() -> String {

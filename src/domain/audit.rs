@@ -185,6 +185,17 @@ impl TargetKind {
             TargetKind::Settings => "settings",
         }
     }
+
+    pub fn parse(value: &str) -> Option<TargetKind> {
+        [
+            TargetKind::User,
+            TargetKind::Article,
+            TargetKind::Revision,
+            TargetKind::Settings,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == value)
+    }
 }
 
 /// The fields of one row that its hash covers, as stored.

@@ -95,7 +95,9 @@ pub enum Refusal {
     AlreadyActive(String),
     #[error("{0} is deactivated. Reactivate the account first.")]
     Deactivated(String),
-    #[error("Revision {number} of this article was submitted since you started from an older one.")]
+    #[error(
+        "Revision {number} of this article was submitted after the revision you started from. Your text is kept below. Open revision {number} to see what changed, bring those changes into your text, then save again: your work will then be based on revision {number}."
+    )]
     ArticleMoved { newer: RevisionId, number: i32 },
     #[error(
         "Your draft was saved from another window since you opened this page. Your text is below: save again to replace that version with it."

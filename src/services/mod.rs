@@ -11,6 +11,7 @@ pub mod diffs;
 pub mod editing;
 pub mod env;
 pub mod error;
+pub mod health;
 pub mod housekeeping;
 pub mod mailbox;
 pub mod notify;

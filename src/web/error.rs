@@ -1,5 +1,8 @@
 //! The one error type at the web edge: an explicit status for every case, a page in the site
-//! layout for people, and the underlying cause in the log (never on the page).
+//! layout for people, and the underlying cause in the log (never on the page). And the one
+//! place that decides which failures a form shows again with what the person typed.
+
+use std::future::Future;
 
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
@@ -9,9 +12,10 @@ use actix_web::middleware::Next;
 use actix_web::{HttpResponse, ResponseError, web};
 use askama::Template;
 
-use super::AppState;
-use super::pages::Chrome;
-use crate::services::{RefusalKind, ServiceError};
+use super::render::{self, Chrome};
+use super::state::AppState;
+use crate::domain::problems::Problems;
+use crate::services::{Refusal, RefusalKind, ServiceError, ServiceResult};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -116,6 +120,12 @@ impl From<ServiceError> for AppError {
     }
 }
 
+impl From<Problems> for AppError {
+    fn from(problems: Problems) -> Self {
+        AppError::BadRequest(problems.to_string())
+    }
+}
+
 impl From<actix_web::error::HttpError> for AppError {
     fn from(error: actix_web::error::HttpError) -> Self {
         AppError::internal(format!("building the response failed: {error}"))
@@ -126,6 +136,107 @@ impl From<actix_web::error::BlockingError> for AppError {
     fn from(error: actix_web::error::BlockingError) -> Self {
         AppError::internal(format!("blocking task failed: {error}"))
     }
+}
+
+/// Why a form was not accepted, for showing it again with what the person typed: bad input
+/// (400), a refusal about the state of things or a lost race (409), or too many attempts
+/// (429). Every other failure (not allowed, not found, gone, broken) is an error page.
+#[derive(Debug)]
+pub struct Rejected {
+    pub status: StatusCode,
+    pub error: ServiceError,
+}
+
+impl Rejected {
+    /// Input the handler itself refused before calling a use case.
+    pub fn invalid(problems: Problems) -> Self {
+        Rejected {
+            status: StatusCode::BAD_REQUEST,
+            error: ServiceError::Invalid(problems),
+        }
+    }
+
+    /// Splits a failure into one the form shows and one that is an error page.
+    pub fn from_error(error: ServiceError) -> Result<Self, AppError> {
+        let status = match &error {
+            ServiceError::Invalid(_) => StatusCode::BAD_REQUEST,
+            ServiceError::Refused(r) if r.kind() == RefusalKind::Conflict => StatusCode::CONFLICT,
+            ServiceError::Workflow(e) if !e.is_permission() => StatusCode::CONFLICT,
+            ServiceError::Contended => StatusCode::CONFLICT,
+            ServiceError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
+            _ => return Err(error.into()),
+        };
+        Ok(Rejected { status, error })
+    }
+
+    /// One sentence per problem, for the page.
+    pub fn messages(&self) -> Vec<String> {
+        match &self.error {
+            ServiceError::Invalid(problems) => problems.iter().map(|p| p.message.clone()).collect(),
+            other => vec![other.to_string()],
+        }
+    }
+
+    /// Whether the form field `field` is one the person must fix.
+    pub fn concerns(&self, field: &str) -> bool {
+        matches!(&self.error, ServiceError::Invalid(problems) if problems.concerns(field))
+    }
+
+    pub fn refusal(&self) -> Option<&Refusal> {
+        match &self.error {
+            ServiceError::Refused(refusal) => Some(refusal),
+            _ => None,
+        }
+    }
+
+    /// Seconds before another attempt is accepted, when throttled.
+    pub fn retry_after(&self) -> Option<i64> {
+        match self.error {
+            ServiceError::Throttled {
+                retry_after_seconds,
+            } => Some(retry_after_seconds),
+            _ => None,
+        }
+    }
+}
+
+/// Answers a form: `done` with the use case's result when it worked; when the form can be
+/// shown again, the page `again` builds for the failure (with the person's input), sent with
+/// the failure's status; any other failure as an error page.
+pub async fn answer_form<T, Again, Fut>(
+    outcome: ServiceResult<T>,
+    done: impl FnOnce(T) -> HttpResponse,
+    again: Again,
+) -> Result<HttpResponse, AppError>
+where
+    Again: FnOnce(Rejected) -> Fut,
+    Fut: Future<Output = Result<HttpResponse, AppError>>,
+{
+    match outcome {
+        Ok(value) => Ok(done(value)),
+        Err(error) => show_again(Rejected::from_error(error)?, again).await,
+    }
+}
+
+/// The page `again` builds for `rejected`, answered with its status (and `Retry-After` when
+/// throttled).
+pub async fn show_again<Again, Fut>(
+    rejected: Rejected,
+    again: Again,
+) -> Result<HttpResponse, AppError>
+where
+    Again: FnOnce(Rejected) -> Fut,
+    Fut: Future<Output = Result<HttpResponse, AppError>>,
+{
+    let (status, retry_after) = (rejected.status, rejected.retry_after());
+    let mut page = again(rejected).await?;
+    *page.status_mut() = status;
+    if let Some(seconds) = retry_after
+        && let Ok(value) = HeaderValue::from_str(&seconds.to_string())
+    {
+        page.headers_mut().insert(header::RETRY_AFTER, value);
+    }
+    Ok(page)
 }
 
 #[derive(Template)]
@@ -174,7 +285,7 @@ impl AppError {
             title: self.title(),
             message: &message,
         };
-        let mut response = super::pages::html(status, &page);
+        let mut response = render::html(status, &page);
         if let AppError::TooManyRequests { retry_after, .. } = self
             && let Ok(value) = HeaderValue::from_str(&retry_after.to_string())
         {

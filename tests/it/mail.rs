@@ -470,7 +470,7 @@ async fn a_forgotten_password_is_emailed_without_telling_who_has_an_account(
     assert_eq!(known.status, 303);
     assert_eq!(known.location(), unknown.location());
     visitor
-        .get("/password/forgot?done=sent")
+        .get("/password/forgot?done=reset-sent")
         .await
         .assert_contains("If an account exists for that address");
     // Asking again at once sends nothing more.

@@ -333,7 +333,7 @@ async fn a_failed_message_shows_its_error_and_an_admin_can_retry_it() {
     admin
         .submit("/admin/mail/2/retry", &[])
         .await
-        .assert_redirect("/admin/mail?status=queued&done=retry");
+        .assert_redirect("/admin/mail?status=queued&done=mail-requeued");
     admin
         .submit("/admin/mail/1/retry", &[])
         .await

@@ -141,7 +141,7 @@ async fn set_approvals(admin: &Client, n: &str) {
             ],
         )
         .await
-        .assert_redirect("/admin/settings?done=saved");
+        .assert_redirect("/admin/settings?done=settings-saved");
 }
 
 /// The new revision's fields for the edit form of an article.
@@ -771,7 +771,7 @@ async fn settings_changes_are_validated_versioned_and_audited(app: TestApp) {
     admin
         .submit("/admin/settings", &fields("2", "1"))
         .await
-        .assert_redirect("/admin/settings?done=saved");
+        .assert_redirect("/admin/settings?done=settings-saved");
     // A second admin working from the old page does not overwrite it.
     admin
         .submit("/admin/settings", &fields("3", "1"))
@@ -851,7 +851,7 @@ async fn the_address_can_change_until_first_publication(app: TestApp) {
         .assert_status(400);
     ed.submit(&path, &[("slug", "ibuprofen-and-lisinopril")])
         .await
-        .assert_redirect(&format!("/manage/articles/{article}?done=slug"));
+        .assert_redirect(&format!("/manage/articles/{article}?done=address-saved"));
     let rita = app.signed_in("rita@example.org").await;
     act(&rita, revision, "approve", &[])
         .await

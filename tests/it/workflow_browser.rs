@@ -42,7 +42,9 @@ async fn sign_in(browser: &Browser, app: &TestApp, email: &str) {
 
 async fn sign_out(browser: &Browser) {
     click(browser, "form[action='/logout'] button[type=submit]").await;
-    let notice = wait_text(browser, "#login-title ~ .notice").await;
+    // The sign-in page, with its notice above the form.
+    wait_text(browser, "#login-title").await;
+    let notice = wait_text(browser, "main .notice[role=status]").await;
     assert!(notice.to_lowercase().contains("signed out"), "{notice}");
 }
 

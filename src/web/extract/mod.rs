@@ -1,0 +1,8 @@
+//! What handlers take from a request: who is asking (`session`: the visitor, the signed-in
+//! person, the admin) and what they sent (`forms`: CSRF-checked forms, query strings).
+
+pub mod forms;
+pub mod session;
+
+pub use forms::CsrfForm;
+pub use session::{Admin, SignedIn, Visitor};

@@ -1,0 +1,225 @@
+//! `GET /articles/{slug}` and `GET /articles/{slug}/history`: the published version with its
+//! review provenance, served from the public page cache.
+
+use std::sync::Arc;
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use chrono::NaiveDateTime;
+
+use crate::domain::content::check_slug;
+use crate::filters;
+use crate::services::public::{self, ArticleLookup, HistoryEntry, HistoryLookup, LiveArticle};
+use crate::urls;
+use crate::web::error::AppError;
+use crate::web::public_cache::{CachedPage, respond};
+use crate::web::render::{self, Chrome};
+use crate::web::state::AppState;
+
+const HTML: &str = "text/html; charset=utf-8";
+
+#[derive(Template)]
+#[template(path = "public/article.html")]
+struct ArticlePage<'a> {
+    chrome: Chrome,
+    live: &'a LiveArticle,
+    canonical: String,
+    json_ld: String,
+}
+
+#[derive(Template)]
+#[template(path = "public/retracted.html")]
+struct RetractedPage {
+    chrome: Chrome,
+    retracted_at: NaiveDateTime,
+}
+
+fn date(at: Option<NaiveDateTime>) -> String {
+    at.map(|d| d.format("%Y-%m-%d").to_string())
+        .unwrap_or_default()
+}
+
+/// schema.org MedicalWebPage metadata: who reviewed it and when.
+fn json_ld(live: &LiveArticle, url: &str) -> String {
+    let reviewers: Vec<serde_json::Value> = live
+        .reviewers
+        .iter()
+        .map(|r| {
+            let mut person = serde_json::json!({ "@type": "Person", "name": r.display_name });
+            if !r.credentials.is_empty() {
+                person["jobTitle"] = serde_json::json!(r.credentials);
+            }
+            person
+        })
+        .collect();
+    render::json_ld(&serde_json::json!({
+        "@context": "https://schema.org",
+        "@type": "MedicalWebPage",
+        "name": live.revision.title,
+        "headline": live.revision.title,
+        "description": live.revision.summary,
+        "url": url,
+        "lastReviewed": date(live.article.last_reviewed_at),
+        "dateModified": date(live.revision.submitted_at),
+        "datePublished": date(live.article.first_published_at),
+        "reviewedBy": reviewers,
+        "publisher": { "@type": "Organization", "name": live.settings.site_name },
+    }))
+}
+
+/// Renders the retraction notice (410).
+fn retracted(site_name: &str, at: NaiveDateTime, identity: &str) -> Result<CachedPage, AppError> {
+    let body = RetractedPage {
+        chrome: Chrome::public(site_name, "articles"),
+        retracted_at: at,
+    }
+    .render()
+    .map_err(AppError::internal)?;
+    Ok(CachedPage::new(
+        StatusCode::GONE,
+        HTML,
+        body,
+        identity,
+        Some(at),
+    ))
+}
+
+/// Serves `key` from the cache, or renders it with `render` (which may answer 404).
+async fn cached<F, Fut>(
+    req: &HttpRequest,
+    state: &AppState,
+    key: String,
+    render: F,
+) -> Result<HttpResponse, AppError>
+where
+    F: FnOnce() -> Fut,
+    Fut: Future<Output = Result<CachedPage, AppError>>,
+{
+    // Read the generation before the data: a change committed meanwhile makes this
+    // rendering stale at once instead of caching it.
+    let generation = state.public_generation();
+    if let Some(page) = state.public_cache.get(&key, generation) {
+        return Ok(respond(req, &page));
+    }
+    let page = Arc::new(render().await?);
+    state.public_cache.put(key, generation, page.clone());
+    Ok(respond(req, &page))
+}
+
+fn valid_slug(slug: &str) -> Result<String, AppError> {
+    check_slug(slug).map_err(|_| AppError::NotFound("There is no article at this address.".into()))
+}
+
+/// `GET /articles/{slug}`
+pub async fn show(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let slug = valid_slug(&slug)?;
+    let key = format!("article:{slug}");
+    let url = state.config.link(&urls::public_article(&slug));
+    let db = state.clone();
+    cached(&req, &state, key, || async move {
+        match db.db(move |ctx| public::article(ctx, &slug)).await? {
+            ArticleLookup::Missing => Err(AppError::NotFound(
+                "There is no article at this address.".into(),
+            )),
+            ArticleLookup::Retracted(at) => {
+                let site = db.db(public::settings).await?.site_name;
+                retracted(&site, at, &format!("retracted {at}"))
+            }
+            ArticleLookup::Live(live) => {
+                db.remember_site_name(&live.settings.site_name);
+                let body = ArticlePage {
+                    chrome: Chrome::public(&live.settings.site_name, "articles"),
+                    json_ld: json_ld(&live, &url),
+                    canonical: url,
+                    live: &live,
+                }
+                .render()
+                .map_err(AppError::internal)?;
+                let identity = format!(
+                    "article {} revision {} settings {} pending {}",
+                    live.article.id, live.revision.id, live.settings.version, live.update_pending
+                );
+                let modified = [live.revision.decided_at, Some(live.settings.updated_at)]
+                    .into_iter()
+                    .flatten()
+                    .max();
+                Ok(CachedPage::new(
+                    StatusCode::OK,
+                    HTML,
+                    body,
+                    &identity,
+                    modified,
+                ))
+            }
+        }
+    })
+    .await
+}
+
+#[derive(Template)]
+#[template(path = "public/history.html")]
+struct HistoryPage<'a> {
+    chrome: Chrome,
+    slug: &'a str,
+    title: &'a str,
+    entries: &'a [HistoryEntry],
+}
+
+/// `GET /articles/{slug}/history`
+pub async fn history(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let slug = valid_slug(&slug)?;
+    let key = format!("history:{slug}");
+    let db = state.clone();
+    cached(&req, &state, key, || async move {
+        let lookup_slug = slug.clone();
+        match db.db(move |ctx| public::history(ctx, &lookup_slug)).await? {
+            HistoryLookup::Missing => Err(AppError::NotFound(
+                "There is no article at this address.".into(),
+            )),
+            HistoryLookup::Retracted(at) => {
+                let site = db.db(public::settings).await?.site_name;
+                retracted(&site, at, &format!("retracted {at}"))
+            }
+            HistoryLookup::Live(history) => {
+                let public::History {
+                    article,
+                    title,
+                    entries,
+                    settings,
+                } = *history;
+                let body = HistoryPage {
+                    chrome: Chrome::public(&settings.site_name, "articles"),
+                    slug: &slug,
+                    title: &title,
+                    entries: &entries,
+                }
+                .render()
+                .map_err(AppError::internal)?;
+                let identity = format!(
+                    "history {} published {:?} versions {} settings {}",
+                    article.id,
+                    article.published_revision_id,
+                    entries.len(),
+                    settings.version
+                );
+                Ok(CachedPage::new(
+                    StatusCode::OK,
+                    HTML,
+                    body,
+                    &identity,
+                    article.last_reviewed_at,
+                ))
+            }
+        }
+    })
+    .await
+}

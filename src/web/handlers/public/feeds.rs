@@ -1,0 +1,146 @@
+//! `GET /feed.atom` and `GET /sitemap.xml`: live articles only, for feed readers and search
+//! engines.
+
+use std::sync::Arc;
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use chrono::NaiveDateTime;
+use serde::Deserialize;
+
+use crate::filters;
+use crate::services::public::{self, Card};
+use crate::web::error::AppError;
+use crate::web::extract::forms;
+use crate::web::public_cache::{CachedPage, respond};
+use crate::web::state::AppState;
+
+/// Entries in the feed.
+const FEED_ENTRIES: i64 = 50;
+/// URLs per sitemap file (the protocol allows 50,000).
+const SITEMAP_URLS: i64 = 45_000;
+
+#[derive(Template)]
+#[template(path = "public/feed.xml")]
+struct Feed<'a> {
+    site_name: &'a str,
+    base: &'a str,
+    updated: String,
+    cards: &'a [Card],
+}
+
+fn rfc3339(at: Option<NaiveDateTime>) -> String {
+    at.map(|d| d.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+        .unwrap_or_else(|| "1970-01-01T00:00:00Z".into())
+}
+
+impl Feed<'_> {
+    fn time(&self, at: &Option<NaiveDateTime>) -> String {
+        rfc3339(*at)
+    }
+}
+
+/// `GET /feed.atom`
+pub async fn feed(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+    let generation = state.public_generation();
+    if let Some(cached) = state.public_cache.get("feed", generation) {
+        return Ok(respond(&req, &cached));
+    }
+    let (cards, settings) = state
+        .db(|ctx| Ok((public::latest(ctx, FEED_ENTRIES)?, public::settings(ctx)?)))
+        .await?;
+    let newest = cards.iter().filter_map(|c| c.last_reviewed_at).max();
+    let body = Feed {
+        site_name: &settings.site_name,
+        base: &state.config.public_url,
+        updated: rfc3339(newest),
+        cards: &cards,
+    }
+    .render()
+    .map_err(AppError::internal)?;
+    let page = Arc::new(CachedPage::new(
+        StatusCode::OK,
+        "application/atom+xml; charset=utf-8",
+        body.clone(),
+        &body,
+        newest,
+    ));
+    state
+        .public_cache
+        .put("feed".into(), generation, page.clone());
+    Ok(respond(&req, &page))
+}
+
+#[derive(Template)]
+#[template(path = "public/sitemap.xml")]
+struct Sitemap<'a> {
+    base: &'a str,
+    urls: &'a [(String, Option<NaiveDateTime>)],
+    with_static: bool,
+}
+
+#[derive(Template)]
+#[template(path = "public/sitemap_index.xml")]
+struct SitemapIndex<'a> {
+    base: &'a str,
+    pages: Vec<i64>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct SitemapQuery {
+    page: Option<i64>,
+}
+
+/// `GET /sitemap.xml` (and `?page=N` when there are more articles than one file holds).
+pub async fn sitemap(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let query: SitemapQuery = forms::query(&req)?;
+    let page = query.page.unwrap_or(0);
+    if page < 0 {
+        return Err(AppError::BadRequest(
+            "The sitemap page must be 1 or more.".into(),
+        ));
+    }
+    let generation = state.public_generation();
+    let key = format!("sitemap:{page}");
+    if let Some(cached) = state.public_cache.get(&key, generation) {
+        return Ok(respond(&req, &cached));
+    }
+    let offset = (page.max(1) - 1) * SITEMAP_URLS;
+    let (urls, total) = state
+        .db(move |ctx| public::sitemap(ctx, offset, SITEMAP_URLS))
+        .await?;
+    let base = state.config.public_url.as_str();
+    let body = if page == 0 && total > SITEMAP_URLS {
+        let files = (total + SITEMAP_URLS - 1) / SITEMAP_URLS;
+        SitemapIndex {
+            base,
+            pages: (1..=files).collect(),
+        }
+        .render()
+    } else {
+        if page > 1 && urls.is_empty() {
+            return Err(AppError::NotFound("There is no such sitemap page.".into()));
+        }
+        Sitemap {
+            base,
+            urls: &urls,
+            with_static: page <= 1,
+        }
+        .render()
+    }
+    .map_err(AppError::internal)?;
+    let newest = urls.iter().filter_map(|(_, at)| *at).max();
+    let rendered = Arc::new(CachedPage::new(
+        StatusCode::OK,
+        "application/xml; charset=utf-8",
+        body.clone(),
+        &body,
+        newest,
+    ));
+    state.public_cache.put(key, generation, rendered.clone());
+    Ok(respond(&req, &rendered))
+}

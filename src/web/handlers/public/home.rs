@@ -1,0 +1,80 @@
+//! `GET /`: the newest published articles, or those matching `?q=`, 20 a page.
+
+use std::sync::Arc;
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use crate::filters;
+use crate::services::public::{self, Card};
+use crate::web::error::AppError;
+use crate::web::extract::forms;
+use crate::web::public_cache::{CachedPage, respond};
+use crate::web::render::{Chrome, Pager};
+use crate::web::state::AppState;
+
+const PAGE_SIZE: i64 = 20;
+const HTML: &str = "text/html; charset=utf-8";
+
+#[derive(Template)]
+#[template(path = "public/home.html")]
+struct Home {
+    chrome: Chrome,
+    cards: Vec<Card>,
+    query: String,
+    pager: Pager,
+}
+
+#[derive(Deserialize, Default)]
+pub struct HomeQuery {
+    q: Option<String>,
+    page: Option<u32>,
+}
+
+/// `GET /`: the newest published articles, or those matching `?q=`.
+pub async fn home(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+    let query: HomeQuery = forms::query(&req)?;
+    let page = query.page.unwrap_or(1).clamp(1, 10_000);
+    let q = forms::non_empty(query.q).map(|q| q.chars().take(200).collect::<String>());
+    let offset = forms::offset(page, PAGE_SIZE);
+    let generation = state.public_generation();
+    // The unfiltered pages are cached; search results are computed per request.
+    let key = format!("home:{page}");
+    if q.is_none()
+        && let Some(cached) = state.public_cache.get(&key, generation)
+    {
+        return Ok(respond(&req, &cached));
+    }
+    let search = q.clone();
+    let (cards, has_more, settings) = state
+        .db(move |ctx| {
+            let (cards, more) = public::index(ctx, search.as_deref(), offset, PAGE_SIZE)?;
+            Ok((cards, more, public::settings(ctx)?))
+        })
+        .await?;
+    state.remember_site_name(&settings.site_name);
+    let newest = cards.iter().filter_map(|c| c.last_reviewed_at).max();
+    let text = q.clone().unwrap_or_default();
+    let home = Home {
+        chrome: Chrome::public(&settings.site_name, "home"),
+        pager: Pager::numbered(page, has_more, |p| crate::urls::home_page(&text, p), false)
+            .by_time(),
+        query: text.clone(),
+        cards,
+    };
+    let body = home.render().map_err(AppError::internal)?;
+    // The page is its own identity: any change to what it lists changes its tag.
+    let rendered = Arc::new(CachedPage::new(
+        StatusCode::OK,
+        HTML,
+        body.clone(),
+        &body,
+        newest,
+    ));
+    if q.is_none() {
+        state.public_cache.put(key, generation, rendered.clone());
+    }
+    Ok(respond(&req, &rendered))
+}

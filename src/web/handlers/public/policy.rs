@@ -1,0 +1,57 @@
+//! `GET /editorial-policy`: how the board reviews, and the approval rule in force.
+
+use std::sync::Arc;
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+
+use crate::services::public;
+use crate::web::error::AppError;
+use crate::web::public_cache::{CachedPage, respond};
+use crate::web::render::Chrome;
+use crate::web::state::AppState;
+
+const HTML: &str = "text/html; charset=utf-8";
+
+#[derive(Template)]
+#[template(path = "public/policy.html")]
+struct PolicyPage {
+    chrome: Chrome,
+    policy_html: String,
+    approvals_required: i32,
+    review_interval_days: i32,
+}
+
+/// `GET /editorial-policy`
+pub async fn policy(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let generation = state.public_generation();
+    if let Some(cached) = state.public_cache.get("policy", generation) {
+        return Ok(respond(&req, &cached));
+    }
+    let settings = state.db(public::settings).await?;
+    state.remember_site_name(&settings.site_name);
+    let body = PolicyPage {
+        chrome: Chrome::public(&settings.site_name, "policy"),
+        policy_html: settings.editorial_policy_html.clone(),
+        approvals_required: settings.approvals_required,
+        review_interval_days: settings.review_interval_days,
+    }
+    .render()
+    .map_err(AppError::internal)?;
+    let identity = format!("policy {}", settings.version);
+    let page = Arc::new(CachedPage::new(
+        StatusCode::OK,
+        HTML,
+        body,
+        &identity,
+        Some(settings.updated_at),
+    ));
+    state
+        .public_cache
+        .put("policy".into(), generation, page.clone());
+    Ok(respond(&req, &page))
+}

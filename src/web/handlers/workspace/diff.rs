@@ -1,0 +1,144 @@
+//! `GET /manage/revisions/{id}/diff?against={id}&layout=inline|split`: what changed, word by
+//! word, against the published revision or any other revision of the article.
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use crate::domain::diff::{Block, Layout, RefChange, RevisionDiff, Span, WordDiff};
+use crate::ids::RevisionId;
+use crate::services::diffs::{self, DiffInputs};
+use crate::urls;
+use crate::web::error::AppError;
+use crate::web::extract::{SignedIn, forms};
+use crate::web::render::{self, Chrome};
+use crate::web::state::AppState;
+
+#[derive(Deserialize, Default)]
+pub struct DiffQuery {
+    against: Option<String>,
+    layout: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "workspace/diff.html")]
+struct DiffPage {
+    chrome: Chrome,
+    inputs: DiffInputs,
+    diff: RevisionDiff,
+    split: bool,
+}
+
+impl DiffPage {
+    fn against_label(&self) -> String {
+        match &self.inputs.against {
+            None => "nothing: the article has never been published, so everything is new".into(),
+            Some((other, _)) if self.inputs.article.published_revision_id == Some(other.id) => {
+                format!("{} (the published version)", other.label().to_lowercase())
+            }
+            Some((other, _)) => other.label().to_lowercase(),
+        }
+    }
+
+    fn is_against(&self, id: &RevisionId) -> bool {
+        self.inputs
+            .against
+            .as_ref()
+            .is_some_and(|(r, _)| r.id == *id)
+    }
+
+    /// This page's address with another layout.
+    fn layout_link(&self, layout: &str) -> String {
+        let against = self.inputs.against.as_ref().map(|(other, _)| other.id);
+        urls::diff_with(self.inputs.revision.id, against, Some(layout))
+    }
+}
+
+fn layout_param(value: Option<&str>) -> Result<Option<Layout>, AppError> {
+    match value.map(str::trim).filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some(v) => Layout::parse(v).map(Some).ok_or_else(|| {
+            AppError::BadRequest(format!(
+                "There is no layout called '{v}' (use inline or split)."
+            ))
+        }),
+    }
+}
+
+/// `GET /manage/revisions/{id}/diff`
+pub async fn show(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: SignedIn,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let id = RevisionId(forms::path_id(&id, "revision")?);
+    let query: DiffQuery = forms::query(&req)?;
+    let against =
+        forms::optional_number(query.against.as_deref().unwrap_or(""), "against")?.map(RevisionId);
+    let layout = layout_param(query.layout.as_deref())?;
+    let caller = user.caller();
+    let inputs = state
+        .db(move |ctx| diffs::inputs(ctx, &caller, id, against, layout))
+        .await?;
+    // The diff is CPU work: off the async workers, holding no connection.
+    let (inputs, diff) = web::block(move || {
+        let diff = diffs::compute(&inputs);
+        (inputs, diff)
+    })
+    .await?;
+    let split = inputs.layout == Layout::Split;
+    Ok(render::ok(&DiffPage {
+        chrome: user.chrome("articles"),
+        inputs,
+        diff,
+        split,
+    }))
+}
+
+/// Askama helpers for the template.
+impl DiffPage {
+    fn words<'a>(&self, diff: &'a WordDiff) -> &'a [Span] {
+        &diff.spans
+    }
+
+    fn folded_label(&self, blocks: &[String]) -> String {
+        match blocks.len() {
+            1 => "Show 1 unchanged paragraph".into(),
+            n => format!("Show {n} unchanged paragraphs"),
+        }
+    }
+
+    fn ref_text(&self, change: &RefChange) -> String {
+        let reference = match change {
+            RefChange::Unchanged { reference, .. }
+            | RefChange::Added { reference, .. }
+            | RefChange::Removed { reference, .. }
+            | RefChange::Moved { reference, .. } => reference,
+            RefChange::Changed { new, .. } => new,
+        };
+        let mut text = format!("{}: {}", reference.kind.label(), reference.title);
+        if !reference.source.is_empty() {
+            text.push_str(&format!(". {}", reference.source));
+        }
+        if let Some(year) = reference.year {
+            text.push_str(&format!(", {year}"));
+        }
+        if let Some(url) = &reference.url {
+            text.push_str(&format!(". {url}"));
+        }
+        text
+    }
+
+    fn fields(&self) -> [(&'static str, &WordDiff); 3] {
+        [
+            ("Title", &self.diff.title),
+            ("Short answer", &self.diff.summary),
+            ("Change note", &self.diff.change_note),
+        ]
+    }
+
+    fn blocks(&self) -> &[Block] {
+        &self.diff.body
+    }
+}

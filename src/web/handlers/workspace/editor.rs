@@ -1,0 +1,245 @@
+//! The article editor: the form that creates articles and revisions, with a references
+//! editor that works without JavaScript (rows to fill, a number to reorder, a box to remove,
+//! a button for more rows) and a markdown preview. The handlers are in `writing`.
+
+use actix_web::HttpResponse;
+use actix_web::http::StatusCode;
+use askama::Template;
+use serde::Deserialize;
+
+use crate::domain::content::{ContentInput, ReferenceInput, ReferenceKind};
+use crate::ids::RevisionId;
+use crate::web::error::{AppError, Rejected};
+use crate::web::extract::forms;
+use crate::web::render::{self, Chrome};
+
+/// Spare empty reference rows shown under the filled ones.
+const SPARE_ROWS: usize = 2;
+
+/// The editor form as posted.
+#[derive(Deserialize, Default)]
+pub struct ArticleForm {
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub summary: String,
+    #[serde(default)]
+    pub body: String,
+    #[serde(default)]
+    pub change_note: String,
+    #[serde(default)]
+    pub base_revision_id: String,
+    #[serde(default)]
+    pub draft_version: String,
+    #[serde(default)]
+    pub ref_position: Vec<String>,
+    #[serde(default)]
+    pub ref_kind: Vec<String>,
+    #[serde(default)]
+    pub ref_title: Vec<String>,
+    #[serde(default)]
+    pub ref_source: Vec<String>,
+    #[serde(default)]
+    pub ref_year: Vec<String>,
+    #[serde(default)]
+    pub ref_url: Vec<String>,
+    /// Row numbers (as shown, 1-based) to drop.
+    #[serde(default)]
+    pub ref_remove: Vec<String>,
+    /// Which button was pressed.
+    #[serde(default)]
+    pub op: Op,
+}
+
+/// What the editor's buttons ask for.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Op {
+    #[default]
+    Save,
+    Submit,
+    /// Show the form again with the body rendered.
+    Preview,
+    /// Show the form again with more empty reference rows (and the order applied).
+    More,
+}
+
+impl ArticleForm {
+    pub fn base(&self) -> Result<Option<RevisionId>, AppError> {
+        forms::optional_number(&self.base_revision_id, "base_revision_id")
+            .map(|id| id.map(RevisionId))
+    }
+
+    pub fn draft_version(&self) -> Result<Option<i64>, AppError> {
+        forms::optional_number(&self.draft_version, "draft_version")
+    }
+
+    /// The content, with reference rows in the order their numbers say and removed rows gone.
+    pub fn content(&self) -> Result<ContentInput, AppError> {
+        let rows = self.ref_kind.len();
+        let columns = [
+            self.ref_position.len(),
+            self.ref_title.len(),
+            self.ref_source.len(),
+            self.ref_year.len(),
+            self.ref_url.len(),
+        ];
+        if columns.iter().any(|n| *n != rows) {
+            return Err(AppError::BadRequest(
+                "The references in the form are incomplete: every row needs all its fields.".into(),
+            ));
+        }
+        let removed: Vec<usize> = self
+            .ref_remove
+            .iter()
+            .filter_map(|v| v.trim().parse::<usize>().ok())
+            .collect();
+        let mut ordered: Vec<(f64, usize, ReferenceInput)> = (0..rows)
+            .filter(|i| !removed.contains(&(i + 1)))
+            .map(|i| {
+                // An unreadable number keeps the row where it was.
+                let position = self.ref_position[i]
+                    .trim()
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|p| p.is_finite());
+                (
+                    position.unwrap_or(i as f64 + 1.0),
+                    i,
+                    ReferenceInput {
+                        kind: self.ref_kind[i].clone(),
+                        title: self.ref_title[i].clone(),
+                        source: self.ref_source[i].clone(),
+                        year: self.ref_year[i].clone(),
+                        url: self.ref_url[i].clone(),
+                    },
+                )
+            })
+            .collect();
+        ordered.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        Ok(ContentInput {
+            title: self.title.clone(),
+            summary: self.summary.clone(),
+            body: self.body.clone(),
+            change_note: self.change_note.clone(),
+            references: ordered.into_iter().map(|(_, _, r)| r).collect(),
+        })
+    }
+}
+
+/// A kind choice in a reference row.
+pub struct KindChoice {
+    pub value: &'static str,
+    pub label: &'static str,
+    pub selected: bool,
+}
+
+/// One row of the references editor.
+pub struct RefRow {
+    /// 1-based, as shown.
+    pub number: usize,
+    pub kinds: Vec<KindChoice>,
+    pub title: String,
+    pub source: String,
+    pub year: String,
+    pub url: String,
+}
+
+fn rows(references: &[ReferenceInput], spare: usize) -> Vec<RefRow> {
+    let blank = ReferenceInput {
+        kind: ReferenceKind::Research.as_str().to_owned(),
+        ..ReferenceInput::default()
+    };
+    references
+        .iter()
+        .filter(|r| !r.is_blank())
+        .chain(std::iter::repeat_n(&blank, spare))
+        .enumerate()
+        .map(|(i, r)| RefRow {
+            number: i + 1,
+            kinds: ReferenceKind::ALL
+                .into_iter()
+                .map(|k| KindChoice {
+                    value: k.as_str(),
+                    label: k.label(),
+                    selected: k.as_str() == r.kind,
+                })
+                .collect(),
+            title: r.title.clone(),
+            source: r.source.clone(),
+            year: r.year.clone(),
+            url: r.url.clone(),
+        })
+        .collect()
+}
+
+/// A newer revision that the form's base is behind.
+pub struct Moved {
+    pub id: RevisionId,
+    pub number: i32,
+}
+
+#[derive(Template)]
+#[template(path = "workspace/editor.html")]
+pub struct EditorPage {
+    pub chrome: Chrome,
+    pub heading: String,
+    /// Where the form posts.
+    pub action: String,
+    /// Where "cancel" goes.
+    pub back: String,
+    pub base: Option<(RevisionId, String)>,
+    pub draft_version: Option<i64>,
+    pub content: ContentInput,
+    pub rows: Vec<RefRow>,
+    pub preview_html: Option<String>,
+    pub moved: Option<Moved>,
+    /// Why the last save was not accepted, field by field.
+    pub rejected: Option<Rejected>,
+}
+
+impl EditorPage {
+    pub fn new(
+        chrome: Chrome,
+        heading: String,
+        action: String,
+        back: String,
+        content: ContentInput,
+    ) -> Self {
+        let rows = rows(&content.references, SPARE_ROWS);
+        Self {
+            chrome,
+            heading,
+            action,
+            back,
+            base: None,
+            draft_version: None,
+            content,
+            rows,
+            preview_html: None,
+            moved: None,
+            rejected: None,
+        }
+    }
+
+    pub fn more_rows(mut self) -> Self {
+        self.rows = rows(&self.content.references, SPARE_ROWS + 3);
+        self
+    }
+
+    /// Shows why the save was not accepted, keeping what was typed.
+    pub fn rejected(mut self, rejected: Rejected) -> Self {
+        self.chrome = self.chrome.with_alerts(rejected.messages());
+        self.rejected = Some(rejected);
+        self
+    }
+
+    /// Whether the field `field` has a problem to fix.
+    pub fn invalid(&self, field: &str) -> bool {
+        self.rejected.as_ref().is_some_and(|r| r.concerns(field))
+    }
+
+    pub fn render(&self, status: StatusCode) -> HttpResponse {
+        render::html(status, self)
+    }
+}

@@ -1,0 +1,139 @@
+//! `GET /manage/revisions/{id}` and `POST /manage/revisions/{id}/{action}`: one revision,
+//! its references, reviews and discussion, and the actions this person may take on it.
+
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use crate::domain::problems::Problems;
+use crate::domain::workflow::Action;
+use crate::filters;
+use crate::ids::{CommentId, RevisionId, UserId};
+use crate::services::reviewing::{self, ActionInput};
+use crate::services::views::{self, RevisionPage};
+use crate::urls;
+use crate::web::error::{AppError, Rejected, answer_form};
+use crate::web::extract::{CsrfForm, SignedIn, forms};
+use crate::web::notice::Notice;
+use crate::web::render::{self, Chrome};
+use crate::web::state::AppState;
+
+#[derive(Template)]
+#[template(path = "workspace/revision.html")]
+struct RevisionView {
+    chrome: Chrome,
+    page: RevisionPage,
+    /// What was typed into a form that failed, and for which action, so it is not lost.
+    typed: Option<(Action, String)>,
+}
+
+impl RevisionView {
+    /// Whether the workflow lets this person do `action` now.
+    fn can(&self, action: Action) -> bool {
+        self.page.actions.contains(&action)
+    }
+
+    /// The text typed into `action`'s form before it failed, to show again.
+    fn typed_for(&self, action: Action) -> &str {
+        match &self.typed {
+            Some((failed, text)) if *failed == action => text,
+            _ => "",
+        }
+    }
+
+    /// Whether `action`'s form is the one that just failed.
+    fn failed(&self, action: Action) -> bool {
+        self.typed
+            .as_ref()
+            .is_some_and(|(failed, _)| *failed == action)
+    }
+
+    /// Whether the caller's approval would be the last one needed.
+    fn approving_publishes(&self) -> bool {
+        self.page.approvals.one_more_publishes()
+    }
+
+    fn is_published(&self) -> bool {
+        self.page.article.published_revision_id == Some(self.page.revision.id)
+    }
+}
+
+/// The page; after a failed action, with why and with what was typed into that action's form.
+async fn revision_page(
+    state: &AppState,
+    user: &SignedIn,
+    id: RevisionId,
+    failed: Option<(Rejected, Action, String)>,
+) -> Result<HttpResponse, AppError> {
+    let caller = user.caller();
+    let page = state
+        .db(move |ctx| views::revision_page(ctx, &caller, id))
+        .await?;
+    let (chrome, typed) = match failed {
+        Some((rejected, action, text)) => (
+            user.chrome("articles").with_alerts(rejected.messages()),
+            Some((action, text)),
+        ),
+        None => (user.chrome("articles"), None),
+    };
+    Ok(render::ok(&RevisionView {
+        chrome,
+        page,
+        typed,
+    }))
+}
+
+/// `GET /manage/revisions/{id}`
+pub async fn show(
+    state: web::Data<AppState>,
+    user: SignedIn,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let id = RevisionId(forms::path_id(&id, "revision")?);
+    revision_page(&state, &user, id, None).await
+}
+
+#[derive(Deserialize)]
+pub struct ActionForm {
+    #[serde(default)]
+    comment: String,
+    #[serde(default)]
+    reply_to: String,
+    #[serde(default)]
+    reviewer_id: String,
+    confirm: Option<String>,
+}
+
+/// `POST /manage/revisions/{id}/{action}`
+pub async fn act(
+    state: web::Data<AppState>,
+    user: SignedIn,
+    path: web::Path<(String, String)>,
+    form: CsrfForm<ActionForm>,
+) -> Result<HttpResponse, AppError> {
+    let (raw_id, raw_action) = path.into_inner();
+    let id = RevisionId(forms::path_id(&raw_id, "revision")?);
+    let action = Action::from_route(&raw_action)
+        .ok_or_else(|| AppError::NotFound(format!("There is no action called '{raw_action}'.")))?;
+    let fields = form.fields;
+    let outcome = if action.needs_confirmation() && !forms::confirmed(fields.confirm.as_deref()) {
+        // It cannot be undone: the form asks for a ticked box.
+        Err(Problems::one("confirm", "Tick the box to confirm. Nothing was changed.").into())
+    } else {
+        let input = ActionInput {
+            text: fields.comment.clone(),
+            reply_to: forms::optional_number(&fields.reply_to, "reply_to")?.map(CommentId),
+            reviewer: forms::optional_number(&fields.reviewer_id, "reviewer_id")?.map(UserId),
+        };
+        let caller = user.caller();
+        state
+            .db(move |ctx| reviewing::act(ctx, &caller, id, action, &input))
+            .await
+    };
+    answer_form(
+        outcome,
+        |_| render::see_other(&Notice::Acted(action).after(&urls::revision(id))),
+        |rejected| revision_page(&state, &user, id, Some((rejected, action, fields.comment))),
+    )
+    .await
+}

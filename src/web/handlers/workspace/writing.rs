@@ -1,0 +1,185 @@
+//! Writing: `GET /manage/articles/new`, `POST /manage/articles` (a new article),
+//! `GET /manage/articles/{id}/edit` and `POST /manage/articles/{id}/revisions` (a new
+//! revision, or the caller's draft continued). Preview and "more rows" show the editor again
+//! without saving; a save that is not accepted shows it again with everything typed.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+
+use super::editor::{ArticleForm, EditorPage, Moved, Op};
+use crate::domain::content::ContentInput;
+use crate::domain::markdown;
+use crate::domain::roles::Role;
+use crate::domain::workflow::Action;
+use crate::ids::ArticleId;
+use crate::services::Refusal;
+use crate::services::editing::{self, RevisionInput, Saved};
+use crate::services::views;
+use crate::urls;
+use crate::web::error::{AppError, answer_form};
+use crate::web::extract::{CsrfForm, SignedIn, forms};
+use crate::web::notice::Notice;
+use crate::web::render;
+use crate::web::state::AppState;
+
+/// `GET /manage/articles/new`
+pub async fn new(user: SignedIn) -> Result<HttpResponse, AppError> {
+    user.require(Role::Editor)?;
+    let content = ContentInput {
+        change_note: "First version.".into(),
+        ..ContentInput::default()
+    };
+    let page = EditorPage::new(
+        user.chrome("articles"),
+        "New article".into(),
+        urls::articles(),
+        urls::articles(),
+        content,
+    );
+    Ok(page.render(StatusCode::OK))
+}
+
+/// The editor again with what was posted: for previews, more rows, and refusals.
+fn editor_again(
+    user: &SignedIn,
+    form: &ArticleForm,
+    content: ContentInput,
+    article: Option<ArticleId>,
+) -> EditorPage {
+    let (heading, action, back) = match article {
+        Some(id) => (
+            "Write a new revision".to_owned(),
+            urls::article_revisions(id),
+            urls::article(id),
+        ),
+        None => ("New article".to_owned(), urls::articles(), urls::articles()),
+    };
+    let mut page = EditorPage::new(user.chrome("articles"), heading, action, back, content);
+    page.base = form
+        .base()
+        .ok()
+        .flatten()
+        .map(|id| (id, format!("revision id {id}")));
+    page.draft_version = form.draft_version().ok().flatten();
+    page
+}
+
+async fn save(
+    state: &AppState,
+    user: &SignedIn,
+    form: &ArticleForm,
+    article: Option<ArticleId>,
+) -> Result<HttpResponse, AppError> {
+    let content = form.content()?;
+    let base = form.base()?;
+    let draft_version = form.draft_version()?;
+    match form.op {
+        Op::Preview => {
+            let mut page = editor_again(user, form, content.clone(), article);
+            page.preview_html = Some(markdown::render(&content.body, content.references.len()));
+            return Ok(page.render(StatusCode::OK));
+        }
+        Op::More => {
+            return Ok(editor_again(user, form, content, article)
+                .more_rows()
+                .render(StatusCode::OK));
+        }
+        Op::Save | Op::Submit => {}
+    }
+    let caller = user.caller();
+    let submit = form.op == Op::Submit;
+    let input = content.clone();
+    let outcome = state
+        .db(move |ctx| match article {
+            None => editing::create_article(ctx, &caller, &input, submit),
+            Some(article) => editing::save_revision(
+                ctx,
+                &caller,
+                &RevisionInput {
+                    article,
+                    base,
+                    draft_version,
+                    content: input,
+                    submit,
+                },
+            ),
+        })
+        .await;
+    answer_form(
+        outcome,
+        |Saved {
+             revision,
+             submitted,
+             ..
+         }| {
+            let done = if submitted {
+                Notice::Acted(Action::Submit)
+            } else {
+                Notice::DraftSaved
+            };
+            render::see_other(&done.after(&urls::revision(revision)))
+        },
+        |rejected| async move {
+            // Nothing typed is lost; when the article moved on, the way forward is one click
+            // away and the next save builds on the newer revision.
+            let mut page = editor_again(user, form, content, article);
+            if let Some(&Refusal::ArticleMoved { newer, number }) = rejected.refusal() {
+                page.base = Some((newer, format!("revision {number}")));
+                page.moved = Some(Moved { id: newer, number });
+            }
+            Ok(page.rejected(rejected).render(StatusCode::OK))
+        },
+    )
+    .await
+}
+
+/// `POST /manage/articles`
+pub async fn create(
+    state: web::Data<AppState>,
+    user: SignedIn,
+    form: CsrfForm<ArticleForm>,
+) -> Result<HttpResponse, AppError> {
+    save(&state, &user, &form.fields, None).await
+}
+
+/// `POST /manage/articles/{id}/revisions`
+pub async fn save_revision(
+    state: web::Data<AppState>,
+    user: SignedIn,
+    id: web::Path<String>,
+    form: CsrfForm<ArticleForm>,
+) -> Result<HttpResponse, AppError> {
+    let article = ArticleId(forms::path_id(&id, "article")?);
+    save(&state, &user, &form.fields, Some(article)).await
+}
+
+/// `GET /manage/articles/{id}/edit`
+pub async fn edit(
+    state: web::Data<AppState>,
+    user: SignedIn,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let article = ArticleId(forms::path_id(&id, "article")?);
+    let caller = user.caller();
+    let start = state
+        .db(move |ctx| views::edit_start(ctx, &caller, article))
+        .await?;
+    let heading = if start.draft.is_some() {
+        "Continue your draft"
+    } else {
+        "Write a new revision"
+    };
+    let mut page = EditorPage::new(
+        user.chrome("articles"),
+        heading.into(),
+        urls::article_revisions(article),
+        urls::article(article),
+        start.content,
+    );
+    page.base = start
+        .base
+        .as_ref()
+        .map(|b| (b.id, b.label().to_lowercase()));
+    page.draft_version = start.draft.as_ref().map(|d| d.version);
+    Ok(page.render(StatusCode::OK))
+}

@@ -1,0 +1,101 @@
+//! The application state every request shares: its own resources, nothing process-wide.
+
+use std::sync::{Arc, PoisonError, RwLock};
+
+use actix_web::web;
+
+use super::public_cache::PublicCache;
+use crate::config::Config;
+use crate::db::Pool;
+use crate::services::sessions::Timeouts;
+use crate::services::{Ctx, Env, Failure, ServiceError, ServiceResult};
+
+/// Shared by every request: the application's own resources, nothing process-wide.
+#[derive(Clone)]
+pub struct AppState {
+    /// What use cases need: the pool, where effects go, links, the hashing gate.
+    pub env: Env,
+    pub config: Arc<Config>,
+    pub public_cache: Arc<PublicCache>,
+    /// The site name last read from the settings, for pages rendered without a database
+    /// round trip (error pages).
+    site_name: Arc<RwLock<String>>,
+}
+
+impl AppState {
+    pub fn new(pool: Pool, config: Config) -> Self {
+        let env = Env::new(pool, &config.public_url);
+        // Unreachable now: error pages say "Imprimatur" until the settings are read.
+        let site_name = env
+            .ctx(crate::services::settings::current)
+            .map(|s| s.site_name)
+            .unwrap_or_else(|_| "Imprimatur".to_owned());
+        Self {
+            env,
+            config: Arc::new(config),
+            public_cache: Arc::default(),
+            site_name: Arc::new(RwLock::new(site_name)),
+        }
+    }
+
+    pub fn pool(&self) -> &Pool {
+        self.env.pool()
+    }
+
+    /// The generation of public content, for the page cache: bumped when a committed
+    /// transaction changed what public pages show.
+    pub fn public_generation(&self) -> u64 {
+        self.env.signals().public_generation()
+    }
+
+    pub fn site_name(&self) -> String {
+        self.site_name
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Remembers the site name read from the settings.
+    pub fn remember_site_name(&self, name: &str) {
+        let mut current = self
+            .site_name
+            .write()
+            .unwrap_or_else(PoisonError::into_inner);
+        if *current != name {
+            name.clone_into(&mut current);
+        }
+    }
+
+    /// Runs a use case on a blocking thread with a pooled connection. diesel is
+    /// synchronous; running it on the async workers would stall every other request.
+    pub async fn db<T, F>(&self, work: F) -> ServiceResult<T>
+    where
+        F: FnOnce(&mut Ctx<'_>) -> ServiceResult<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        let env = self.env.clone();
+        web::block(move || env.ctx(work))
+            .await
+            .map_err(|e| ServiceError::from(Failure::Task(Box::new(e))))?
+    }
+
+    /// Like `db`, for use cases that manage their own connections (those that hash
+    /// passwords between transactions).
+    pub async fn with_env<T, F>(&self, work: F) -> ServiceResult<T>
+    where
+        F: FnOnce(&Env) -> ServiceResult<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        let env = self.env.clone();
+        web::block(move || work(&env))
+            .await
+            .map_err(|e| ServiceError::from(Failure::Task(Box::new(e))))?
+    }
+
+    pub fn timeouts(&self) -> Timeouts {
+        Timeouts {
+            idle: self.config.session_idle,
+            absolute: self.config.session_absolute,
+        }
+    }
+}
