@@ -3,6 +3,7 @@
 //! story too).
 
 pub mod articles;
+pub mod others;
 
 use crate::db;
 use crate::domain::content::{ContentInput, ReferenceInput};
@@ -14,7 +15,8 @@ use crate::services::accounts::{self, InviteInput, SetPasswordInput};
 use crate::services::editing::{self, RevisionInput};
 use crate::services::reviewing::{self, ActionInput};
 use crate::services::{Actor, Caller, Ctx, Env, Refusal, ServiceResult, secrets, settings};
-use articles::{DemoArticle, FEATURED, FEATURED_UPDATE, OTHERS};
+use articles::{DemoArticle, FEATURED, FEATURED_UPDATE};
+use others::OTHERS;
 
 /// A sample account and the password generated for it.
 #[derive(Debug, Clone)]

@@ -18,11 +18,11 @@ pub mod notify;
 pub mod passwords;
 pub mod public;
 pub mod publishing;
+pub mod read;
 pub mod reviewing;
 pub mod secrets;
 pub mod sessions;
 pub mod settings;
-pub mod views;
 
 pub use env::{Ctx, Env, Signals};
 pub use error::{Failure, Missing, Refusal, RefusalKind, ServiceError, ServiceResult};

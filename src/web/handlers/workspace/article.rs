@@ -11,7 +11,7 @@ use crate::filters;
 use crate::ids::ArticleId;
 use crate::services::ServiceResult;
 use crate::services::editing;
-use crate::services::views::{self, Timeline};
+use crate::services::read::{self, Timeline};
 use crate::urls;
 use crate::web::error::{AppError, Rejected, answer_form};
 use crate::web::extract::{CsrfForm, SignedIn, forms};
@@ -37,7 +37,7 @@ async fn page(
 ) -> Result<HttpResponse, AppError> {
     let caller = user.caller();
     let timeline = state
-        .db(move |ctx| views::timeline(ctx, &caller, article))
+        .db(move |ctx| read::timeline(ctx, &caller, article))
         .await?;
     let chrome = match rejected {
         Some(rejected) => user.chrome("articles").with_alerts(rejected.messages()),

@@ -8,7 +8,7 @@ use serde::Deserialize;
 use crate::domain::roles::Role;
 use crate::domain::workflow::State;
 use crate::filters;
-use crate::services::views::{self, ArticleList, ArticleSearch};
+use crate::services::read::{self, ArticleList, ArticleSearch};
 use crate::urls;
 use crate::web::error::AppError;
 use crate::web::extract::{SignedIn, forms};
@@ -69,7 +69,7 @@ pub async fn list(
     let caller = user.caller();
     let offset = forms::offset(page, PAGE_SIZE);
     let list = state
-        .db(move |ctx| views::article_list(ctx, &caller, &search, offset, PAGE_SIZE))
+        .db(move |ctx| read::article_list(ctx, &caller, &search, offset, PAGE_SIZE))
         .await?;
     let alerts = list
         .unknown_author

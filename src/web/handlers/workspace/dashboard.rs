@@ -5,7 +5,7 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 
 use crate::filters;
-use crate::services::views::{self, Dashboard};
+use crate::services::read::{self, Dashboard};
 use crate::web::error::AppError;
 use crate::web::extract::SignedIn;
 use crate::web::render::{self, Chrome};
@@ -23,7 +23,7 @@ struct DashboardPage {
 
 pub async fn show(state: web::Data<AppState>, user: SignedIn) -> Result<HttpResponse, AppError> {
     let caller = user.caller();
-    let board = state.db(move |ctx| views::dashboard(ctx, &caller)).await?;
+    let board = state.db(move |ctx| read::dashboard(ctx, &caller)).await?;
     Ok(render::ok(&DashboardPage {
         chrome: user.chrome("dashboard"),
         name: user.user.display_name.clone(),

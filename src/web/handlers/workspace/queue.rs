@@ -4,7 +4,7 @@ use actix_web::HttpResponse;
 use actix_web::web;
 use askama::Template;
 
-use crate::services::views::{self, QueueItem};
+use crate::services::read::{self, QueueItem};
 use crate::web::error::AppError;
 use crate::web::extract::SignedIn;
 use crate::web::render::{self, Chrome};
@@ -29,7 +29,7 @@ impl QueuePage {
 pub async fn show(state: web::Data<AppState>, user: SignedIn) -> Result<HttpResponse, AppError> {
     let caller = user.caller();
     let items = state
-        .db(move |ctx| views::queue(ctx, &caller, QUEUE_LIMIT))
+        .db(move |ctx| read::queue(ctx, &caller, QUEUE_LIMIT))
         .await?;
     Ok(render::ok(&QueuePage {
         chrome: user.chrome("queue"),

@@ -9,8 +9,8 @@ use crate::domain::problems::Problems;
 use crate::domain::workflow::Action;
 use crate::filters;
 use crate::ids::{CommentId, RevisionId, UserId};
+use crate::services::read::{self, RevisionPage};
 use crate::services::reviewing::{self, ActionInput};
-use crate::services::views::{self, RevisionPage};
 use crate::urls;
 use crate::web::error::{AppError, Rejected, answer_form};
 use crate::web::extract::{CsrfForm, SignedIn, forms};
@@ -67,7 +67,7 @@ async fn revision_page(
 ) -> Result<HttpResponse, AppError> {
     let caller = user.caller();
     let page = state
-        .db(move |ctx| views::revision_page(ctx, &caller, id))
+        .db(move |ctx| read::revision_page(ctx, &caller, id))
         .await?;
     let (chrome, typed) = match failed {
         Some((rejected, action, text)) => (

@@ -14,7 +14,7 @@ use crate::domain::workflow::Action;
 use crate::ids::ArticleId;
 use crate::services::Refusal;
 use crate::services::editing::{self, RevisionInput, Saved};
-use crate::services::views;
+use crate::services::read;
 use crate::urls;
 use crate::web::error::{AppError, answer_form};
 use crate::web::extract::{CsrfForm, SignedIn, forms};
@@ -162,7 +162,7 @@ pub async fn edit(
     let article = ArticleId(forms::path_id(&id, "article")?);
     let caller = user.caller();
     let start = state
-        .db(move |ctx| views::edit_start(ctx, &caller, article))
+        .db(move |ctx| read::edit_start(ctx, &caller, article))
         .await?;
     let heading = if start.draft.is_some() {
         "Continue your draft"

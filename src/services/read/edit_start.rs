@@ -1,0 +1,76 @@
+//! What the edit page starts from: the caller's draft, or the newest submitted revision.
+
+use crate::db::articles::{self, Article};
+use crate::db::references;
+use crate::db::revisions::{self, Revision};
+use crate::domain::content::{ContentInput, Reference, ReferenceInput};
+use crate::domain::roles::Role;
+use crate::domain::workflow::State;
+use crate::ids::ArticleId;
+use crate::services::{Caller, Ctx, Missing, ServiceResult};
+
+/// What the edit page starts from.
+pub struct EditStart {
+    pub article: Article,
+    /// The submitted revision the new one is based on.
+    pub base: Option<Revision>,
+    /// The caller's draft being continued, if any.
+    pub draft: Option<Revision>,
+    pub content: ContentInput,
+}
+
+fn content_of(revision: &Revision, references: &[Reference], change_note: &str) -> ContentInput {
+    ContentInput {
+        title: revision.title.clone(),
+        summary: revision.summary.clone(),
+        body: revision.body.clone(),
+        change_note: change_note.to_owned(),
+        references: references
+            .iter()
+            .map(|r| ReferenceInput {
+                kind: r.kind.as_str().to_owned(),
+                title: r.title.clone(),
+                source: r.source.clone(),
+                year: r.year.map(|y| y.to_string()).unwrap_or_default(),
+                url: r.url.clone().unwrap_or_default(),
+            })
+            .collect(),
+    }
+}
+
+/// Prefills the edit page: the caller's draft if they have one, otherwise the newest
+/// submitted revision (with an empty change note), which becomes the base.
+pub fn edit_start(ctx: &mut Ctx<'_>, caller: &Caller, id: ArticleId) -> ServiceResult<EditStart> {
+    let conn = ctx.conn();
+    caller.require(Role::Editor)?;
+    let article = articles::find(conn, id)?.ok_or(Missing::Article)?;
+    let moved = State::all_where(State::moves_the_article_on);
+    let head = revisions::in_states(conn, id, &moved)?.into_iter().next();
+    if let Some(draft) = revisions::draft_of(conn, id, caller.me()?)? {
+        let references = references::of_revision(conn, draft.id)?;
+        let base = match draft.base_revision_id {
+            Some(b) => revisions::find(conn, b)?,
+            None => None,
+        };
+        return Ok(EditStart {
+            content: content_of(&draft, &references, &draft.change_note),
+            article,
+            base,
+            draft: Some(draft),
+        });
+    }
+    let head = match head {
+        Some(head) => head,
+        None => revisions::in_states(conn, id, &State::ALL)?
+            .into_iter()
+            .next()
+            .ok_or(Missing::Article)?,
+    };
+    let references = references::of_revision(conn, head.id)?;
+    Ok(EditStart {
+        content: content_of(&head, &references, ""),
+        article,
+        base: Some(head),
+        draft: None,
+    })
+}
