@@ -135,3 +135,30 @@ impl<'a> Ctx<'a> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn effects_bump_the_page_generation_and_wake_the_mail_worker() {
+        let signals = Signals::default();
+        assert_eq!(signals.public_generation(), 0);
+        signals.apply(Effects {
+            public_content: true,
+            mail_queued: false,
+        });
+        assert_eq!(signals.public_generation(), 1);
+        let idle =
+            tokio::time::timeout(std::time::Duration::from_millis(50), signals.mail_queued());
+        assert!(idle.await.is_err(), "no mail queued, nothing to wake for");
+        signals.apply(Effects {
+            public_content: false,
+            mail_queued: true,
+        });
+        let woken =
+            tokio::time::timeout(std::time::Duration::from_millis(500), signals.mail_queued());
+        assert!(woken.await.is_ok(), "queued mail wakes the worker");
+        assert_eq!(signals.public_generation(), 1);
+    }
+}

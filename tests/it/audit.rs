@@ -6,7 +6,7 @@ use imprimatur::services::audit::{self, Event, Verification};
 use imprimatur::services::{Actor, Caller, Ctx};
 
 use crate::on_both_backends;
-use crate::support::{Backend, TestApp};
+use crate::support::TestApp;
 
 on_both_backends!(
     the_audit_page_filters_by_actor_action_and_date_and_pages_through,
@@ -280,18 +280,4 @@ async fn concurrent_writers_keep_one_unbroken_chain(app: TestApp) {
         verify(&app),
         Verification::Intact { rows: 200, .. }
     ));
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn audit_rows_are_written_in_the_same_transaction_as_the_change() {
-    // A change that fails after its audit row was written leaves neither behind.
-    let app = TestApp::spawn(Backend::Sqlite, "audit same transaction").unwrap();
-    let result: Result<(), imprimatur::services::ServiceError> = app.ctx(|ctx| {
-        ctx.write(|tx| {
-            audit::record(tx, &Actor::system(), Event::new(AuditAction::UserInvited))?;
-            Err(imprimatur::services::Refusal::NotEmpty.into())
-        })
-    });
-    assert!(result.is_err());
-    assert_eq!(app.count("audit_log"), 0);
 }

@@ -4,6 +4,7 @@ use std::process::Command;
 
 use imprimatur::config::DatabaseUrl;
 
+use crate::on_both_backends;
 use crate::support::{Backend, PASSWORD, TestApp, TestDatabase};
 
 fn imprimatur(database: &DatabaseUrl) -> Command {
@@ -151,12 +152,4 @@ fn user_add_prints_a_working_setup_link(backend: Backend, test: &str) {
     assert!(app.audit_actions().contains(&"user.invited".to_owned()));
 }
 
-#[test]
-fn user_add_prints_a_working_setup_link_on_sqlite() {
-    user_add_prints_a_working_setup_link(Backend::Sqlite, "user_add sqlite");
-}
-
-#[test]
-fn user_add_prints_a_working_setup_link_on_postgres() {
-    user_add_prints_a_working_setup_link(Backend::Postgres, "user_add postgres");
-}
+on_both_backends!(backend: user_add_prints_a_working_setup_link);

@@ -5,8 +5,8 @@ use imprimatur::domain::roles::Role;
 use imprimatur::ids::RevisionId;
 
 use crate::on_both_backends;
+use crate::support::forms::{act, article_fields, as_refs, create_article, revision_of};
 use crate::support::{Client, TestApp};
-use crate::workflow::{act, article_fields, as_refs, create_article, revision_of};
 
 on_both_backends!(
     the_diff_defaults_to_the_published_revision_and_marks_changed_words,

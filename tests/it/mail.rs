@@ -9,9 +9,9 @@ use diesel::prelude::*;
 use imprimatur::db::schema::{articles, mail_outbox, users};
 use imprimatur::domain::roles::Role;
 
+use crate::support::forms::{act, create_article, revision_of};
 use crate::support::smtp::{Mail, SmtpServer};
 use crate::support::{Backend, Client, PASSWORD, TestApp};
-use crate::workflow::{act, create_article, revision_of};
 
 const WAIT: Duration = Duration::from_secs(20);
 
@@ -302,23 +302,15 @@ async fn workflow_events_mail_the_right_people(app: TestApp, smtp: SmtpServer) {
         .first(&mut app.conn())
         .unwrap();
     let edit = ed.get(&format!("/manage/articles/{article}/edit")).await;
-    let base = edit
-        .body
-        .split("name=\"base_revision_id\" value=\"")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .to_owned();
+    let base = edit.field("base_revision_id").unwrap();
     let mut fields =
-        crate::workflow::article_fields("Ibuprofen & lisinopril", "With KDIGO [1] [2].");
+        crate::support::forms::article_fields("Ibuprofen & lisinopril", "With KDIGO [1] [2].");
     fields.push(("base_revision_id", base));
     fields.push(("op", "submit".into()));
     let second = revision_of(
         &ed.submit(
             &format!("/manage/articles/{article}/revisions"),
-            &crate::workflow::as_refs(&fields),
+            &crate::support::forms::as_refs(&fields),
         )
         .await,
     );

@@ -13,6 +13,7 @@ mod accessibility;
 mod accounts;
 mod admin_users;
 mod audit;
+mod boundary;
 mod browser;
 mod cli;
 mod diff_browser;

@@ -21,6 +21,7 @@ use imprimatur::services::{Actor, Caller, Ctx, publishing, settings};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 
+use crate::on_both_backends;
 use crate::support::{Backend, Client, TestApp};
 
 const ARTICLES: usize = 3;
@@ -376,7 +377,7 @@ async fn check(world: &World, client: &Client) -> Result<(), TestCaseError> {
     Ok(())
 }
 
-fn run(backend: Backend, test: &str) {
+fn public_surfaces_show_only_the_latest_approved_text(backend: Backend, test: &str) {
     if backend == Backend::Postgres && std::env::var("IMPRIMATUR_TEST_POSTGRES_URL").is_err() {
         crate::support::skip(test, "IMPRIMATUR_TEST_POSTGRES_URL is not set");
         return;
@@ -404,18 +405,4 @@ fn run(backend: Backend, test: &str) {
     }
 }
 
-#[test]
-fn public_surfaces_show_only_the_latest_approved_text_on_sqlite() {
-    run(
-        Backend::Sqlite,
-        "public_surfaces_show_only_the_latest_approved_text_on_sqlite",
-    );
-}
-
-#[test]
-fn public_surfaces_show_only_the_latest_approved_text_on_postgres() {
-    run(
-        Backend::Postgres,
-        "public_surfaces_show_only_the_latest_approved_text_on_postgres",
-    );
-}
+on_both_backends!(backend: public_surfaces_show_only_the_latest_approved_text);

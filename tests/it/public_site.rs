@@ -4,11 +4,12 @@
 use diesel::prelude::*;
 use imprimatur::db::schema::{articles, users};
 use imprimatur::domain::roles::Role;
+use imprimatur::domain::workflow::Action;
 use imprimatur::ids::RevisionId;
 
 use crate::on_both_backends;
-use crate::support::{Client, Page, TestApp};
-use crate::workflow::{act, article_fields, as_refs, create_article, revision_of};
+use crate::support::forms::{act, article_fields, as_refs, create_article, revision_of};
+use crate::support::{ArticleBuilder, Built, Client, Page, Person, TestApp};
 
 on_both_backends!(
     a_never_approved_article_is_404_and_an_approved_one_shows_its_provenance,
@@ -23,7 +24,10 @@ on_both_backends!(
     a_cached_page_is_served_without_the_database,
 );
 
+/// An editor and a reviewer (as people, and signed in), and a signed-in admin.
 struct Cast {
+    editor: Person,
+    reviewer: Person,
     ed: Client,
     rita: Client,
     admin: Client,
@@ -31,17 +35,35 @@ struct Cast {
 
 async fn cast(app: &TestApp) -> Cast {
     app.create_user("admin@example.org", "Ada Admin", &[Role::Admin]);
-    app.create_user("ed@example.org", "Ed Editor", &[Role::Editor]);
-    app.create_user("rita@example.org", "Dr. Rita Rao", &[Role::Reviewer]);
+    let editor = app.person("ed@example.org", "Ed Editor", &[Role::Editor]);
+    let reviewer = app.person("rita@example.org", "Dr. Rita Rao", &[Role::Reviewer]);
     diesel::update(users::table.filter(users::email.eq("rita@example.org")))
         .set(users::credentials.eq("MD, Cardiology"))
         .execute(&mut app.conn())
         .unwrap();
     Cast {
+        editor,
+        reviewer,
         ed: app.signed_in("ed@example.org").await,
         rita: app.signed_in("rita@example.org").await,
         admin: app.signed_in("admin@example.org").await,
     }
+}
+
+/// An article Ed wrote and Rita approved: live on the public site.
+fn published(app: &TestApp, cast: &Cast, title: &str) -> Built {
+    ArticleBuilder::new(app, &cast.editor)
+        .title(title)
+        .approved_by(&[&cast.reviewer])
+        .build()
+}
+
+/// An article Ed submitted that nobody has reviewed yet.
+fn pending(app: &TestApp, cast: &Cast, title: &str) -> Built {
+    ArticleBuilder::new(app, &cast.editor)
+        .title(title)
+        .submitted()
+        .build()
 }
 
 /// Submits a new revision of the article behind `revision` with this body; returns it.
@@ -58,13 +80,7 @@ async fn revise(
         .first(&mut app.conn())
         .unwrap();
     let edit = ed.get(&format!("/manage/articles/{article}/edit")).await;
-    let base = edit
-        .body
-        .split("name=\"base_revision_id\" value=\"")
-        .nth(1)
-        .and_then(|s| s.split('"').next())
-        .unwrap()
-        .to_owned();
+    let base = edit.field("base_revision_id").unwrap();
     let mut fields = article_fields(title, body);
     fields[3].1 = "Second version with new evidence.".into();
     fields.push(("base_revision_id", base));
@@ -153,26 +169,28 @@ async fn a_never_approved_article_is_404_and_an_approved_one_shows_its_provenanc
 
 async fn a_pending_update_is_announced_without_its_content(app: TestApp) {
     let cast = cast(&app).await;
-    let first = create_article(&cast.ed, "Statins and muscle pain", true).await;
-    act(&cast.rita, first, "approve", &[]).await;
+    let first = ArticleBuilder::new(&app, &cast.editor)
+        .title("Statins and muscle pain")
+        .body("Statins rarely cause muscle pain [1].")
+        .approved_by(&[&cast.reviewer])
+        .build();
     let path = format!("/articles/{}", slug(&app));
-    let second = revise(
-        &cast.ed,
+    let second = first.revised(
         &app,
-        first,
+        &cast.editor,
         "Statins and muscle pain",
         "A brand new zebrafinch paragraph [1].",
-    )
-    .await;
+    );
     let page = app.client().get(&path).await;
     page.assert_status(200)
-        .assert_contains("An update to this article is under review");
+        .assert_contains("An update to this article is under review")
+        .assert_contains("Statins rarely cause muscle pain");
     assert!(
         !page.body.contains("zebrafinch"),
         "pending content never shows"
     );
     assert!(!page.body.contains("Second version with new evidence"));
-    act(&cast.rita, second, "approve", &[]).await;
+    app.act(&cast.reviewer, second.revision, Action::Approve, "");
     let page = app.client().get(&path).await;
     page.assert_contains("zebrafinch");
     assert!(
@@ -184,8 +202,7 @@ async fn a_pending_update_is_announced_without_its_content(app: TestApp) {
 
 async fn public_pages_revalidate_with_304_and_show_a_new_approval_at_once(app: TestApp) {
     let cast = cast(&app).await;
-    let first = create_article(&cast.ed, "Metformin and vitamin B12", true).await;
-    act(&cast.rita, first, "approve", &[]).await;
+    let first = published(&app, &cast, "Metformin and vitamin B12").revision;
     let url = app.url(&format!("/articles/{}", slug(&app)));
     let public = app.client();
     let page = public.get(&format!("/articles/{}", slug(&app))).await;
@@ -241,8 +258,7 @@ async fn public_pages_revalidate_with_304_and_show_a_new_approval_at_once(app: T
 
 async fn retraction_answers_410_and_removes_the_article_everywhere_until_republished(app: TestApp) {
     let cast = cast(&app).await;
-    let first = create_article(&cast.ed, "Warfarin and antibiotics", true).await;
-    act(&cast.rita, first, "approve", &[]).await;
+    let first = published(&app, &cast, "Warfarin and antibiotics").revision;
     let slug = slug(&app);
     let article: i64 = articles::table
         .select(articles::id)
@@ -334,9 +350,8 @@ async fn retraction_answers_410_and_removes_the_article_everywhere_until_republi
 
 async fn search_finds_published_text_only_and_survives_any_input(app: TestApp) {
     let cast = cast(&app).await;
-    let first = create_article(&cast.ed, "Grapefruit and statins", true).await;
-    act(&cast.rita, first, "approve", &[]).await;
-    create_article(&cast.ed, "Pending pelican article", true).await;
+    published(&app, &cast, "Grapefruit and statins");
+    pending(&app, &cast, "Pending pelican article");
     let public = app.client();
     let title_hit = public.get("/?q=grapefruit").await;
     title_hit
@@ -379,8 +394,7 @@ fn urlencode(value: &str) -> String {
 async fn the_index_lists_the_newest_first_and_paginates(app: TestApp) {
     let cast = cast(&app).await;
     for i in 0..22 {
-        let revision = create_article(&cast.ed, &format!("Indexed article {i:02}"), true).await;
-        act(&cast.rita, revision, "approve", &[]).await;
+        published(&app, &cast, &format!("Indexed article {i:02}"));
     }
     let public = app.client();
     let first = public.get("/").await;
@@ -402,8 +416,7 @@ async fn the_index_lists_the_newest_first_and_paginates(app: TestApp) {
 
 async fn the_history_lists_approved_versions_with_reviewers_and_change_notes(app: TestApp) {
     let cast = cast(&app).await;
-    let first = create_article(&cast.ed, "Aspirin for prevention", true).await;
-    act(&cast.rita, first, "approve", &[]).await;
+    let first = published(&app, &cast, "Aspirin for prevention").revision;
     let rejected = revise(
         &cast.ed,
         &app,
@@ -460,15 +473,7 @@ async fn the_editorial_policy_states_the_rule_in_force(app: TestApp) {
         .assert_contains("approved by at least 1 member of our medical advisory board");
     cast.admin.get("/admin/settings").await;
     let page = cast.admin.get("/admin/settings").await;
-    let version = page
-        .body
-        .split("name=\"version\" value=\"")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .to_owned();
+    let version = page.field("version").unwrap();
     cast.admin
         .submit(
             "/admin/settings",
@@ -497,10 +502,9 @@ async fn the_editorial_policy_states_the_rule_in_force(app: TestApp) {
 
 async fn the_feed_and_sitemap_list_live_articles_only(app: TestApp) {
     let cast = cast(&app).await;
-    let live = create_article(&cast.ed, "Sunscreen & SPF <basics>", true).await;
-    act(&cast.rita, live, "approve", &[]).await;
+    published(&app, &cast, "Sunscreen & SPF <basics>");
     let live_slug = slug(&app);
-    create_article(&cast.ed, "Unapproved feed item", true).await;
+    pending(&app, &cast, "Unapproved feed item");
     let public = app.client();
     let feed = public.get("/feed.atom").await;
     feed.assert_status(200);
@@ -524,8 +528,7 @@ async fn the_feed_and_sitemap_list_live_articles_only(app: TestApp) {
 
 async fn a_cached_page_is_served_without_the_database(app: TestApp) {
     let cast = cast(&app).await;
-    let revision = create_article(&cast.ed, "Flu and COVID vaccines together", true).await;
-    act(&cast.rita, revision, "approve", &[]).await;
+    published(&app, &cast, "Flu and COVID vaccines together");
     let path = format!("/articles/{}", slug(&app));
     let public = app.client();
     public.get(&path).await.assert_status(200);

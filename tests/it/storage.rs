@@ -12,6 +12,7 @@ use imprimatur::db::{self, sessions::SessionRow, users::User};
 use imprimatur::domain::roles::Role;
 use imprimatur::services::Signals;
 
+use crate::on_both_backends;
 use crate::support::{Backend, TestApp, TestDatabase};
 
 fn migration_names(backend: &str) -> BTreeSet<String> {
@@ -46,9 +47,11 @@ fn both_backends_have_the_same_migrations() {
     );
 }
 
+on_both_backends!(backend: the_schema_matches_the_migrations, the_workflow_schema_matches_the_migrations, concurrent_read_then_write_transactions_all_commit);
+
 /// Every table read through its full diesel column list, with a row in it: a column whose
 /// type or order differs between schema.rs and a backend's migrations fails here.
-fn schema_matches(backend: Backend, test: &str) {
+fn the_schema_matches_the_migrations(backend: Backend, test: &str) {
     let Some(app) = TestApp::spawn(backend, test) else {
         return;
     };
@@ -110,7 +113,7 @@ fn schema_matches(backend: Backend, test: &str) {
 
 /// The workflow, public-site and mail tables, filled by the demo (and a reminder run), read
 /// through their full column lists.
-fn workflow_tables_match(backend: Backend, test: &str) {
+fn the_workflow_schema_matches_the_migrations(backend: Backend, test: &str) {
     use imprimatur::db::schema::{
         articles, assignments, comments, mail_outbox, review_reminders, reviews,
         revision_references, revisions, settings,
@@ -178,38 +181,9 @@ fn workflow_tables_match(backend: Backend, test: &str) {
     }
 }
 
-#[test]
-fn the_workflow_schema_matches_the_sqlite_migrations() {
-    workflow_tables_match(
-        Backend::Sqlite,
-        "the_workflow_schema_matches_the_sqlite_migrations",
-    );
-}
-
-#[test]
-fn the_workflow_schema_matches_the_postgres_migrations() {
-    workflow_tables_match(
-        Backend::Postgres,
-        "the_workflow_schema_matches_the_postgres_migrations",
-    );
-}
-
-#[test]
-fn the_schema_matches_the_sqlite_migrations() {
-    schema_matches(Backend::Sqlite, "the_schema_matches_the_sqlite_migrations");
-}
-
-#[test]
-fn the_schema_matches_the_postgres_migrations() {
-    schema_matches(
-        Backend::Postgres,
-        "the_schema_matches_the_postgres_migrations",
-    );
-}
-
 /// Read-then-write transactions from many threads: with deferred transactions SQLite
 /// answers "database is locked" to some of them; immediate ones wait their turn.
-fn concurrent_read_then_write(backend: Backend, test: &str) {
+fn concurrent_read_then_write_transactions_all_commit(backend: Backend, test: &str) {
     let Some(database) = TestDatabase::create(backend, test) else {
         return;
     };
@@ -246,19 +220,6 @@ fn concurrent_read_then_write(backend: Backend, test: &str) {
         .get_result(&mut pool.get().unwrap())
         .unwrap();
     assert_eq!(total, 400);
-}
-
-#[test]
-fn concurrent_sqlite_writers_never_see_database_is_locked() {
-    concurrent_read_then_write(
-        Backend::Sqlite,
-        "concurrent_sqlite_writers_never_see_database_is_locked",
-    );
-}
-
-#[test]
-fn concurrent_postgres_writers_all_commit() {
-    concurrent_read_then_write(Backend::Postgres, "concurrent_postgres_writers_all_commit");
 }
 
 #[test]

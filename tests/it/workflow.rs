@@ -7,6 +7,7 @@ use imprimatur::domain::roles::Role;
 use imprimatur::ids::{ArticleId, RevisionId};
 
 use crate::on_both_backends;
+use crate::support::forms::{Fields, act, article_fields, as_refs, create_article, revision_of};
 use crate::support::{Client, Page, TestApp};
 
 on_both_backends!(
@@ -24,75 +25,6 @@ on_both_backends!(
     the_article_list_filters_by_state_author_and_title,
     the_address_can_change_until_first_publication,
 );
-
-/// A form's fields, in order.
-pub type Fields = Vec<(&'static str, String)>;
-
-/// The fields of the editor form for an article with two references.
-pub fn article_fields(title: &str, body: &str) -> Fields {
-    vec![
-        ("title", title.to_owned()),
-        ("summary", format!("Short answer about {title}.")),
-        ("body", body.to_owned()),
-        ("change_note", "First version.".to_owned()),
-        ("ref_position", "1".into()),
-        ("ref_kind", "guideline".into()),
-        ("ref_title", "Hypertension guideline".into()),
-        ("ref_source", "ACC/AHA".into()),
-        ("ref_year", "2017".into()),
-        ("ref_url", "".into()),
-        ("ref_position", "2".into()),
-        ("ref_kind", "drug_label".into()),
-        ("ref_title", "Lisinopril prescribing information".into()),
-        ("ref_source", "DailyMed".into()),
-        ("ref_year", "".into()),
-        ("ref_url", "https://dailymed.nlm.nih.gov/".into()),
-    ]
-}
-
-pub fn as_refs<'a>(fields: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
-    fields.iter().map(|(k, v)| (*k, v.as_str())).collect()
-}
-
-/// The revision id a save redirected to.
-#[track_caller]
-pub fn revision_of(page: &Page) -> RevisionId {
-    let location = page
-        .location()
-        .unwrap_or_else(|| panic!("no redirect: {} {}", page.status, page.body));
-    let id = location
-        .trim_start_matches("/manage/revisions/")
-        .split('?')
-        .next()
-        .unwrap();
-    RevisionId(id.parse().unwrap())
-}
-
-/// Creates an article through the editor form; returns its first revision.
-pub async fn create_article(client: &Client, title: &str, submit: bool) -> RevisionId {
-    client.get("/manage/articles/new").await.assert_status(200);
-    let mut fields = article_fields(
-        title,
-        "## From the guidelines\n\nAvoid NSAIDs [1]; see the label [2].",
-    );
-    fields.push(("op", if submit { "submit" } else { "save" }.into()));
-    let page = client.submit("/manage/articles", &as_refs(&fields)).await;
-    page.assert_status(303);
-    revision_of(&page)
-}
-
-/// Posts an action from the revision page.
-pub async fn act(
-    client: &Client,
-    revision: RevisionId,
-    action: &str,
-    fields: &[(&str, &str)],
-) -> Page {
-    client.get(&format!("/manage/revisions/{revision}")).await;
-    client
-        .submit(&format!("/manage/revisions/{revision}/{action}"), fields)
-        .await
-}
 
 fn state_of(app: &TestApp, revision: RevisionId) -> String {
     revisions::table
@@ -120,13 +52,7 @@ fn published(app: &TestApp, article: ArticleId) -> Option<RevisionId> {
 
 async fn set_approvals(admin: &Client, n: &str) {
     let page = admin.get("/admin/settings").await;
-    let version = page
-        .body
-        .split("name=\"version\" value=\"")
-        .nth(1)
-        .and_then(|s| s.split('"').next())
-        .unwrap()
-        .to_owned();
+    let version = page.field("version").unwrap();
     let policy = "We review everything.";
     admin
         .submit(
@@ -150,14 +76,7 @@ async fn edit_fields(client: &Client, article: ArticleId) -> (String, String) {
         .get(&format!("/manage/articles/{article}/edit"))
         .await;
     page.assert_status(200);
-    let value = |name: &str| {
-        page.body
-            .split(&format!("name=\"{name}\" value=\""))
-            .nth(1)
-            .and_then(|s| s.split('"').next())
-            .unwrap_or("")
-            .to_owned()
-    };
+    let value = |name: &str| page.field(name).unwrap_or_default();
     (value("base_revision_id"), value("draft_version"))
 }
 
@@ -664,15 +583,7 @@ async fn comments_are_required_where_the_author_needs_a_reason(app: TestApp) {
     .await
     .assert_status(303);
     let page = ed.get(&format!("/manage/revisions/{revision}")).await;
-    let comment_id = page
-        .body
-        .split("name=\"reply_to\" value=\"")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .to_owned();
+    let comment_id = page.field("reply_to").unwrap();
     act(
         &ed,
         revision,

@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use fantoccini::Locator;
 use imprimatur::domain::roles::Role;
 
+use crate::on_both_backends;
 use crate::support::browser::Browser;
 use crate::support::{Backend, PASSWORD, TestApp};
 
@@ -401,20 +402,4 @@ async fn an_editor_and_two_reviewers_take_an_article_from_draft_to_approved(
     browser.close().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_editor_and_two_reviewers_take_an_article_from_draft_to_approved_on_sqlite() {
-    an_editor_and_two_reviewers_take_an_article_from_draft_to_approved(
-        Backend::Sqlite,
-        "an_editor_and_two_reviewers_take_an_article_from_draft_to_approved_on_sqlite",
-    )
-    .await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_editor_and_two_reviewers_take_an_article_from_draft_to_approved_on_postgresql() {
-    an_editor_and_two_reviewers_take_an_article_from_draft_to_approved(
-        Backend::Postgres,
-        "an_editor_and_two_reviewers_take_an_article_from_draft_to_approved_on_postgresql",
-    )
-    .await;
-}
+on_both_backends!(async backend: an_editor_and_two_reviewers_take_an_article_from_draft_to_approved);

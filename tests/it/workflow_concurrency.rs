@@ -14,7 +14,7 @@ use imprimatur::services::{Actor, Caller, Ctx};
 
 use crate::on_both_backends;
 use crate::support::TestApp;
-use crate::workflow::article_fields;
+use crate::support::forms::article_fields;
 
 on_both_backends!(concurrent_conflicting_actions_never_lose_an_update);
 

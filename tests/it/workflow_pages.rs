@@ -6,8 +6,8 @@ use imprimatur::db::schema::{revision_references, revisions};
 use imprimatur::domain::roles::Role;
 
 use crate::on_both_backends;
+use crate::support::forms::{act, article_fields, as_refs, create_article, revision_of};
 use crate::support::{Backend, TestApp, TestDatabase};
-use crate::workflow::{act, article_fields, as_refs, create_article, revision_of};
 
 on_both_backends!(
     the_editor_previews_adds_reorders_and_removes_references_without_javascript,

@@ -33,7 +33,23 @@ impl Page {
 
     /// The value of the first hidden `csrf_token` field.
     pub fn csrf_token(&self) -> Option<String> {
-        attribute_after(&self.body, "name=\"csrf_token\" value=\"")
+        self.field("csrf_token")
+    }
+
+    /// The value of the first form field called `name`: an input's `value` (wherever the
+    /// attribute is in the tag), or a textarea's text, with HTML entities decoded.
+    pub fn field(&self, name: &str) -> Option<String> {
+        let marker = format!("name=\"{name}\"");
+        let at = self.body.find(&marker)?;
+        let open = self.body[..at].rfind('<')?;
+        let close = at + self.body[at..].find('>')?;
+        let tag = &self.body[open..close];
+        if tag.starts_with("<textarea") {
+            let end = self.body[close..].find("</textarea>")?;
+            return Some(unescape(&self.body[close + 1..close + end]));
+        }
+        let value = attribute_after(tag, "value=\"").unwrap_or_default();
+        Some(unescape(&value))
     }
 
     /// The text of the first `/setup/<token>` link on the page.
@@ -76,6 +92,15 @@ impl Page {
         assert_eq!(self.location(), Some(to));
         self
     }
+}
+
+/// Undoes askama's HTML escaping.
+fn unescape(text: &str) -> String {
+    text.replace("&#60;", "<")
+        .replace("&#62;", ">")
+        .replace("&#34;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#38;", "&")
 }
 
 fn attribute_after(body: &str, marker: &str) -> Option<String> {

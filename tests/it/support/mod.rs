@@ -4,6 +4,8 @@
 
 pub mod browser;
 pub mod client;
+pub mod fixtures;
+pub mod forms;
 pub mod smtp;
 
 use std::net::TcpListener;
@@ -19,6 +21,7 @@ use imprimatur::services::{Caller, Ctx, Env, ServiceResult};
 use imprimatur::web::{self, AppState};
 
 pub use client::{Client, Page};
+pub use fixtures::{ArticleBuilder, Built, Person};
 
 /// A password good enough for the policy, used by test accounts.
 pub const PASSWORD: &str = "correct horse battery staple";
@@ -284,10 +287,54 @@ pub fn minutes_ago(minutes: i64) -> String {
     format!("'{}'", at.format("%Y-%m-%d %H:%M:%S%.6f"))
 }
 
-/// Declares scenario functions `async fn name(app: TestApp)` and runs each on SQLite and on
-/// PostgreSQL (skipped with a message when PostgreSQL is not configured).
+/// Runs scenario functions on SQLite and on PostgreSQL (skipped with a message when
+/// PostgreSQL is not configured):
+///
+/// - `on_both_backends!(a, b)`: `async fn a(app: TestApp)`, each on a fresh running app;
+/// - `on_both_backends!(backend: a, b)`: `fn a(backend: Backend, test: &str)`, for scenarios
+///   that set up their own database or processes;
+/// - `on_both_backends!(async backend: a)`: the same, `async`.
+///
+/// The tests are `sqlite::a` and `postgres::a` (`on_sqlite::a` and `on_postgres::a` for the
+/// backend forms, so a file can use both).
 #[macro_export]
 macro_rules! on_both_backends {
+    (backend: $($name:ident),+ $(,)?) => {
+        mod on_sqlite {
+            $(
+                #[test]
+                fn $name() {
+                    super::$name($crate::support::Backend::Sqlite, concat!("sqlite::", stringify!($name)));
+                }
+            )+
+        }
+        mod on_postgres {
+            $(
+                #[test]
+                fn $name() {
+                    super::$name($crate::support::Backend::Postgres, concat!("postgres::", stringify!($name)));
+                }
+            )+
+        }
+    };
+    (async backend: $($name:ident),+ $(,)?) => {
+        mod on_sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name($crate::support::Backend::Sqlite, concat!("sqlite::", stringify!($name))).await;
+                }
+            )+
+        }
+        mod on_postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name($crate::support::Backend::Postgres, concat!("postgres::", stringify!($name))).await;
+                }
+            )+
+        }
+    };
     ($($name:ident),+ $(,)?) => {
         mod sqlite {
             $(
