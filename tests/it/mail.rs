@@ -9,22 +9,12 @@ use diesel::prelude::*;
 use imprimatur::db::schema::{articles, mail_outbox, users};
 use imprimatur::domain::roles::Role;
 
+use crate::on_both_backends;
 use crate::support::forms::{act, create_article, revision_of};
 use crate::support::smtp::{Mail, SmtpServer};
-use crate::support::{Backend, Client, PASSWORD, TestApp};
+use crate::support::{Client, PASSWORD, TestApp};
 
 const WAIT: Duration = Duration::from_secs(20);
-
-/// An app whose mail goes to a fresh aiosmtpd; `None` when either is unavailable.
-fn app_with_smtp(backend: Backend, test: &str) -> Option<(TestApp, SmtpServer)> {
-    let smtp = SmtpServer::start(test)?;
-    let url = smtp.url();
-    let app = TestApp::spawn_with(backend, test, |config| {
-        config.smtp = Some(imprimatur::config::SmtpSettings::parse(&url).unwrap());
-        config.mail_from = "Health Answers <reviews@example.org>".into();
-    })?;
-    Some((app, smtp))
-}
 
 fn to(mails: &[Mail], subject_part: &str) -> BTreeSet<String> {
     mails
@@ -46,38 +36,7 @@ fn queued(app: &TestApp) -> i64 {
         .unwrap()
 }
 
-macro_rules! on_both {
-    ($($name:ident),+ $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    let test = concat!("mail sqlite::", stringify!($name));
-                    if let Some((app, smtp)) = super::app_with_smtp(crate::support::Backend::Sqlite, test) {
-                        super::$name(app, smtp).await;
-                    }
-                }
-            )+
-        }
-        mod postgres {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    let test = concat!("mail postgres::", stringify!($name));
-                    if std::env::var("IMPRIMATUR_TEST_POSTGRES_URL").is_err() {
-                        crate::support::skip(test, "IMPRIMATUR_TEST_POSTGRES_URL is not set");
-                        return;
-                    }
-                    if let Some((app, smtp)) = super::app_with_smtp(crate::support::Backend::Postgres, test) {
-                        super::$name(app, smtp).await;
-                    }
-                }
-            )+
-        }
-    };
-}
-
-on_both!(
+on_both_backends!(smtp:
     invitations_and_resets_are_emailed_with_working_links,
     workflow_events_mail_the_right_people,
     review_reminders_go_once_per_due_date,

@@ -291,6 +291,8 @@ pub fn minutes_ago(minutes: i64) -> String {
 /// PostgreSQL is not configured):
 ///
 /// - `on_both_backends!(a, b)`: `async fn a(app: TestApp)`, each on a fresh running app;
+/// - `on_both_backends!(smtp: a, b)`: `async fn a(app: TestApp, smtp: SmtpServer)`, the app
+///   sending its mail to a fresh aiosmtpd (skipped when there is none);
 /// - `on_both_backends!(backend: a, b)`: `fn a(backend: Backend, test: &str)`, for scenarios
 ///   that set up their own database or processes;
 /// - `on_both_backends!(async backend: a)`: the same, `async`.
@@ -299,6 +301,32 @@ pub fn minutes_ago(minutes: i64) -> String {
 /// backend forms, so a file can use both).
 #[macro_export]
 macro_rules! on_both_backends {
+    (smtp: $($name:ident),+ $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    let test = concat!("sqlite::", stringify!($name));
+                    let backend = $crate::support::Backend::Sqlite;
+                    if let Some((app, smtp)) = $crate::support::TestApp::spawn_with_smtp(backend, test) {
+                        super::$name(app, smtp).await;
+                    }
+                }
+            )+
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    let test = concat!("postgres::", stringify!($name));
+                    let backend = $crate::support::Backend::Postgres;
+                    if let Some((app, smtp)) = $crate::support::TestApp::spawn_with_smtp(backend, test) {
+                        super::$name(app, smtp).await;
+                    }
+                }
+            )+
+        }
+    };
     (backend: $($name:ident),+ $(,)?) => {
         mod on_sqlite {
             $(

@@ -185,3 +185,23 @@ fn parse(raw: &[u8]) -> Mail {
         html,
     }
 }
+
+impl super::TestApp {
+    /// An app whose mail goes to a fresh aiosmtpd; `None` (after saying why) when the
+    /// backend or aiosmtpd is unavailable.
+    pub fn spawn_with_smtp(backend: super::Backend, test: &str) -> Option<(Self, SmtpServer)> {
+        if backend == super::Backend::Postgres
+            && std::env::var("IMPRIMATUR_TEST_POSTGRES_URL").is_err()
+        {
+            skip(test, "IMPRIMATUR_TEST_POSTGRES_URL is not set");
+            return None;
+        }
+        let smtp = SmtpServer::start(test)?;
+        let url = smtp.url();
+        let app = Self::spawn_with(backend, test, |config| {
+            config.smtp = Some(imprimatur::config::SmtpSettings::parse(&url).unwrap());
+            config.mail_from = "Health Answers <reviews@example.org>".into();
+        })?;
+        Some((app, smtp))
+    }
+}
