@@ -14,6 +14,7 @@ pub mod reviews;
 pub mod revisions;
 pub mod schema;
 pub mod search;
+pub mod server_keys;
 pub mod sessions;
 pub mod settings;
 pub mod tx;

@@ -339,3 +339,33 @@ pub fn authors_of_article(conn: &mut DbConn, article: ArticleId) -> QueryResult<
         .select(revisions::author_id)
         .load(conn)
 }
+
+/// Whether `viewer` may see any revision of the article (a submitted one, or their own
+/// draft): an article that is only someone else's draft is not there for them.
+pub fn any_visible(conn: &mut DbConn, article: ArticleId, viewer: UserId) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        revisions::table
+            .filter(revisions::article_id.eq(article))
+            .filter(
+                revisions::state
+                    .eq_any(names(&workflow::visible_to_everyone()))
+                    .or(revisions::author_id.eq(viewer)),
+            ),
+    ))
+    .get_result(conn)
+}
+
+/// Locks a revision's row for the rest of the transaction, so actions on one revision (two
+/// reviewers commenting at once, say) take turns instead of failing each other's
+/// compare-and-set. On SQLite the immediate transaction already holds the only write lock.
+pub fn lock(tx: &mut Tx<'_>, id: RevisionId) -> QueryResult<()> {
+    match &mut **tx {
+        DbConn::Pg(pg) => {
+            diesel::sql_query("SELECT id FROM revisions WHERE id = $1 FOR UPDATE")
+                .bind::<diesel::sql_types::BigInt, _>(id.0)
+                .execute(pg)?;
+            Ok(())
+        }
+        DbConn::Sqlite(_) => Ok(()),
+    }
+}

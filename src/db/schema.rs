@@ -164,6 +164,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    server_keys (name) {
+        name -> Text,
+        secret -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     sessions (id_hash) {
         id_hash -> Text,
         user_id -> Nullable<Int8>,
@@ -240,6 +248,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     reviews,
     revision_references,
     revisions,
+    server_keys,
     sessions,
     settings,
     user_roles,

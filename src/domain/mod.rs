@@ -10,5 +10,6 @@ pub mod problems;
 pub mod roles;
 pub mod sessions;
 pub mod settings;
+pub mod text;
 pub mod throttle;
 pub mod workflow;

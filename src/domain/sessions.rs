@@ -2,10 +2,12 @@
 
 use chrono::{Duration, NaiveDateTime};
 
-/// How long a session may go unused before `last_seen_at` is written again. Writing on every
-/// request would turn every page view into a database write.
-pub fn touch_interval() -> Duration {
-    Duration::minutes(1)
+/// How long a session may go unused before `last_seen_at` is written again: a minute, or a
+/// quarter of the idle timeout when that is shorter, so a session in use never reaches the
+/// idle timeout between two writes. Writing on every request would turn every page view
+/// into a database write.
+pub fn touch_interval(idle: Duration) -> Duration {
+    Duration::minutes(1).min(idle / 4)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,7 +30,7 @@ pub fn freshness(
         Freshness::Expired
     } else {
         Freshness::Valid {
-            touch: now - last_seen >= touch_interval(),
+            touch: now - last_seen >= touch_interval(idle),
         }
     }
 }
@@ -58,6 +60,27 @@ mod tests {
             freshness(t(8, 0), t(9, 0), t(9, 5), IDLE, ABSOLUTE),
             Freshness::Valid { touch: true }
         );
+    }
+
+    #[test]
+    fn a_short_idle_timeout_is_refreshed_often_enough_to_keep_a_busy_session() {
+        let idle = Duration::minutes(1);
+        let start = t(9, 0);
+        let mut last_seen = start;
+        // Used every 20 seconds for ten minutes: never expires.
+        for step in 1..=30 {
+            let now = start + Duration::seconds(20 * step);
+            match freshness(start, last_seen, now, idle, ABSOLUTE) {
+                Freshness::Valid { touch } => {
+                    if touch {
+                        last_seen = now;
+                    }
+                }
+                Freshness::Expired => panic!("expired after {} s of use", 20 * step),
+            }
+        }
+        assert_eq!(touch_interval(idle), Duration::seconds(15));
+        assert_eq!(touch_interval(IDLE), Duration::minutes(1));
     }
 
     #[test]

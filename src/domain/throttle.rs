@@ -1,5 +1,12 @@
 //! Sign-in throttling: how many failed password checks are allowed, per account and per
 //! client address, within a sliding window.
+//!
+//! The rule: at most `ACCOUNT_LIMIT` failures per account (whoever tries), and at most
+//! `ADDRESS_LIMIT` failures per client address across all accounts (password spraying),
+//! except that the address limit does not apply to a browser that has signed in to that
+//! account before (it carries the account's signed device cookie). So an attacker behind an
+//! office's shared address is stopped, and the office's people, on their own browsers,
+//! still sign in.
 
 use chrono::{Duration, NaiveDateTime};
 
@@ -31,7 +38,13 @@ pub enum Decision {
 }
 
 /// Decides from the failures already recorded for the account and for the address.
-pub fn decide(account: Recent, address: Recent, now: NaiveDateTime) -> Decision {
+/// `known_device`: the attempt comes from a browser that signed in to this account before.
+pub fn decide(
+    account: Recent,
+    address: Recent,
+    known_device: bool,
+    now: NaiveDateTime,
+) -> Decision {
     let wait = |recent: Recent| {
         let until = recent.oldest.unwrap_or(now) + window();
         (until - now).num_seconds().max(1)
@@ -42,7 +55,7 @@ pub fn decide(account: Recent, address: Recent, now: NaiveDateTime) -> Decision 
             by_address: false,
         };
     }
-    if address.failures >= ADDRESS_LIMIT {
+    if address.failures >= ADDRESS_LIMIT && !known_device {
         return Decision::Wait {
             seconds: wait(address),
             by_address: true,
@@ -74,7 +87,7 @@ mod tests {
             failures: 9,
             oldest: Some(at(0)),
         };
-        assert_eq!(decide(account, NONE, at(5)), Decision::Allow);
+        assert_eq!(decide(account, NONE, false, at(5)), Decision::Allow);
     }
 
     #[test]
@@ -84,11 +97,19 @@ mod tests {
             oldest: Some(at(0)),
         };
         assert_eq!(
-            decide(account, NONE, at(5)),
+            decide(account, NONE, false, at(5)),
             Decision::Wait {
                 seconds: 600,
                 by_address: false
             }
+        );
+        assert_eq!(
+            decide(account, NONE, true, at(5)),
+            Decision::Wait {
+                seconds: 600,
+                by_address: false
+            },
+            "a known device does not lift the account limit"
         );
     }
 
@@ -99,11 +120,20 @@ mod tests {
             oldest: Some(at(1)),
         };
         assert_eq!(
-            decide(NONE, address, at(2)),
+            decide(NONE, address, false, at(2)),
             Decision::Wait {
                 seconds: 840,
                 by_address: true
             }
         );
+    }
+
+    #[test]
+    fn a_browser_that_signed_in_before_is_not_locked_out_by_its_address() {
+        let address = Recent {
+            failures: ADDRESS_LIMIT * 10,
+            oldest: Some(at(1)),
+        };
+        assert_eq!(decide(NONE, address, true, at(2)), Decision::Allow);
     }
 }

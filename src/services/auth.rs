@@ -2,13 +2,15 @@
 //!
 //! Unknown addresses and wrong passwords get the same answer after the same amount of work.
 //! Each attempt is recorded before its password is checked, so concurrent attempts cannot
-//! slip past the throttle, and every failure is audited.
+//! slip past the throttle, and every failure is audited. The throttling rule is in
+//! `domain::throttle`: a browser that signed in to an account before (its device cookie)
+//! is not held back by its address's limit.
 
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
 use super::audit::{self, Event};
-use super::{Actor, Ctx, Env, ServiceError, ServiceResult, passwords, secrets, sessions};
+use super::{Actor, Ctx, Env, ServiceError, ServiceResult, passwords, secrets, sessions, visitors};
 use crate::db::users::{self, User};
 use crate::db::{self, login_attempts};
 use crate::domain::accounts::EMAIL_MAX_CHARS;
@@ -24,14 +26,17 @@ pub struct Credentials {
     pub client_addr: String,
     /// The cookie value of the session the form came from; it is replaced, never promoted.
     pub previous_session: Option<String>,
+    /// The browser's device cookie, if it has one (see `domain::throttle`).
+    pub device_cookie: Option<String>,
 }
 
 #[derive(Debug)]
 pub enum Outcome {
-    /// A new session; its cookie value.
+    /// A new session: its cookie value, and a fresh device cookie for the browser.
     SignedIn {
         user_id: UserId,
         cookie_value: String,
+        device_cookie: String,
     },
     /// Unknown address, wrong password, deactivated account or no password set: one answer.
     Refused,
@@ -53,6 +58,10 @@ pub fn sign_in(env: &Env, attempt: &Credentials) -> ServiceResult<Outcome> {
         .take(EMAIL_MAX_CHARS)
         .collect();
     let anonymous = Actor::anonymous(&attempt.client_addr);
+    let key = env.visitor_key()?;
+    let known_device = attempt.device_cookie.as_deref().is_some_and(|cookie| {
+        visitors::known_device(&key, cookie, &email, db::now(), visitors::device_lifetime())
+    });
 
     // 1. Throttle check and attempt record, one short transaction.
     let claimed = env.ctx(|ctx| {
@@ -66,7 +75,7 @@ pub fn sign_in(env: &Env, attempt: &Credentials) -> ServiceResult<Outcome> {
             if let Decision::Wait {
                 seconds,
                 by_address,
-            } = throttle::decide(account, address, now)
+            } = throttle::decide(account, address, known_device, now)
             {
                 let mut event = Event::new(AuditAction::LoginThrottled).details(json!({
                     "email": email,
@@ -105,7 +114,7 @@ pub fn sign_in(env: &Env, attempt: &Credentials) -> ServiceResult<Outcome> {
         ctx.write(|tx| match &claimed.user {
             Some(user) if password_ok && user.is_active => {
                 login_attempts::mark_succeeded(tx, claimed.attempt_id)?;
-                let (cookie_value, _) = sessions::create(tx, Some(user.id))?;
+                let (cookie_value, _) = sessions::create(tx, user.id)?;
                 if let Some(previous) = &attempt.previous_session {
                     db::sessions::delete(tx, &secrets::hash_token(previous))?;
                 }
@@ -117,6 +126,7 @@ pub fn sign_in(env: &Env, attempt: &Credentials) -> ServiceResult<Outcome> {
                 Ok(Outcome::SignedIn {
                     user_id: user.id,
                     cookie_value,
+                    device_cookie: visitors::device_cookie(&key, &email, db::now()),
                 })
             }
             user => {

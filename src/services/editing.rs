@@ -155,7 +155,7 @@ pub fn save_revision(
     let prepared = prepare(&input.content)?;
     let env = ctx.env();
     ctx.write(|tx| {
-        let article = articles::find(tx, input.article)?.ok_or(Missing::Article)?;
+        let article = visible_article(tx, me, input.article)?;
         let base = match input.base {
             Some(id) => Some(visible_base(tx, &article, id)?),
             None => None,
@@ -214,6 +214,17 @@ pub fn save_revision(
             submitted: input.submit,
         })
     })
+}
+
+/// The article, if the caller may see it: one that is only someone else's private draft is
+/// not found, so nobody can add to it or rename it.
+fn visible_article(conn: &mut DbConn, me: UserId, id: ArticleId) -> ServiceResult<Article> {
+    let article = articles::find(conn, id)?.ok_or(Missing::Article)?;
+    if revisions::any_visible(conn, id, me)? {
+        Ok(article)
+    } else {
+        Err(Missing::Article.into())
+    }
 }
 
 /// The base revision named by a form: a submitted revision of this article.
@@ -332,9 +343,10 @@ pub fn change_slug(
     slug: &str,
 ) -> ServiceResult<()> {
     caller.require(Role::Editor)?;
+    let me = caller.me()?;
     let slug = content::check_slug(slug).map_err(|message| Problems::one("slug", message))?;
     ctx.write(|tx| {
-        let article = articles::find(tx, id)?.ok_or(Missing::Article)?;
+        let article = visible_article(tx, me, id)?;
         if article.first_published_at.is_some() {
             return Err(Refusal::AddressFixed.into());
         }

@@ -5,12 +5,13 @@
 //! own `Env`, and the effects of its transactions reach only its own page cache and mail
 //! worker.
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
 
 use tokio::sync::Notify;
 
 use super::passwords::Gate;
+use super::visitors::{self, VisitorKey};
 use super::{ServiceError, ServiceResult};
 use crate::db::{self, DbConn, EffectSink, Effects, Pool, Tx};
 
@@ -59,6 +60,8 @@ pub struct Env {
     signals: Signals,
     public_url: Arc<str>,
     hashing: Arc<Gate>,
+    /// Read from the database on first use.
+    visitor_key: Arc<OnceLock<VisitorKey>>,
 }
 
 impl Env {
@@ -68,7 +71,20 @@ impl Env {
             signals: Signals::default(),
             public_url: public_url.trim_end_matches('/').into(),
             hashing: Arc::new(Gate::for_this_machine()),
+            visitor_key: Arc::default(),
         }
+    }
+
+    /// The key that signs the cookies of visitors who are not signed in.
+    pub fn visitor_key(&self) -> ServiceResult<VisitorKey> {
+        if let Some(key) = self.visitor_key.get() {
+            return Ok(key.clone());
+        }
+        let key = self.ctx(visitors::load_key)?;
+        // Another thread may have loaded it meanwhile: the database holds one key, so
+        // either copy is the same.
+        let _ = self.visitor_key.set(key.clone());
+        Ok(key)
     }
 
     pub fn pool(&self) -> &Pool {

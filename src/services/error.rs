@@ -51,17 +51,21 @@ fn minutes(seconds: i64) -> i64 {
 pub type ServiceResult<T> = Result<T, ServiceError>;
 
 impl ServiceError {
-    /// Lost to a concurrent writer: worth retrying from fresh reads.
+    /// Lost to a concurrent writer: worth retrying from fresh reads. A PostgreSQL deadlock
+    /// (two transactions each holding a lock the other waits for; the server aborts one) is
+    /// such a race too.
     pub(super) fn is_race(&self) -> bool {
         use diesel::result::{DatabaseErrorKind, Error};
-        matches!(
-            self,
-            ServiceError::Contended
-                | ServiceError::Database(Error::DatabaseError(
-                    DatabaseErrorKind::UniqueViolation | DatabaseErrorKind::SerializationFailure,
-                    _
-                ))
-        )
+        match self {
+            ServiceError::Contended => true,
+            ServiceError::Database(Error::DatabaseError(kind, info)) => {
+                matches!(
+                    kind,
+                    DatabaseErrorKind::UniqueViolation | DatabaseErrorKind::SerializationFailure
+                ) || info.message().starts_with("deadlock detected")
+            }
+            _ => false,
+        }
     }
 }
 
@@ -192,6 +196,8 @@ pub enum Failure {
     Hashing(argon2::password_hash::Error),
     #[error("cannot render a message: {0}")]
     Render(#[from] askama::Error),
+    #[error("the signing key cannot be used: {0}")]
+    Key(hmac::digest::InvalidLength),
     #[error("a blocking task did not finish: {0}")]
     Task(#[source] Box<dyn std::error::Error + Send + Sync>),
 }

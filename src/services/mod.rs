@@ -23,6 +23,7 @@ pub mod reviewing;
 pub mod secrets;
 pub mod sessions;
 pub mod settings;
+pub mod visitors;
 
 pub use env::{Ctx, Env, Signals};
 pub use error::{Failure, Missing, Refusal, RefusalKind, ServiceError, ServiceResult};

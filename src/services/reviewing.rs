@@ -134,6 +134,7 @@ fn act_once(
     action: Action,
     input: &ActionInput,
 ) -> ServiceResult<Transition> {
+    revisions::lock(tx, id)?;
     let revision = visible(tx, caller, id)?;
     let me = caller.me()?;
     let actor = workflow_actor(caller, &revision);

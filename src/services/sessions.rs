@@ -88,13 +88,15 @@ pub fn load(
     }))
 }
 
-/// Creates a session row and returns the cookie value (never stored) with the row.
-pub fn create(conn: &mut DbConn, user_id: Option<UserId>) -> ServiceResult<(String, SessionRow)> {
+/// Creates a signed-in session row and returns the cookie value (never stored) with the
+/// row. Only a sign-in makes one: visitors who are not signed in have no row (their form
+/// tokens are signed cookies, `services::visitors`).
+pub fn create(conn: &mut DbConn, user_id: UserId) -> ServiceResult<(String, SessionRow)> {
     let cookie_value = secrets::random_token()?;
     let now = db::now();
     let row = SessionRow {
         id_hash: secrets::hash_token(&cookie_value),
-        user_id,
+        user_id: Some(user_id),
         csrf_token: secrets::random_token()?,
         created_at: now,
         last_seen_at: now,
@@ -103,15 +105,13 @@ pub fn create(conn: &mut DbConn, user_id: Option<UserId>) -> ServiceResult<(Stri
     Ok((cookie_value, row))
 }
 
-/// Starts an anonymous session, so a sign-in or setup form has a CSRF token to carry.
-pub fn start_anonymous(ctx: &mut Ctx<'_>) -> ServiceResult<(String, Session)> {
-    let (cookie_value, row) = create(ctx.conn(), None)?;
-    Ok((
-        cookie_value,
-        Session {
-            id_hash: row.id_hash,
-            csrf_token: row.csrf_token,
+impl Session {
+    /// A visitor who is not signed in, known only by a signed cookie (no row).
+    pub fn visitor(csrf_token: String) -> Self {
+        Self {
+            id_hash: String::new(),
+            csrf_token,
             user: None,
-        },
-    ))
+        }
+    }
 }

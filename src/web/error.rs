@@ -32,6 +32,9 @@ pub enum AppError {
     Conflict(String),
     #[error("gone: {0}")]
     Gone(String),
+    /// The path exists, but not for this method; `allow` lists the methods it answers.
+    #[error("method not allowed")]
+    MethodNotAllowed { allow: String },
     #[error("request body too large")]
     PayloadTooLarge,
     #[error("too many requests")]
@@ -61,6 +64,7 @@ impl AppError {
             AppError::NotFound(_) => "Not found",
             AppError::Conflict(_) => "Conflict",
             AppError::Gone(_) => "No longer available",
+            AppError::MethodNotAllowed { .. } => "Method not allowed",
             AppError::PayloadTooLarge => "Too large",
             AppError::TooManyRequests { .. } => "Too many attempts",
             AppError::Unavailable => "Temporarily unavailable",
@@ -77,6 +81,9 @@ impl AppError {
             | AppError::Gone(m)
             | AppError::TooManyRequests { message: m, .. } => m.clone(),
             AppError::SignInRequired { .. } => "Please sign in to continue.".into(),
+            AppError::MethodNotAllowed { allow } => {
+                format!("This address answers only these methods: {allow}.")
+            }
             AppError::PayloadTooLarge => {
                 "What you sent is larger than this server accepts. Nothing was saved.".into()
             }
@@ -257,6 +264,7 @@ impl ResponseError for AppError {
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::Gone(_) => StatusCode::GONE,
+            AppError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
@@ -290,6 +298,11 @@ impl AppError {
             && let Ok(value) = HeaderValue::from_str(&retry_after.to_string())
         {
             response.headers_mut().insert(header::RETRY_AFTER, value);
+        }
+        if let AppError::MethodNotAllowed { allow } = self
+            && let Ok(value) = HeaderValue::from_str(allow)
+        {
+            response.headers_mut().insert(header::ALLOW, value);
         }
         response
     }

@@ -16,8 +16,17 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'
 
 /// Security headers on every response, error pages and assets included. `Cache-Control`
 /// defaults to `no-store` (pages show personal data); assets and public pages set their own.
-pub fn security() -> DefaultHeaders {
-    DefaultHeaders::new()
+/// With an https public URL, browsers are told to use only https (HSTS) for a year.
+pub fn security(https: bool) -> DefaultHeaders {
+    let headers = if https {
+        DefaultHeaders::new().add((
+            "Strict-Transport-Security",
+            "max-age=31536000; includeSubDomains",
+        ))
+    } else {
+        DefaultHeaders::new()
+    };
+    headers
         .add(("Content-Security-Policy", CONTENT_SECURITY_POLICY))
         .add(("X-Content-Type-Options", "nosniff"))
         .add(("X-Frame-Options", "DENY"))

@@ -30,6 +30,7 @@ pub use state::AppState;
 
 /// Builds the server on an already bound listener (tests bind port 0).
 pub fn server(state: AppState, listener: TcpListener, workers: usize) -> std::io::Result<Server> {
+    let https = state.config.secure_cookies();
     let data = web::Data::new(state);
     let server = HttpServer::new(move || {
         App::new()
@@ -40,7 +41,7 @@ pub fn server(state: AppState, listener: TcpListener, workers: usize) -> std::io
             .wrap(from_fn(error::render_error_pages))
             .wrap(from_fn(extract::session::apply_cookie))
             .wrap(from_fn(middleware::limit_body))
-            .wrap(middleware::security())
+            .wrap(middleware::security(https))
             .wrap(
                 Logger::new("%a \"%{request}xi\" %s %b %Dms")
                     .custom_request_replace("request", middleware::loggable_request),

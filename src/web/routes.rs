@@ -1,104 +1,146 @@
-//! The route table: every address of the application and its handler. The paths follow the
-//! route contract (DESIGN.md); links to them are built by `crate::urls`.
+//! The route table: every address of the application, the methods it answers and its
+//! handler. The paths follow the route contract (DESIGN.md); links to them are built by
+//! `crate::urls`.
+//!
+//! The table is data as well as configuration: [`TABLE`] lists every route, so the test
+//! suite's bad-input run, authorization matrix and CSRF matrix cover a new route the moment
+//! it is added here. A GET route also answers HEAD; a method a path does not answer gets 405
+//! with an `Allow` header.
 
-use actix_web::web;
+use actix_web::{HttpResponse, web};
 
+use super::error::AppError;
 use super::extract::forms::MAX_ARTICLE_FORM_BYTES;
 use super::handlers::{accounts, admin, public, workspace};
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/", web::get().to(public::home::home))
-        .route("/articles/{slug}", web::get().to(public::article::show))
-        .route(
-            "/articles/{slug}/history",
-            web::get().to(public::article::history),
-        )
-        .route("/editorial-policy", web::get().to(public::policy::policy))
-        .route("/feed.atom", web::get().to(public::feeds::feed))
-        .route("/sitemap.xml", web::get().to(public::feeds::sitemap))
-        .route("/healthz", web::get().to(public::health::healthz))
-        .route("/assets/{name}", web::get().to(public::assets::serve))
-        .route("/login", web::get().to(accounts::login::form))
-        .route("/login", web::post().to(accounts::login::submit))
-        .route("/logout", web::post().to(accounts::login::logout))
-        .route(
-            "/password/forgot",
-            web::get().to(accounts::password::forgot),
-        )
-        .route(
-            "/password/forgot",
-            web::post().to(accounts::password::request_reset),
-        )
-        .route(
-            "/account/notifications",
-            web::get().to(accounts::notifications::show),
-        )
-        .route(
-            "/account/notifications",
-            web::post().to(accounts::notifications::save),
-        )
-        .route("/setup/{token}", web::get().to(accounts::setup::form))
-        .route("/setup/{token}", web::post().to(accounts::setup::submit))
-        .route("/dashboard", web::get().to(workspace::dashboard::show))
-        .route("/review/queue", web::get().to(workspace::queue::show))
-        .route("/manage/articles", web::get().to(workspace::articles::list))
-        .route(
-            "/manage/articles/new",
-            web::get().to(workspace::writing::new),
-        )
-        .service(
-            web::resource("/manage/articles")
-                .app_data(web::PayloadConfig::new(MAX_ARTICLE_FORM_BYTES))
-                .route(web::post().to(workspace::writing::create)),
-        )
-        .route(
-            "/manage/articles/{id}",
-            web::get().to(workspace::article::show),
-        )
-        .route(
-            "/manage/articles/{id}/edit",
-            web::get().to(workspace::writing::edit),
-        )
-        .route(
-            "/manage/articles/{id}/slug",
-            web::post().to(workspace::article::change_slug),
-        )
-        .service(
-            web::resource("/manage/articles/{id}/revisions")
-                .app_data(web::PayloadConfig::new(MAX_ARTICLE_FORM_BYTES))
-                .route(web::post().to(workspace::writing::save_revision)),
-        )
-        .route(
-            "/manage/revisions/{id}",
-            web::get().to(workspace::revision::show),
-        )
-        .route(
-            "/manage/revisions/{id}/diff",
-            web::get().to(workspace::diff::show),
-        )
-        .route(
-            "/manage/revisions/{id}/{action}",
-            web::post().to(workspace::revision::act),
-        )
-        .route(
-            "/admin/articles/{id}/retract",
-            web::post().to(admin::retract::retract),
-        )
-        .route("/admin/mail", web::get().to(admin::mail::list))
-        .route("/admin/mail/{id}/retry", web::post().to(admin::mail::retry))
-        .route("/admin/settings", web::get().to(admin::settings::show))
-        .route("/admin/settings", web::post().to(admin::settings::save))
-        .route("/admin/users", web::get().to(admin::users::list))
-        .route("/admin/users", web::post().to(admin::users::invite))
-        .route("/admin/users/{id}", web::get().to(admin::user::show))
-        .route("/admin/users/{id}", web::post().to(admin::user::update))
-        .route("/admin/audit", web::get().to(admin::audit::list))
-        .route(
-            "/admin/audit.csv",
-            web::get().to(admin::audit_export::export_csv),
-        )
-        .route(
-            "/admin/audit.jsonl",
-            web::get().to(admin::audit_export::export_jsonl),
-        );
+/// One path of the application and the methods it answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Route {
+    /// The pattern, with `{name}` segments.
+    pub path: &'static str,
+    /// "GET" (which also answers HEAD) and/or "POST".
+    pub methods: &'static [&'static str],
+}
+
+impl Route {
+    /// Whether the route changes state (and so needs a CSRF token).
+    pub fn is_write(&self, method: &str) -> bool {
+        method == "POST" && self.methods.contains(&"POST")
+    }
+
+    /// The `Allow` header: the methods, with HEAD beside GET.
+    pub fn allow(&self) -> String {
+        let mut allowed = Vec::new();
+        for method in self.methods {
+            allowed.push(*method);
+            if *method == "GET" {
+                allowed.push("HEAD");
+            }
+        }
+        allowed.join(", ")
+    }
+}
+
+/// The answer to a method a path does not answer.
+fn not_allowed(
+    route: Route,
+) -> impl Fn() -> std::future::Ready<Result<HttpResponse, AppError>> + Clone {
+    move || {
+        std::future::ready(Err(AppError::MethodNotAllowed {
+            allow: route.allow(),
+        }))
+    }
+}
+
+macro_rules! add_route {
+    ($resource:expr, GET, $handler:path) => {
+        $resource
+            .route(web::get().to($handler))
+            .route(web::head().to($handler))
+    };
+    ($resource:expr, POST, $handler:path) => {
+        $resource.route(web::post().to($handler))
+    };
+}
+
+macro_rules! routes {
+    ($( $path:literal $([limit $limit:expr])? => { $( $method:ident $handler:path ),+ $(,)? } ),+ $(,)?) => {
+        /// Every route of the application, in the order they are matched.
+        pub const TABLE: &[Route] = &[
+            $( Route { path: $path, methods: &[ $( stringify!($method) ),+ ] } ),+
+        ];
+
+        /// Registers every route of [`TABLE`].
+        pub fn routes(cfg: &mut web::ServiceConfig) {
+            $(
+                let route = Route { path: $path, methods: &[ $( stringify!($method) ),+ ] };
+                let resource = web::resource($path) $( .app_data(web::PayloadConfig::new($limit)) )?;
+                $( let resource = add_route!(resource, $method, $handler); )+
+                cfg.service(resource.default_service(web::to(not_allowed(route))));
+            )+
+        }
+    };
+}
+
+routes! {
+    "/" => { GET public::home::home },
+    "/articles/{slug}" => { GET public::article::show },
+    "/articles/{slug}/history" => { GET public::article::history },
+    "/editorial-policy" => { GET public::policy::policy },
+    "/feed.atom" => { GET public::feeds::feed },
+    "/sitemap.xml" => { GET public::feeds::sitemap },
+    "/healthz" => { GET public::health::healthz },
+    "/assets/{name}" => { GET public::assets::serve },
+    "/login" => { GET accounts::login::form, POST accounts::login::submit },
+    "/logout" => { POST accounts::login::logout },
+    "/password/forgot" => {
+        GET accounts::password::forgot,
+        POST accounts::password::request_reset,
+    },
+    "/account/notifications" => {
+        GET accounts::notifications::show,
+        POST accounts::notifications::save,
+    },
+    "/setup/{token}" => { GET accounts::setup::form, POST accounts::setup::submit },
+    "/dashboard" => { GET workspace::dashboard::show },
+    "/review/queue" => { GET workspace::queue::show },
+    "/manage/articles" [limit MAX_ARTICLE_FORM_BYTES] => {
+        GET workspace::articles::list,
+        POST workspace::writing::create,
+    },
+    "/manage/articles/new" => { GET workspace::writing::new },
+    "/manage/articles/{id}" => { GET workspace::article::show },
+    "/manage/articles/{id}/edit" => { GET workspace::writing::edit },
+    "/manage/articles/{id}/slug" => { POST workspace::article::change_slug },
+    "/manage/articles/{id}/revisions" [limit MAX_ARTICLE_FORM_BYTES] => {
+        POST workspace::writing::save_revision,
+    },
+    "/manage/revisions/{id}" => { GET workspace::revision::show },
+    "/manage/revisions/{id}/diff" => { GET workspace::diff::show },
+    "/manage/revisions/{id}/{action}" => { POST workspace::revision::act },
+    "/admin/articles/{id}/retract" => { POST admin::retract::retract },
+    "/admin/mail" => { GET admin::mail::list },
+    "/admin/mail/{id}/retry" => { POST admin::mail::retry },
+    "/admin/settings" => { GET admin::settings::show, POST admin::settings::save },
+    "/admin/users" => { GET admin::users::list, POST admin::users::invite },
+    "/admin/users/{id}" => { GET admin::user::show, POST admin::user::update },
+    "/admin/audit" => { GET admin::audit::list },
+    "/admin/audit.csv" => { GET admin::audit_export::export_csv },
+    "/admin/audit.jsonl" => { GET admin::audit_export::export_jsonl },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn get_routes_also_allow_head_and_every_path_is_listed_once() {
+        let login = TABLE.iter().find(|r| r.path == "/login").unwrap();
+        assert_eq!(login.allow(), "GET, HEAD, POST");
+        assert!(login.is_write("POST") && !login.is_write("GET"));
+        let mut paths: Vec<&str> = TABLE.iter().map(|r| r.path).collect();
+        paths.sort_unstable();
+        paths.dedup();
+        assert_eq!(paths.len(), TABLE.len());
+    }
 }

@@ -18,6 +18,7 @@ mod browser;
 mod cli;
 mod diff_browser;
 mod diffs;
+mod hardening;
 mod mail;
 mod mail_delivery;
 mod public_browser;

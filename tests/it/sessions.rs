@@ -17,12 +17,13 @@ on_both_backends!(
     housekeeping_removes_expired_sessions_and_old_attempts,
 );
 
-fn session_cookie(set_cookies: &[String]) -> String {
+/// The `name=value` of the cookie called `name` among `Set-Cookie` headers.
+fn cookie_named(set_cookies: &[String], name: &str) -> String {
     set_cookies
         .iter()
-        .find(|c| c.starts_with("imprimatur_session="))
+        .find(|c| c.starts_with(&format!("{name}=")))
         .and_then(|c| c.split(';').next())
-        .expect("a session cookie")
+        .unwrap_or_else(|| panic!("no {name} cookie in {set_cookies:?}"))
         .to_owned()
 }
 
@@ -30,7 +31,15 @@ async fn signing_in_replaces_the_anonymous_session_cookie(app: TestApp) {
     app.create_user("ed@example.org", "Ed", &[Role::Editor]);
     let client = app.client();
     let login = client.get("/login").await;
-    let anonymous = session_cookie(&login.set_cookies());
+    // Before sign-in: a signed visitor cookie, and no session row at all.
+    let visitor = cookie_named(&login.set_cookies(), "imprimatur_visitor");
+    assert!(
+        !login
+            .set_cookies()
+            .iter()
+            .any(|c| c.starts_with("imprimatur_session="))
+    );
+    assert_eq!(app.count("sessions"), 0);
 
     let signed_in = client
         .submit(
@@ -39,11 +48,11 @@ async fn signing_in_replaces_the_anonymous_session_cookie(app: TestApp) {
         )
         .await;
     signed_in.assert_redirect("/dashboard");
-    let fresh = session_cookie(&signed_in.set_cookies());
-    assert_ne!(anonymous, fresh, "sign-in must issue a new session id");
-
-    // The pre-login cookie does not carry the sign-in, and no longer exists at all.
-    Client::get_with_cookie(&app.base_url, "/dashboard", &anonymous)
+    let fresh = cookie_named(&signed_in.set_cookies(), "imprimatur_session");
+    // The visitor cookie is dropped; it never carried a sign-in.
+    let dropped = cookie_named(&signed_in.set_cookies(), "imprimatur_visitor");
+    assert_eq!(dropped, "imprimatur_visitor=");
+    Client::get_with_cookie(&app.base_url, "/dashboard", &visitor)
         .await
         .assert_redirect("/login?next=/dashboard");
     Client::get_with_cookie(&app.base_url, "/dashboard", &fresh)
@@ -211,16 +220,31 @@ async fn session_cookies_are_http_only_and_same_site() {
         "session_cookies_are_http_only_and_same_site",
     )
     .unwrap();
-    let page = app.client().get("/login").await;
-    let cookie = page.set_cookies().into_iter().next().unwrap();
-    assert!(cookie.starts_with("imprimatur_session="), "{cookie}");
-    assert!(cookie.contains("HttpOnly"), "{cookie}");
-    assert!(cookie.contains("SameSite=Lax"), "{cookie}");
-    assert!(cookie.contains("Path=/"), "{cookie}");
-    assert!(
-        !cookie.contains("Secure"),
-        "plain http cannot use Secure: {cookie}"
-    );
+    app.create_user("ed@example.org", "Ed", &[Role::Editor]);
+    let client = app.client();
+    let page = client.get("/login").await;
+    let signed_in = client
+        .submit(
+            "/login",
+            &[("email", "ed@example.org"), ("password", PASSWORD)],
+        )
+        .await;
+    let mut cookies = page.set_cookies();
+    cookies.extend(signed_in.set_cookies());
+    for name in [
+        "imprimatur_visitor=",
+        "imprimatur_session=",
+        "imprimatur_device=",
+    ] {
+        let cookie = cookies.iter().find(|c| c.starts_with(name)).unwrap();
+        assert!(cookie.contains("HttpOnly"), "{cookie}");
+        assert!(cookie.contains("SameSite=Lax"), "{cookie}");
+        assert!(cookie.contains("Path=/"), "{cookie}");
+        assert!(
+            !cookie.contains("Secure"),
+            "plain http cannot use Secure: {cookie}"
+        );
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -231,20 +255,23 @@ async fn an_https_public_url_makes_cookies_secure_with_the_host_prefix() {
     .unwrap();
     let page = app.client().get("/login").await;
     let cookie = page.set_cookies().into_iter().next().unwrap();
-    assert!(cookie.starts_with("__Host-imprimatur="), "{cookie}");
+    assert!(cookie.starts_with("__Host-imprimatur-visitor="), "{cookie}");
     assert!(cookie.contains("Secure"), "{cookie}");
     assert!(cookie.contains("HttpOnly"), "{cookie}");
     assert!(cookie.contains("Path=/"), "{cookie}");
     assert!(!cookie.contains("Domain"), "{cookie}");
+    assert_eq!(
+        page.header("strict-transport-security"),
+        Some("max-age=31536000; includeSubDomains")
+    );
 }
 
 async fn housekeeping_removes_expired_sessions_and_old_attempts(app: TestApp) {
     app.create_user("ed@example.org", "Ed", &[Role::Editor]);
     let fresh = app.signed_in("ed@example.org").await;
     let stale = app.signed_in("ed@example.org").await;
-    let stale_cookie = stale.cookie_header().unwrap();
-    let stale_hash =
-        imprimatur::services::secrets::hash_token(stale_cookie.split_once('=').unwrap().1);
+    let stale_cookie = stale.cookie("imprimatur_session").unwrap();
+    let stale_hash = imprimatur::services::secrets::hash_token(&stale_cookie);
     app.execute(&format!(
         "UPDATE sessions SET last_seen_at = {} WHERE id_hash = '{stale_hash}'",
         minutes_ago(180)

@@ -6,7 +6,7 @@ use std::path::Path;
 use diesel::prelude::*;
 use imprimatur::db::audit_log::AuditRow;
 use imprimatur::db::schema::{
-    account_tokens, audit_log, login_attempts, sessions, user_roles, users,
+    account_tokens, audit_log, login_attempts, server_keys, sessions, user_roles, users,
 };
 use imprimatur::db::{self, sessions::SessionRow, users::User};
 use imprimatur::domain::roles::Role;
@@ -65,7 +65,7 @@ fn the_schema_matches_the_migrations(backend: Backend, test: &str) {
     })
     .unwrap();
     let mut conn = app.conn();
-    imprimatur::services::sessions::create(&mut conn, Some(admin)).unwrap();
+    imprimatur::services::sessions::create(&mut conn, admin).unwrap();
     db::login_attempts::record_pending(&mut conn, "a@example.org", "127.0.0.1", db::now()).unwrap();
 
     let users: Vec<User> = users::table
@@ -101,6 +101,12 @@ fn the_schema_matches_the_migrations(backend: Backend, test: &str) {
         .load(&mut conn)
         .unwrap();
     assert!(audit.len() >= 3);
+    app.env.visitor_key().unwrap();
+    let keys: Vec<(String, String, chrono::NaiveDateTime)> = server_keys::table
+        .select(server_keys::all_columns)
+        .load(&mut conn)
+        .unwrap();
+    assert_eq!(keys.len(), 1);
     // Times read back exactly as written, to the microsecond, on both backends.
     let now = db::now();
     let stored: chrono::NaiveDateTime = diesel::update(users::table.find(admin))

@@ -11,6 +11,7 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
 use super::session;
+use crate::domain::text;
 use crate::services::secrets;
 use crate::services::sessions::Session;
 use crate::web::error::AppError;
@@ -56,14 +57,20 @@ impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
                     "Expected a form (application/x-www-form-urlencoded).".into(),
                 ));
             }
-            let Some(session) = session::current(&req).await? else {
-                return Err(AppError::Forbidden(CSRF_REFUSED.into()));
+            // A signed-in (or session) form is checked against its session's token; one
+            // shown before sign-in against the visitor cookie's.
+            let session = match session::current(&req).await? {
+                Some(session) => session,
+                None => session::visitor(&req)
+                    .await?
+                    .ok_or_else(|| AppError::Forbidden(CSRF_REFUSED.into()))?,
             };
             let token: TokenOnly = serde_html_form::from_bytes(&body)
                 .map_err(|_| AppError::Forbidden(CSRF_REFUSED.into()))?;
             if !secrets::same_secret(&token.csrf_token, &session.csrf_token) {
                 return Err(AppError::Forbidden(CSRF_REFUSED.into()));
             }
+            refuse_control_characters(&body)?;
             let fields = serde_html_form::from_bytes(&body)
                 .map_err(|e| AppError::BadRequest(format!("The form could not be read: {e}.")))?;
             Ok(CsrfForm { fields, session })
@@ -80,8 +87,20 @@ fn payload_error(error: actix_web::Error) -> AppError {
     }
 }
 
-/// Query-string parameters, with a 400 page (not a bare error) when they do not parse.
+/// Applies the text rule (`domain::text`) to every value of a form body or query string:
+/// NUL and other control characters are refused with a 400 naming the field, before any
+/// handler, use case or database sees them.
+fn refuse_control_characters(encoded: &[u8]) -> Result<(), AppError> {
+    for (field, value) in url::form_urlencoded::parse(encoded) {
+        text::check(&field, &value).map_err(AppError::BadRequest)?;
+    }
+    Ok(())
+}
+
+/// Query-string parameters, with a 400 page (not a bare error) when they do not parse or
+/// carry a control character.
 pub fn query<T: DeserializeOwned>(req: &HttpRequest) -> Result<T, AppError> {
+    refuse_control_characters(req.query_string().as_bytes())?;
     serde_html_form::from_str(req.query_string()).map_err(|e| {
         AppError::BadRequest(format!(
             "The address has a parameter that could not be read: {e}."

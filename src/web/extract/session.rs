@@ -15,6 +15,7 @@ use actix_web::{FromRequest, HttpMessage, HttpRequest, body::MessageBody, web};
 
 use crate::domain::roles::Role;
 use crate::services::sessions::{self, Session, SessionUser};
+use crate::services::visitors;
 use crate::services::{Actor, Caller};
 use crate::web::error::AppError;
 use crate::web::notice::Notice;
@@ -30,16 +31,62 @@ pub fn cookie_name(state: &AppState) -> &'static str {
     }
 }
 
-/// A cookie carrying a session id.
-pub fn session_cookie(state: &AppState, value: String) -> Cookie<'static> {
-    let mut cookie = Cookie::build(cookie_name(state), value)
+/// The visitor cookie's name (a signed cookie for those not signed in; no session row).
+pub fn visitor_cookie_name(state: &AppState) -> &'static str {
+    if state.config.secure_cookies() {
+        "__Host-imprimatur-visitor"
+    } else {
+        "imprimatur_visitor"
+    }
+}
+
+fn cookie(state: &AppState, name: &'static str, value: String, max_age: i64) -> Cookie<'static> {
+    let mut cookie = Cookie::build(name, value)
         .path("/")
         .http_only(true)
         .same_site(SameSite::Lax)
         .secure(state.config.secure_cookies())
         .finish();
+    cookie.set_max_age(CookieDuration::seconds(max_age));
+    cookie
+}
+
+/// A cookie carrying a session id.
+pub fn session_cookie(state: &AppState, value: String) -> Cookie<'static> {
     let seconds = state.config.session_absolute.num_seconds();
-    cookie.set_max_age(CookieDuration::seconds(seconds));
+    cookie(state, cookie_name(state), value, seconds)
+}
+
+/// How long a visitor cookie (and the forms it signs) stays good.
+fn visitor_lifetime(state: &AppState) -> chrono::Duration {
+    state.config.session_idle
+}
+
+/// A cookie carrying a visitor's signed token.
+fn visitor_cookie(state: &AppState, value: String) -> Cookie<'static> {
+    let seconds = visitor_lifetime(state).num_seconds();
+    cookie(state, visitor_cookie_name(state), value, seconds)
+}
+
+/// The device cookie: a browser's signed proof that it signed in to an account before.
+pub fn device_cookie_name(state: &AppState) -> &'static str {
+    if state.config.secure_cookies() {
+        "__Host-imprimatur-device"
+    } else {
+        "imprimatur_device"
+    }
+}
+
+/// A cookie carrying a device proof, kept as long as the proof is good.
+pub fn device_cookie(state: &AppState, value: String) -> Cookie<'static> {
+    let seconds = visitors::device_lifetime().num_seconds();
+    cookie(state, device_cookie_name(state), value, seconds)
+}
+
+/// A cookie that makes the browser forget the visitor token (after signing in).
+pub fn visitor_removal_cookie(state: &AppState) -> Cookie<'static> {
+    let mut cookie = visitor_cookie(state, String::new());
+    cookie.make_removal();
     cookie
 }
 
@@ -133,21 +180,35 @@ pub async fn site_name(req: &HttpRequest) -> Result<String, AppError> {
     Ok(load(req).await?.site_name)
 }
 
-/// The request's session, starting an anonymous one (and queueing its cookie) if there is
-/// none: forms shown before sign-in need a CSRF token bound to something.
+/// The visitor a valid visitor cookie names, as a session without a row.
+pub async fn visitor(req: &HttpRequest) -> Result<Option<Session>, AppError> {
+    let state = state(req)?;
+    let Some(value) = req
+        .cookie(visitor_cookie_name(&state))
+        .map(|c| c.value().to_owned())
+    else {
+        return Ok(None);
+    };
+    let key = state.with_env(|env| env.visitor_key()).await?;
+    let visit = visitors::check(&key, &value, crate::db::now(), visitor_lifetime(&state));
+    Ok(visit.map(|v| Session::visitor(v.csrf_token)))
+}
+
+/// The request's session; for someone not signed in, their visitor token, issuing one (and
+/// queueing its cookie) if they have none: forms shown before sign-in need a CSRF token
+/// bound to something. No database row is written for a visitor.
 pub async fn ensure(req: &HttpRequest) -> Result<Session, AppError> {
     if let Some(session) = current(req).await? {
         return Ok(session);
     }
+    if let Some(session) = visitor(req).await? {
+        return Ok(session);
+    }
     let state = state(req)?;
-    let (cookie_value, session) = state.db(sessions::start_anonymous).await?;
-    queue_cookie(req, session_cookie(&state, cookie_value));
-    let site_name = site_name(req).await?;
-    req.extensions_mut().insert(Loaded {
-        session: Some(session.clone()),
-        site_name,
-    });
-    Ok(session)
+    let key = state.with_env(|env| env.visitor_key()).await?;
+    let visit = visitors::issue(&key, crate::db::now())?;
+    queue_cookie(req, visitor_cookie(&state, visit.cookie_value));
+    Ok(Session::visitor(visit.csrf_token))
 }
 
 /// Sends `cookie` with this request's response.

@@ -201,6 +201,23 @@ impl Client {
             .and_then(|v| v.to_str().ok().map(str::to_owned))
     }
 
+    /// The value of the cookie called `name` this client holds.
+    pub fn cookie(&self, name: &str) -> Option<String> {
+        let header = self.cookie_header()?;
+        header.split("; ").find_map(|pair| {
+            pair.split_once('=')
+                .filter(|(n, _)| *n == name)
+                .map(|(_, v)| v.to_owned())
+        })
+    }
+
+    /// Puts a cookie in this client's jar, as if the server had set it.
+    pub fn set_cookie(&self, name: &str, value: &str) {
+        let url = self.base.parse().unwrap();
+        self.jar
+            .add_cookie_str(&format!("{name}={value}; Path=/"), &url);
+    }
+
     /// A GET with a given `Cookie` header and nothing from the jar.
     pub async fn get_with_cookie(base: &str, path: &str, cookie: &str) -> Page {
         let http = reqwest::Client::builder()

@@ -131,6 +131,7 @@ fn with_database(url: &str, name: &str) -> String {
 /// The application running on a loopback port.
 pub struct TestApp {
     pub base_url: String,
+    pub backend: Backend,
     pub pool: Pool,
     /// The running application's environment: use cases called through it reach the
     /// server's own page cache and mail worker, as if a request had made them.
@@ -194,6 +195,7 @@ impl TestApp {
         let handle = rx.recv().unwrap();
         Some(Self {
             base_url: format!("http://{addr}"),
+            backend,
             env,
             pool,
             database,

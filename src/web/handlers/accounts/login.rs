@@ -64,6 +64,9 @@ pub async fn submit(
         password: fields.password,
         client_addr: session::client_addr(&req, &state),
         previous_session: session::cookie_value(&req, &state),
+        device_cookie: req
+            .cookie(session::device_cookie_name(&state))
+            .map(|c| c.value().to_owned()),
     };
     let again = |alerts: Vec<String>| LoginPage {
         chrome: Chrome::new(&site, &session, "login").with_alerts(alerts),
@@ -74,9 +77,15 @@ pub async fn submit(
         .with_env(move |env| auth::sign_in(env, &attempt))
         .await;
     match outcome {
-        Ok(Outcome::SignedIn { cookie_value, .. }) => {
+        Ok(Outcome::SignedIn {
+            cookie_value,
+            device_cookie,
+            ..
+        }) => {
             let mut response = render::see_other(&next);
             response.add_cookie(&session::session_cookie(&state, cookie_value))?;
+            response.add_cookie(&session::device_cookie(&state, device_cookie))?;
+            response.add_cookie(&session::visitor_removal_cookie(&state))?;
             Ok(response)
         }
         Ok(Outcome::Refused) => Ok(render::html(

@@ -1,5 +1,9 @@
 //! `GET|POST /password/forgot`: asking for a password-reset link by email. The answer is the
-//! same whether or not the address has an account.
+//! same whether or not the address has an account, and takes the same time: issuing a link
+//! and queueing its mail is more work than finding no account, so every answer waits until
+//! `ANSWER_AFTER` has passed since the request arrived.
+
+use std::time::Duration;
 
 use actix_web::{HttpResponse, web};
 use askama::Template;
@@ -13,6 +17,10 @@ use crate::web::extract::{CsrfForm, Visitor, session};
 use crate::web::notice::Notice;
 use crate::web::render::{self, Chrome};
 use crate::web::state::AppState;
+
+/// No answer to a reset request leaves before this: far longer than the work either way
+/// takes, so its timing says nothing about the address.
+pub const ANSWER_AFTER: Duration = Duration::from_millis(200);
 
 #[derive(Template)]
 #[template(path = "accounts/forgot.html")]
@@ -41,6 +49,7 @@ pub async fn request_reset(
     state: web::Data<AppState>,
     form: CsrfForm<ForgotForm>,
 ) -> Result<HttpResponse, AppError> {
+    let answer_at = actix_web::rt::time::Instant::now() + ANSWER_AFTER;
     let CsrfForm { fields, session } = form;
     let client = session::client_addr(&req, &state);
     let email = fields.email;
@@ -51,6 +60,7 @@ pub async fn request_reset(
             .db(move |ctx| accounts::request_reset(ctx, &email, &client))
             .await
     };
+    actix_web::rt::time::sleep_until(answer_at).await;
     answer_form(
         outcome,
         |()| render::see_other(&Notice::ResetRequested.after(&urls::forgot_password())),
