@@ -147,13 +147,28 @@ pub fn claim(
 const CARRIES_A_LINK: [&str; 2] = ["invitation", "password_reset"];
 const WIPED: &str = "(Removed after delivery: this message contained a one-time link.)";
 
-/// Marks a message delivered, if this worker still holds it and nobody marked it first.
+/// Marks a message delivered, if this worker still holds it and nobody marked it first; a
+/// message carrying a one-time link loses its body in the same statement, so no moment
+/// exists where it is marked sent with the link still stored.
 pub fn mark_sent(
     conn: &mut DbConn,
     id: i64,
     worker: &str,
     now: NaiveDateTime,
 ) -> QueryResult<bool> {
+    let carries_a_link = format!(
+        "event IN ({})",
+        CARRIES_A_LINK
+            .iter()
+            .map(|e| format!("'{e}'"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let wiped = |column: &str| {
+        diesel::dsl::sql::<diesel::sql_types::Text>(&format!(
+            "CASE WHEN {carries_a_link} THEN '{WIPED}' ELSE {column} END"
+        ))
+    };
     let changed = diesel::update(
         mail_outbox::table
             .find(id)
@@ -164,16 +179,8 @@ pub fn mark_sent(
         mail_outbox::sent_at.eq(now),
         mail_outbox::claimed_until.eq(None::<NaiveDateTime>),
         mail_outbox::last_error.eq(None::<String>),
-    ))
-    .execute(conn)?;
-    diesel::update(
-        mail_outbox::table
-            .find(id)
-            .filter(mail_outbox::event.eq_any(CARRIES_A_LINK)),
-    )
-    .set((
-        mail_outbox::text_body.eq(WIPED),
-        mail_outbox::html_body.eq(WIPED),
+        mail_outbox::text_body.eq(wiped("text_body")),
+        mail_outbox::html_body.eq(wiped("html_body")),
     ))
     .execute(conn)?;
     Ok(changed == 1)

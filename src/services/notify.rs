@@ -70,11 +70,7 @@ fn enqueue(
         outbox::insert(
             tx,
             &NewMail {
-                recipient: format!(
-                    "{} <{}>",
-                    person.display_name.replace(['<', '>', '"', ','], " "),
-                    person.email
-                ),
+                recipient: crate::mail::transport::recipient(&person.display_name, &person.email),
                 recipient_id: Some(person.id),
                 subject: rendered.subject.clone(),
                 text_body: rendered.text.clone(),

@@ -41,6 +41,7 @@ on_both_backends!(smtp:
     workflow_events_mail_the_right_people,
     review_reminders_go_once_per_due_date,
     user_text_arrives_escaped_in_html_and_plain_in_text,
+    any_display_name_reaches_its_owner,
     a_forgotten_password_is_emailed_without_telling_who_has_an_account,
 );
 
@@ -398,6 +399,24 @@ async fn user_text_arrives_escaped_in_html_and_plain_in_text(app: TestApp, smtp:
         mail.text
             .contains("\"<b>Bold</b> & <script>alert(1)</script>\"")
     );
+}
+
+/// A name with commas, quotes, brackets or markup is quoted in `To`, so the message goes
+/// out (it used to fail to parse and wait in the outbox until given up) and keeps the name.
+async fn any_display_name_reaches_its_owner(app: TestApp, smtp: SmtpServer) {
+    let name = "Smith, John \"Jack\" (Cardiology) <MD>; <script>alert(1)</script>";
+    app.create_user("ed@example.org", "Ed Editor", &[Role::Editor]);
+    app.create_user("r1@example.org", name, &[Role::Reviewer]);
+    let ed = app.signed_in("ed@example.org").await;
+    let start = smtp.wait_for(2, WAIT).await.len();
+    create_article(&ed, "Statins and muscle pain", true).await;
+    let mails = smtp.wait_for(start + 1, WAIT).await;
+    let mail = mails[start..]
+        .iter()
+        .find(|m| m.subject.starts_with("Review requested"))
+        .expect("the review request reached the reviewer");
+    assert_eq!(mail.to, format!("{name} <r1@example.org>"));
+    assert_eq!(queued(&app), 0, "nothing waits in the outbox");
 }
 
 async fn a_forgotten_password_is_emailed_without_telling_who_has_an_account(

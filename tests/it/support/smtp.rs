@@ -168,8 +168,10 @@ fn parse(raw: &[u8]) -> Mail {
             _ => {}
         }
     }
-    // "Name <address>", however the sender quoted the name.
-    let to = match mailparse::addrparse(&header("To")).unwrap().first() {
+    // "Name <address>", however the sender quoted or encoded the name (parsed from the raw
+    // header: decoding RFC 2047 words first would lose the quoting).
+    let to_header = parsed.headers.get_first_header("To").expect("a To header");
+    let to = match mailparse::addrparse_header(to_header).unwrap().first() {
         Some(mailparse::MailAddr::Single(single)) => match &single.display_name {
             Some(name) => format!("{name} <{}>", single.addr),
             None => single.addr.clone(),
