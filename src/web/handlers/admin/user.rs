@@ -85,6 +85,26 @@ pub enum UserAction {
     Reset,
 }
 
+impl UserAction {
+    /// Every form of the account page (the attack suite posts each).
+    pub const ALL: [UserAction; 4] = [
+        UserAction::Roles,
+        UserAction::Deactivate,
+        UserAction::Reactivate,
+        UserAction::Reset,
+    ];
+
+    /// The value of the form's `action` field.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UserAction::Roles => "roles",
+            UserAction::Deactivate => "deactivate",
+            UserAction::Reactivate => "reactivate",
+            UserAction::Reset => "reset",
+        }
+    }
+}
+
 #[derive(Deserialize)]
 pub struct UpdateForm {
     action: UserAction,

@@ -1,0 +1,492 @@
+//! The world the attack runs in: a running application with one person for each identity
+//! the matrices ask about, and objects made fresh in any state a route cares about.
+
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant};
+
+use diesel::prelude::*;
+use imprimatur::db::schema::{articles, mail_outbox};
+use imprimatur::domain::roles::Role;
+use imprimatur::domain::workflow::{Action, State};
+use imprimatur::ids::{ArticleId, RevisionId, UserId};
+use imprimatur::services::accounts::{self, InviteInput, SetPasswordInput};
+use imprimatur::services::reviewing::{self, ActionInput};
+use imprimatur::services::{Caller, publishing};
+
+use crate::support::{ArticleBuilder, Backend, Client, Person, TestApp};
+
+/// Who sends a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Who {
+    /// Not signed in (a visitor cookie only).
+    Anonymous,
+    /// The editor who wrote the object.
+    Author,
+    /// Another editor.
+    OtherEditor,
+    /// A board member with no part in the object.
+    Reviewer,
+    /// A board member assigned to the revision.
+    AssignedReviewer,
+    /// An admin (and nothing else).
+    Admin,
+    /// An editor and reviewer whose account was deactivated after signing in.
+    Deactivated,
+}
+
+impl Who {
+    pub const ALL: [Who; 7] = [
+        Who::Anonymous,
+        Who::Author,
+        Who::OtherEditor,
+        Who::Reviewer,
+        Who::AssignedReviewer,
+        Who::Admin,
+        Who::Deactivated,
+    ];
+
+    pub fn signed_in(self) -> bool {
+        !matches!(self, Who::Anonymous | Who::Deactivated)
+    }
+
+    pub fn is_editor(self) -> bool {
+        matches!(self, Who::Author | Who::OtherEditor)
+    }
+
+    pub fn is_reviewer(self) -> bool {
+        matches!(self, Who::Reviewer | Who::AssignedReviewer)
+    }
+}
+
+/// A published-or-not state of an article, for the article routes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ArticleState {
+    /// Only its author's never-submitted draft.
+    Private,
+    /// Submitted, never published.
+    Pending,
+    Published,
+    Retracted,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AccountState {
+    Active,
+    Deactivated,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MailState {
+    Failed,
+    Sent,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum LinkState {
+    Valid,
+    Used,
+}
+
+/// The state of the object a request names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Object {
+    /// The route names no object.
+    Nothing,
+    Revision(State),
+    Article(ArticleState),
+    Account(AccountState),
+    Mail(MailState),
+    Link(LinkState),
+}
+
+impl Object {
+    pub const REVISIONS: [Object; 8] = [
+        Object::Revision(State::Draft),
+        Object::Revision(State::Submitted),
+        Object::Revision(State::UnderReview),
+        Object::Revision(State::ChangesRequested),
+        Object::Revision(State::Approved),
+        Object::Revision(State::Rejected),
+        Object::Revision(State::Withdrawn),
+        Object::Revision(State::Superseded),
+    ];
+    pub const ARTICLES: [Object; 4] = [
+        Object::Article(ArticleState::Private),
+        Object::Article(ArticleState::Pending),
+        Object::Article(ArticleState::Published),
+        Object::Article(ArticleState::Retracted),
+    ];
+    pub const ACCOUNTS: [Object; 2] = [
+        Object::Account(AccountState::Active),
+        Object::Account(AccountState::Deactivated),
+    ];
+    pub const MAILS: [Object; 2] = [
+        Object::Mail(MailState::Failed),
+        Object::Mail(MailState::Sent),
+    ];
+    pub const LINKS: [Object; 2] = [
+        Object::Link(LinkState::Valid),
+        Object::Link(LinkState::Used),
+    ];
+}
+
+/// An object made for one request.
+#[derive(Debug, Clone, Default)]
+pub struct Made {
+    pub article: Option<ArticleId>,
+    pub slug: Option<String>,
+    pub revision: Option<RevisionId>,
+    pub user: Option<UserId>,
+    pub mail: Option<i64>,
+    pub token: Option<String>,
+}
+
+static SERIAL: AtomicU32 = AtomicU32::new(0);
+
+/// A number no other object of this run has.
+pub fn serial() -> u32 {
+    SERIAL.fetch_add(1, Ordering::SeqCst)
+}
+
+pub struct World {
+    pub app: TestApp,
+    pub author: Person,
+    pub other_editor: Person,
+    pub reviewer: Person,
+    pub assigned: Person,
+    pub admin: Person,
+    /// A board member who moves revisions into the states the matrix needs.
+    pub board: Person,
+    clients: Vec<(Who, Client)>,
+    pub changes: super::ChangeLog,
+}
+
+impl World {
+    /// A running application on `backend` with every identity signed in; `None` when the
+    /// backend is unavailable.
+    pub async fn start(backend: Backend, test: &str) -> Option<World> {
+        let app = TestApp::spawn(backend, test)?;
+        let author = app.person("author@example.org", "Ed Author", &[Role::Editor]);
+        let other_editor = app.person("other@example.org", "Eve Other", &[Role::Editor]);
+        let reviewer = app.person("reviewer@example.org", "Rita Reviewer", &[Role::Reviewer]);
+        let assigned = app.person("assigned@example.org", "Asa Assigned", &[Role::Reviewer]);
+        let admin = app.person("admin@example.org", "Ada Admin", &[Role::Admin]);
+        let board = app.person("board@example.org", "Hal Board", &[Role::Reviewer]);
+        let changes = super::ChangeLog::install(&app);
+        let mut world = World {
+            app,
+            author,
+            other_editor,
+            reviewer,
+            assigned,
+            admin,
+            board,
+            clients: Vec::new(),
+            changes,
+        };
+        for who in Who::ALL {
+            let client = world.fresh_client(who).await;
+            world.clients.push((who, client));
+        }
+        Some(world)
+    }
+
+    /// The long-lived client of `who` (its session is shared by every request).
+    pub fn client(&self, who: Who) -> &Client {
+        &self
+            .clients
+            .iter()
+            .find(|(w, _)| *w == who)
+            .expect("every identity has a client")
+            .1
+    }
+
+    pub fn person(&self, who: Who) -> Option<&Person> {
+        match who {
+            Who::Author => Some(&self.author),
+            Who::OtherEditor => Some(&self.other_editor),
+            Who::Reviewer => Some(&self.reviewer),
+            Who::AssignedReviewer => Some(&self.assigned),
+            Who::Admin => Some(&self.admin),
+            Who::Anonymous | Who::Deactivated => None,
+        }
+    }
+
+    /// A new browser for `who`, with its own session: for requests that end or replace the
+    /// session they come with (signing in or out). It has loaded one page, so it holds a
+    /// form token.
+    pub async fn fresh_client(&self, who: Who) -> Client {
+        match who {
+            Who::Anonymous => {
+                let client = self.app.client();
+                client.get("/login").await.assert_status(200);
+                client
+            }
+            Who::Deactivated => {
+                let n = serial();
+                let email = format!("deactivated{n}@example.org");
+                let id = self.app.create_user(
+                    &email,
+                    "Dee Deactivated",
+                    &[Role::Editor, Role::Reviewer],
+                );
+                let client = self.app.signed_in(&email).await;
+                client.get("/dashboard").await.assert_status(200);
+                self.app
+                    .ctx(|ctx| accounts::deactivate(ctx, &Caller::system(), id))
+                    .unwrap();
+                client
+            }
+            _ => {
+                let person = self.person(who).unwrap();
+                let client = self.app.signed_in(&person.email).await;
+                client.get("/dashboard").await.assert_status(200);
+                client
+            }
+        }
+    }
+
+    /// Waits until the server's courier has delivered every queued message, so what the
+    /// database holds changes only when a request changes it.
+    pub fn settle(&self) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let pending: i64 = mail_outbox::table
+                .filter(mail_outbox::sent_at.is_null())
+                .filter(mail_outbox::failed_at.is_null())
+                .count()
+                .get_result(&mut self.app.conn())
+                .unwrap();
+            if pending == 0 {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{pending} messages were not delivered"
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    /// Now, in the change log, once the courier is idle.
+    pub fn mark(&self) -> super::Mark {
+        self.settle();
+        self.changes.mark(&self.app)
+    }
+
+    /// The tables written to since `mark`, beyond records of refusals.
+    pub fn written_since(&self, mark: super::Mark) -> Vec<String> {
+        self.changes.changed_beyond_refusal_records(&self.app, mark)
+    }
+
+    /// The form token `who`'s long-lived client holds.
+    pub fn token(&self, who: Who) -> String {
+        self.client(who).last_csrf().unwrap_or_default()
+    }
+
+    fn act(&self, who: &Person, revision: RevisionId, action: Action, input: ActionInput) {
+        self.app
+            .ctx(|ctx| reviewing::act(ctx, &who.caller, revision, action, &input))
+            .unwrap_or_else(|e| panic!("{} cannot {action} {revision}: {e}", who.email));
+    }
+
+    fn text(text: &str) -> ActionInput {
+        ActionInput {
+            text: text.into(),
+            ..ActionInput::default()
+        }
+    }
+
+    /// A revision by the author in `state`; from submitted on, the assigned reviewer is
+    /// assigned to it.
+    pub fn revision(&self, state: State) -> Made {
+        let n = serial();
+        let builder =
+            ArticleBuilder::new(&self.app, &self.author).title(&format!("Matrix topic {n}"));
+        if state == State::Draft {
+            let built = builder.build();
+            return self.made(built.article, built.revision);
+        }
+        let built = builder.submitted().build();
+        let assign = ActionInput {
+            reviewer: Some(self.assigned.id),
+            ..ActionInput::default()
+        };
+        self.act(&self.admin, built.revision, Action::Assign, assign);
+        let revision = built.revision;
+        match state {
+            State::Draft | State::Submitted => {}
+            State::UnderReview => {
+                self.act(&self.board, revision, Action::Claim, ActionInput::default())
+            }
+            State::ChangesRequested => {
+                self.act(
+                    &self.board,
+                    revision,
+                    Action::RequestChanges,
+                    Self::text("Cite the trial."),
+                );
+            }
+            State::Approved => {
+                self.act(&self.board, revision, Action::Approve, Self::text("Right."))
+            }
+            State::Rejected => self.act(
+                &self.board,
+                revision,
+                Action::Reject,
+                Self::text("Out of scope."),
+            ),
+            State::Withdrawn => self.act(
+                &self.author,
+                revision,
+                Action::Withdraw,
+                ActionInput::default(),
+            ),
+            State::Superseded => {
+                built.revised(
+                    &self.app,
+                    &self.author,
+                    &format!("Matrix topic {n}, revised"),
+                    "Newer [1] [2].",
+                );
+            }
+        }
+        self.made(built.article, revision)
+    }
+
+    /// An article by the author in `state`.
+    pub fn article(&self, state: ArticleState) -> Made {
+        match state {
+            ArticleState::Private => self.revision(State::Draft),
+            ArticleState::Pending => self.revision(State::Submitted),
+            ArticleState::Published => self.revision(State::Approved),
+            ArticleState::Retracted => {
+                let made = self.revision(State::Approved);
+                let article = made.article.unwrap();
+                self.app
+                    .ctx(|ctx| {
+                        publishing::retract(
+                            ctx,
+                            &self.admin.caller,
+                            article,
+                            "Superseded by new evidence.",
+                        )
+                    })
+                    .unwrap();
+                made
+            }
+        }
+    }
+
+    fn made(&self, article: ArticleId, revision: RevisionId) -> Made {
+        let slug = articles::table
+            .find(article)
+            .select(articles::slug)
+            .first::<String>(&mut self.app.conn())
+            .unwrap();
+        Made {
+            article: Some(article),
+            slug: Some(slug),
+            revision: Some(revision),
+            ..Made::default()
+        }
+    }
+
+    /// A fresh account (invited, no password yet) in `state`, with its invitation link.
+    pub fn account(&self, state: AccountState) -> Made {
+        let n = serial();
+        let invite = InviteInput {
+            email: format!("account{n}@example.org"),
+            display_name: format!("Account {n}"),
+            credentials: String::new(),
+            roles: [Role::Editor].into_iter().collect(),
+        };
+        let link = self
+            .app
+            .ctx(|ctx| accounts::invite(ctx, &Caller::system(), &invite))
+            .unwrap();
+        let user = link.user_id.unwrap();
+        if state == AccountState::Deactivated {
+            self.app
+                .ctx(|ctx| accounts::deactivate(ctx, &Caller::system(), user))
+                .unwrap();
+        }
+        Made {
+            user: Some(user),
+            token: Some(link.token),
+            ..Made::default()
+        }
+    }
+
+    /// An invitation link, still valid or already used.
+    pub fn link(&self, state: LinkState) -> Made {
+        let made = self.account(AccountState::Active);
+        if state == LinkState::Used {
+            let input = SetPasswordInput {
+                password: crate::support::PASSWORD.into(),
+                password_confirm: crate::support::PASSWORD.into(),
+                ..SetPasswordInput::default()
+            };
+            accounts::redeem_link(
+                &self.app.env,
+                made.token.as_deref().unwrap(),
+                &input,
+                "127.0.0.1",
+            )
+            .unwrap();
+        }
+        made
+    }
+
+    /// A message in the outbox, delivered or given up.
+    pub fn mail(&self, state: MailState) -> Made {
+        let made = self.account(AccountState::Active);
+        let user = made.user.unwrap();
+        let mut conn = self.app.conn();
+        let id: i64 = mail_outbox::table
+            .filter(mail_outbox::recipient_id.eq(user.0))
+            .select(mail_outbox::id)
+            .first(&mut conn)
+            .unwrap();
+        // Wait for the server's courier to deliver it, so nothing races the change below.
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let sent: Option<chrono::NaiveDateTime> = mail_outbox::table
+                .find(id)
+                .select(mail_outbox::sent_at)
+                .first(&mut conn)
+                .unwrap();
+            if sent.is_some() {
+                break;
+            }
+            assert!(Instant::now() < deadline, "mail {id} was not delivered");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        if state == MailState::Failed {
+            diesel::update(mail_outbox::table.find(id))
+                .set((
+                    mail_outbox::sent_at.eq(None::<chrono::NaiveDateTime>),
+                    mail_outbox::failed_at.eq(Some(imprimatur::db::now())),
+                    mail_outbox::last_error.eq(Some("550 mailbox unavailable")),
+                ))
+                .execute(&mut conn)
+                .unwrap();
+        }
+        Made {
+            mail: Some(id),
+            ..made
+        }
+    }
+
+    /// Makes an object in `object`'s state.
+    pub fn make(&self, object: Object) -> Made {
+        match object {
+            Object::Nothing => Made::default(),
+            Object::Revision(state) => self.revision(state),
+            Object::Article(state) => self.article(state),
+            Object::Account(state) => self.account(state),
+            Object::Mail(state) => self.mail(state),
+            Object::Link(state) => self.link(state),
+        }
+    }
+}
