@@ -4,8 +4,10 @@
 pub mod accounts;
 pub mod audit;
 pub mod content;
+pub mod conversation;
 pub mod diff;
 pub mod markdown;
+pub mod merge;
 pub mod problems;
 pub mod roles;
 pub mod sessions;

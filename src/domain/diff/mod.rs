@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 
 use super::content::Reference;
 use references::references;
+pub use text::split_blocks;
 use text::{blocks, fold, word_count, words};
 
 /// The time one whole revision diff may take before it settles for a coarser result.

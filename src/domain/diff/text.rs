@@ -67,7 +67,7 @@ fn push(diff: &mut WordDiff, span: Span, count: usize) {
 }
 
 /// The blocks of a markdown source: runs of lines separated by blank lines.
-fn split_blocks(source: &str) -> Vec<String> {
+pub fn split_blocks(source: &str) -> Vec<String> {
     let mut blocks = Vec::new();
     let mut current = String::new();
     for line in source.replace("\r\n", "\n").lines() {

@@ -97,6 +97,12 @@ impl State {
         matches!(self, State::Submitted | State::UnderReview)
     }
 
+    /// Waiting on its author: a reviewer sent it back, and the author answers with a new
+    /// revision ("your turn").
+    pub fn awaits_author(self) -> bool {
+        matches!(self, State::ChangesRequested)
+    }
+
     /// Being written: only its author sees it, and only a draft's content may change.
     pub fn is_draft(self) -> bool {
         matches!(self, State::Draft)
