@@ -378,20 +378,26 @@ async fn without_smtp_messages_are_written_as_eml_files_and_the_admin_sees_the_l
     let dir = app.data_dir.path().join("mail");
     let deadline = Instant::now() + Duration::from_secs(20);
     let files = loop {
-        let files: Vec<_> = std::fs::read_dir(&dir)
+        // A message being written is a `.tmp` file until it is complete and renamed.
+        let all: Vec<_> = std::fs::read_dir(&dir)
             .map(|d| d.flatten().map(|e| e.path()).collect())
             .unwrap_or_default();
-        if files.len() >= 2 || Instant::now() > deadline {
-            break files;
+        let written: Vec<_> = all
+            .iter()
+            .filter(|f| f.extension().is_some_and(|e| e == "eml"))
+            .cloned()
+            .collect();
+        if (written.len() >= 2 && written.len() == all.len()) || Instant::now() > deadline {
+            assert_eq!(
+                written.len(),
+                all.len(),
+                "only whole messages remain: {all:?}"
+            );
+            break written;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     };
     assert_eq!(files.len(), 2, "{files:?}");
-    assert!(
-        files
-            .iter()
-            .all(|f| f.extension().is_some_and(|e| e == "eml"))
-    );
     let invitation: String = files
         .iter()
         .map(|f| std::fs::read_to_string(f).unwrap())
