@@ -6,7 +6,7 @@
 
 use std::fmt::Display;
 
-use crate::ids::{ArticleId, AsId, RevisionId, UserId};
+use crate::ids::{ArticleId, AsId, CommentId, RevisionId, UserId};
 
 /// Percent-encodes a value for a query string or a path segment.
 pub fn encode(value: &str) -> String {
@@ -157,6 +157,12 @@ pub fn revision(id: impl AsId<RevisionId>) -> String {
 /// Where a revision's action form posts (`action` is its route name: `approve`, ...).
 pub fn revision_action(id: impl AsId<RevisionId>, action: impl Display) -> String {
     format!("/manage/revisions/{}/{action}", id.as_id())
+}
+
+/// Resolving (or reopening) a thread of the review conversation.
+pub fn resolve_thread(id: impl AsId<CommentId>, resolved: bool) -> String {
+    let verb = if resolved { "resolve" } else { "reopen" };
+    format!("/manage/comments/{}/{verb}", id.as_id())
 }
 
 /// The diff against the published revision (or the base, for the published one).

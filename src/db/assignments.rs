@@ -13,6 +13,8 @@ pub struct Assignment {
     pub reviewer_id: UserId,
     pub assigned_by: UserId,
     pub created_at: NaiveDateTime,
+    /// Carried into a resubmission: this reviewer is asked to look again.
+    pub re_requested: bool,
 }
 
 /// Records an assignment; returns false when the reviewer was already assigned.
@@ -22,6 +24,18 @@ pub fn add(
     reviewer: UserId,
     assigned_by: UserId,
     now: NaiveDateTime,
+) -> QueryResult<bool> {
+    add_marked(conn, revision, reviewer, assigned_by, now, false)
+}
+
+/// Records an assignment, marked re-requested when it is carried into a resubmission.
+pub fn add_marked(
+    conn: &mut DbConn,
+    revision: RevisionId,
+    reviewer: UserId,
+    assigned_by: UserId,
+    now: NaiveDateTime,
+    re_requested: bool,
 ) -> QueryResult<bool> {
     let exists: bool = diesel::select(diesel::dsl::exists(
         assignments::table
@@ -38,6 +52,7 @@ pub fn add(
             assignments::reviewer_id.eq(reviewer),
             assignments::assigned_by.eq(assigned_by),
             assignments::created_at.eq(now),
+            assignments::re_requested.eq(re_requested),
         ))
         .execute(conn)?;
     Ok(true)
@@ -50,16 +65,16 @@ pub fn of_revision(conn: &mut DbConn, revision: RevisionId) -> QueryResult<Vec<A
         .load(conn)
 }
 
-/// Which of `revisions` are assigned to this reviewer.
+/// Which of `revisions` are assigned to this reviewer, and whether each was re-requested.
 pub fn assigned_to(
     conn: &mut DbConn,
     reviewer: UserId,
     revisions: &[RevisionId],
-) -> QueryResult<Vec<RevisionId>> {
+) -> QueryResult<Vec<(RevisionId, bool)>> {
     assignments::table
         .filter(assignments::reviewer_id.eq(reviewer))
         .filter(assignments::revision_id.eq_any(revisions))
-        .select(assignments::revision_id)
+        .select((assignments::revision_id, assignments::re_requested))
         .load(conn)
 }
 

@@ -6,7 +6,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::DbConn;
-use super::schema::reviews;
+use super::schema::{reviews, users};
 use crate::domain::workflow::Verdict;
 use crate::ids::{ReviewId, RevisionId, UserId};
 
@@ -51,27 +51,31 @@ pub fn of_revision(conn: &mut DbConn, revision: RevisionId) -> QueryResult<Vec<R
         .load(conn)
 }
 
-/// The reviewers who approved exactly this content.
+/// Who approved this content of a revision, oldest first, each with whether their account
+/// is still active: a deactivated reviewer's approval of a pending revision no longer counts.
 pub fn approvers(
     conn: &mut DbConn,
     revision: RevisionId,
     content_hash: &str,
-) -> QueryResult<Vec<UserId>> {
+) -> QueryResult<Vec<(UserId, bool)>> {
     reviews::table
+        .inner_join(users::table)
         .filter(reviews::revision_id.eq(revision))
         .filter(reviews::verdict.eq(Verdict::Approve.as_str()))
         .filter(reviews::content_hash.eq(content_hash))
-        .select(reviews::reviewer_id)
+        .select((reviews::reviewer_id, users::is_active))
         .order(reviews::created_at.asc())
         .load(conn)
 }
 
-/// Approvals per revision, for lists (one query for the whole page).
+/// The approvals that count (by active accounts) on each of `revisions`.
 pub fn approval_counts(
     conn: &mut DbConn,
     revisions: &[RevisionId],
 ) -> QueryResult<HashMap<RevisionId, i64>> {
     let rows: Vec<(RevisionId, i64)> = reviews::table
+        .inner_join(users::table)
+        .filter(users::is_active.eq(true))
         .filter(reviews::revision_id.eq_any(revisions))
         .filter(reviews::verdict.eq(Verdict::Approve.as_str()))
         .group_by(reviews::revision_id)
@@ -127,5 +131,42 @@ pub fn approvals_on(
             reviews::reviewer_id,
             reviews::content_hash,
         ))
+        .load(conn)
+}
+
+/// The latest revision among `revisions` on which `reviewer` voted or commented as a
+/// reviewer: what "since your last review" compares with.
+pub fn last_reviewed_by(
+    conn: &mut DbConn,
+    reviewer: UserId,
+    revisions: &[RevisionId],
+) -> QueryResult<Option<RevisionId>> {
+    reviews::table
+        .filter(reviews::reviewer_id.eq(reviewer))
+        .filter(reviews::revision_id.eq_any(revisions))
+        .order((reviews::created_at.desc(), reviews::id.desc()))
+        .select(reviews::revision_id)
+        .first(conn)
+        .optional()
+}
+
+/// The reviewers who gave `verdict` on a revision (with repeats).
+pub fn with_verdict(
+    conn: &mut DbConn,
+    revision: RevisionId,
+    verdict: Verdict,
+) -> QueryResult<Vec<UserId>> {
+    reviews::table
+        .filter(reviews::revision_id.eq(revision))
+        .filter(reviews::verdict.eq(verdict.as_str()))
+        .select(reviews::reviewer_id)
+        .load(conn)
+}
+
+/// Every review row on many revisions (votes and review comments).
+pub fn of_revisions(conn: &mut DbConn, revisions: &[RevisionId]) -> QueryResult<Vec<Review>> {
+    reviews::table
+        .filter(reviews::revision_id.eq_any(revisions))
+        .order((reviews::created_at.asc(), reviews::id.asc()))
         .load(conn)
 }

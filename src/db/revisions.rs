@@ -31,6 +31,8 @@ pub struct Revision {
     pub updated_at: NaiveDateTime,
     pub submitted_at: Option<NaiveDateTime>,
     pub decided_at: Option<NaiveDateTime>,
+    /// The approvals it needs: the policy in force when it was submitted.
+    pub approvals_required: Option<i32>,
 }
 
 impl Revision {
@@ -161,6 +163,7 @@ pub fn submit(
     id: RevisionId,
     version: i64,
     number: i32,
+    approvals_required: i32,
     transition: &Transition,
     now: NaiveDateTime,
 ) -> QueryResult<bool> {
@@ -177,6 +180,7 @@ pub fn submit(
         revisions::version.eq(version + 1),
         revisions::updated_at.eq(now),
         revisions::submitted_at.eq(now),
+        revisions::approvals_required.eq(approvals_required),
     ))
     .execute(&mut **tx)?;
     Ok(changed == 1)

@@ -41,6 +41,7 @@ diesel::table! {
         reviewer_id -> Int8,
         assigned_by -> Int8,
         created_at -> Timestamp,
+        re_requested -> Bool,
     }
 }
 
@@ -70,6 +71,10 @@ diesel::table! {
         review_id -> Nullable<Int8>,
         body -> Text,
         created_at -> Timestamp,
+        resolved_at -> Nullable<Timestamp>,
+        resolved_by -> Nullable<Int8>,
+        anchor -> Nullable<Text>,
+        anchor_excerpt -> Nullable<Text>,
     }
 }
 
@@ -160,6 +165,7 @@ diesel::table! {
         updated_at -> Timestamp,
         submitted_at -> Nullable<Timestamp>,
         decided_at -> Nullable<Timestamp>,
+        approvals_required -> Nullable<Int4>,
     }
 }
 

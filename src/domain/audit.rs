@@ -46,10 +46,13 @@ pub enum AuditAction {
     MailRetried,
     ResetRequested,
     NotificationsChanged,
+    ThreadResolved,
+    ThreadReopened,
+    ReviewReRequested,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 31] = [
+    pub const ALL: [AuditAction; 34] = [
         AuditAction::SetupCompleted,
         AuditAction::LoginSucceeded,
         AuditAction::LoginFailed,
@@ -81,6 +84,9 @@ impl AuditAction {
         AuditAction::MailRetried,
         AuditAction::ResetRequested,
         AuditAction::NotificationsChanged,
+        AuditAction::ThreadResolved,
+        AuditAction::ThreadReopened,
+        AuditAction::ReviewReRequested,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -116,6 +122,9 @@ impl AuditAction {
             AuditAction::MailRetried => "mail.retried",
             AuditAction::ResetRequested => "user.reset_requested",
             AuditAction::NotificationsChanged => "user.notifications_changed",
+            AuditAction::ThreadResolved => "thread.resolved",
+            AuditAction::ThreadReopened => "thread.reopened",
+            AuditAction::ReviewReRequested => "revision.review_re_requested",
         }
     }
 
@@ -153,6 +162,9 @@ impl AuditAction {
             AuditAction::MailRetried => "Email retried",
             AuditAction::ResetRequested => "Password reset requested",
             AuditAction::NotificationsChanged => "Notification settings changed",
+            AuditAction::ThreadResolved => "Thread resolved",
+            AuditAction::ThreadReopened => "Thread reopened",
+            AuditAction::ReviewReRequested => "Review re-requested",
         }
     }
 

@@ -187,6 +187,49 @@ email!(
     }
 );
 
+/// A resubmission after changes were requested: the reviewer is asked to look again.
+#[derive(Debug, Clone)]
+pub struct ReRequested {
+    pub title: String,
+    pub author: String,
+    pub label: String,
+    pub change_note: String,
+    /// The diff since the reviewer's last review (or the default comparison).
+    pub diff_url: String,
+    pub since_review: bool,
+    pub revision_url: String,
+}
+
+email!(
+    ReRequested,
+    "email/re_requested/subject.txt",
+    "email/re_requested/body.txt",
+    "email/re_requested/body.html",
+    |_m| "review_re_requested"
+);
+
+/// Someone else's newer revision superseded the recipient's.
+#[derive(Debug, Clone)]
+pub struct Superseded {
+    pub title: String,
+    pub by: String,
+    /// The recipient's revision.
+    pub label: String,
+    pub new_label: String,
+    /// Built on the recipient's revision (so its changes are in), or written beside it.
+    pub folded: bool,
+    pub diff_url: String,
+    pub revision_url: String,
+}
+
+email!(
+    Superseded,
+    "email/superseded/subject.txt",
+    "email/superseded/body.txt",
+    "email/superseded/body.html",
+    |_m| "revision_superseded"
+);
+
 /// The approval that met the policy published the revision.
 #[derive(Debug, Clone)]
 pub struct Published {

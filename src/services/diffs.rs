@@ -4,7 +4,7 @@ use super::reviewing::visible;
 use super::{Caller, Ctx, Missing, ServiceResult};
 use crate::db::articles::{self, Article};
 use crate::db::revisions::{self, Revision};
-use crate::db::{references, users};
+use crate::db::{DbConn, references, reviews, users};
 use crate::domain::content::Reference;
 use crate::domain::diff::{self, Layout, RevisionDiff, Side};
 use crate::domain::problems::Problems;
@@ -21,11 +21,89 @@ pub struct DiffInputs {
     /// Other revisions it can be compared against, newest first.
     pub candidates: Vec<Revision>,
     pub layout: Layout,
+    /// What the comparison is, and the other comparisons offered in one click.
+    pub basis: Basis,
+    pub offered: Vec<(Basis, RevisionId)>,
 }
 
-/// Loads both sides. Without `against`, the comparison is with the published revision (or,
-/// for the published revision itself, the revision it was based on). A requested layout
-/// becomes the caller's remembered one.
+/// What a revision is compared with when nobody chose.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Basis {
+    /// The revision the caller last reviewed.
+    SinceYourReview,
+    /// The published version.
+    Published,
+    /// The revision this published one was based on.
+    Base,
+    /// The previous submitted revision, for a never-published article.
+    Previous,
+    /// A revision the caller chose.
+    Chosen,
+}
+
+impl Basis {
+    /// How the page names the comparison.
+    pub fn label(self) -> &'static str {
+        match self {
+            Basis::SinceYourReview => "since your last review",
+            Basis::Published => "against the published version",
+            Basis::Base => "against the revision it was based on",
+            Basis::Previous => "against the previous revision",
+            Basis::Chosen => "against the revision you chose",
+        }
+    }
+}
+
+/// The comparisons a revision offers, best first: since the caller's last review of an
+/// earlier revision, the published version, the base of the published one, the previous
+/// submitted revision. The first is the default.
+pub fn comparisons(
+    conn: &mut DbConn,
+    caller: &Caller,
+    revision: &Revision,
+    article: &Article,
+) -> ServiceResult<Vec<(Basis, RevisionId)>> {
+    // Submitted before this one (every submitted revision, for a draft).
+    let is_earlier = |r: &Revision| match (r.number, revision.number) {
+        (Some(n), Some(this)) => n < this,
+        (Some(_), None) => true,
+        (None, _) => false,
+    };
+    let earlier: Vec<Revision> = revisions::list_for_article(conn, article.id, caller.me()?, 500)?
+        .into_iter()
+        .filter(is_earlier)
+        .collect();
+    let ids: Vec<RevisionId> = earlier.iter().map(|r| r.id).collect();
+    let mut out = Vec::new();
+    if let Some(reviewed) = reviews::last_reviewed_by(conn, caller.me()?, &ids)? {
+        out.push((Basis::SinceYourReview, reviewed));
+    }
+    match article.published_revision_id {
+        Some(published) if published != revision.id => out.push((Basis::Published, published)),
+        Some(_) => {
+            if let Some(base) = revision.base_revision_id {
+                out.push((Basis::Base, base));
+            }
+        }
+        None => {}
+    }
+    // Highest number first: the previous submitted revision.
+    if let Some(previous) = earlier.iter().max_by_key(|r| r.number) {
+        out.push((Basis::Previous, previous.id));
+    }
+    let mut seen = Vec::new();
+    out.retain(|(_, id)| {
+        let fresh = !seen.contains(id);
+        seen.push(*id);
+        fresh
+    });
+    Ok(out)
+}
+
+/// Loads both sides. Without `against`, the comparison is the first of `comparisons`:
+/// since the caller's last review, else the published version (for the published revision
+/// itself, its base), else the previous revision. A requested layout becomes the caller's
+/// remembered one.
 pub fn inputs(
     ctx: &mut Ctx<'_>,
     caller: &Caller,
@@ -36,12 +114,19 @@ pub fn inputs(
     let conn = ctx.conn();
     let revision = visible(conn, caller, id)?;
     let article = articles::find(conn, revision.article_id)?.ok_or(Missing::Article)?;
-    let against_id = match against {
-        Some(other) => Some(other),
-        None => match article.published_revision_id {
-            Some(published) if published != revision.id => Some(published),
-            Some(_) => revision.base_revision_id,
-            None => None,
+    let offered = comparisons(conn, caller, &revision, &article)?;
+    let (basis, against_id) = match against {
+        Some(other) => (
+            offered
+                .iter()
+                .find(|(_, id)| *id == other)
+                .map(|(basis, _)| *basis)
+                .unwrap_or(Basis::Chosen),
+            Some(other),
+        ),
+        None => match offered.first() {
+            Some((basis, id)) => (*basis, Some(*id)),
+            None => (Basis::Chosen, None),
         },
     };
     let against = match against_id {
@@ -83,6 +168,8 @@ pub fn inputs(
         against,
         candidates,
         layout,
+        basis,
+        offered,
     })
 }
 

@@ -7,10 +7,10 @@
 use serde_json::json;
 
 use super::audit::{self, Event};
-use super::{Caller, Ctx, Env, Missing, Refusal, ServiceError, ServiceResult, notify};
+use super::{Caller, Ctx, Env, Missing, Refusal, ServiceError, ServiceResult, notify, round};
 use crate::db::articles::{self, Article, NewArticle};
 use crate::db::revisions::{self, DraftContent, NewRevision, Revision};
-use crate::db::{self, DbConn, Tx, references};
+use crate::db::{self, DbConn, Tx, references, settings};
 use crate::domain::audit::AuditAction;
 use crate::domain::content::{self, Content, ContentInput};
 use crate::domain::markdown;
@@ -294,7 +294,11 @@ pub(crate) fn submit_draft(
     };
     ensure_not_moved(tx, &article, base.as_ref())?;
     let now = db::now();
+    let me = caller.me()?;
+    let author = caller_name(tx, caller)?;
+    let number = revisions::next_number(tx, article.id)?;
     let pending = State::all_where(State::is_pending);
+    let mut carried = Vec::new();
     for older in revisions::in_states(tx, article.id, &pending)? {
         let superseded = workflow::decide(
             older.state,
@@ -305,22 +309,35 @@ pub(crate) fn submit_draft(
         if !revisions::transition(tx, older.id, older.version, &superseded, now)? {
             return Err(ServiceError::Contended);
         }
+        let folded = draft.base_revision_id == Some(older.id);
         audit::record(
             tx,
             caller.actor(),
             Event::new(AuditAction::RevisionSuperseded)
                 .target_revision(article.id, older.id)
-                .details(json!({ "number": older.number, "by_revision": draft.number })),
+                .details(
+                    json!({ "number": older.number, "by_revision": number, "folded_in": folded }),
+                ),
         )?;
+        if older.author_id != me {
+            notify::superseded(tx, env, &older, draft.id, number, &author, folded)?;
+        }
+        carried.extend(round::carried_reviewers(tx, &older, draft.author_id)?);
     }
-    let number = revisions::next_number(tx, article.id)?;
-    if !revisions::submit(tx, draft.id, draft.version, number, &transition, now)? {
+    let required = settings::load(tx)?.approvals_required;
+    if !revisions::submit(
+        tx,
+        draft.id,
+        draft.version,
+        number,
+        required,
+        &transition,
+        now,
+    )? {
         return Err(ServiceError::Contended);
     }
     articles::set_current(tx, article.id, draft.id)?;
     let submitted = revisions::find(tx, draft.id)?.ok_or(ServiceError::Contended)?;
-    let author = caller_name(tx, caller)?;
-    notify::submitted(tx, env, &submitted, &author)?;
     if !articles::bump(tx, article.id, article.version, now)? {
         return Err(ServiceError::Contended);
     }
@@ -331,6 +348,8 @@ pub(crate) fn submit_draft(
             .target_revision(article.id, draft.id)
             .details(json!({ "number": number, "content_hash": draft.content_hash })),
     )?;
+    let asked_again = round::re_request(tx, env, caller, &submitted, &carried, &author, now)?;
+    notify::submitted(tx, env, &submitted, &author, &asked_again)?;
     Ok(())
 }
 

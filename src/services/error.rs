@@ -100,9 +100,21 @@ pub enum Refusal {
     #[error("{0} is deactivated. Reactivate the account first.")]
     Deactivated(String),
     #[error(
-        "Revision {number} of this article was submitted after the revision you started from. Your text is kept below. Open revision {number} to see what changed, bring those changes into your text, then save again: your work will then be based on revision {number}."
+        "Revision {number} of this article was submitted after the revision you started from, so nothing was saved. Open the editor and save again: your text is merged with revision {number} there, and you see the result before anything is stored."
     )]
     ArticleMoved { newer: RevisionId, number: i32 },
+    #[error(
+        "Only the person who started this thread, or the author answering it, can resolve or reopen it."
+    )]
+    NotYourThread,
+    #[error("This thread is already resolved.")]
+    ThreadAlreadyResolved,
+    #[error("This thread is already open.")]
+    ThreadAlreadyOpen,
+    #[error(
+        "Revision {number} was submitted while you were choosing, so the merge changed. Choose again below: nothing was saved."
+    )]
+    MergeMoved { number: i32 },
     #[error(
         "Your draft was saved from another window since you opened this page. Your text is below: save again to replace that version with it."
     )]
@@ -142,9 +154,10 @@ pub enum Refusal {
 impl Refusal {
     pub fn kind(&self) -> RefusalKind {
         match self {
-            Refusal::RoleRequired(_) | Refusal::NoRole | Refusal::PersonRequired => {
-                RefusalKind::Forbidden
-            }
+            Refusal::RoleRequired(_)
+            | Refusal::NoRole
+            | Refusal::PersonRequired
+            | Refusal::NotYourThread => RefusalKind::Forbidden,
             Refusal::LinkUsed
             | Refusal::LinkExpired(_)
             | Refusal::LinkAccountDeactivated
@@ -156,6 +169,9 @@ impl Refusal {
             | Refusal::AlreadyActive(_)
             | Refusal::Deactivated(_)
             | Refusal::ArticleMoved { .. }
+            | Refusal::ThreadAlreadyResolved
+            | Refusal::ThreadAlreadyOpen
+            | Refusal::MergeMoved { .. }
             | Refusal::DraftChanged
             | Refusal::TitleTaken
             | Refusal::AddressFixed
@@ -181,6 +197,8 @@ pub enum Missing {
     Account,
     #[error("No such message.")]
     Message,
+    #[error("No such comment.")]
+    Comment,
     #[error(
         "This link is not valid. Check that you copied all of it, or ask an admin for a new one."
     )]

@@ -19,8 +19,8 @@ use crate::db::{self, DbConn, Tx, assignments, comments, review_reminders, revie
 use crate::domain::roles::Role;
 use crate::ids::{ArticleId, RevisionId, UserId};
 use crate::mail::messages::{
-    Assigned, Commented, Decided, Email, Frame, Invitation, PasswordReset, Published, ReviewDue,
-    Submitted,
+    Assigned, Commented, Decided, Email, Frame, Invitation, PasswordReset, Published, ReRequested,
+    ReviewDue, Submitted, Superseded,
 };
 use crate::urls;
 
@@ -149,12 +149,14 @@ pub(crate) fn password_reset(
     enqueue(tx, env, std::slice::from_ref(user), &notice, None, None)
 }
 
-/// A revision was submitted: its assigned reviewers hear, or every reviewer if none is.
+/// A revision was submitted: its assigned reviewers hear, or every reviewer if none is;
+/// not those `asked_again`, who got a message of their own.
 pub(crate) fn submitted(
     tx: &mut Tx<'_>,
     env: &Env,
     revision: &Revision,
     author: &str,
+    asked_again: &[UserId],
 ) -> ServiceResult<()> {
     let assigned: BTreeSet<UserId> = assignments::assignees_of(tx, revision.id)?
         .into_iter()
@@ -167,7 +169,8 @@ pub(crate) fn submitted(
     } else {
         assigned
     };
-    let to = active(tx, recipients, Some(revision.author_id))?;
+    let mut to = active(tx, recipients, Some(revision.author_id))?;
+    to.retain(|user| !asked_again.contains(&user.id));
     let notice = Submitted {
         title: revision.title.clone(),
         author: author.to_owned(),
@@ -176,6 +179,51 @@ pub(crate) fn submitted(
         diff_url: link(env, &urls::diff(revision.id)),
     };
     tell(tx, env, &to, &notice, revision)
+}
+
+/// A reviewer who asked for changes (or was assigned) is asked to look at the answer.
+pub(crate) fn re_requested(
+    tx: &mut Tx<'_>,
+    env: &Env,
+    revision: &Revision,
+    reviewer: &User,
+    author: &str,
+    since: Option<RevisionId>,
+) -> ServiceResult<()> {
+    let notice = ReRequested {
+        title: revision.title.clone(),
+        author: author.to_owned(),
+        label: revision.label(),
+        change_note: revision.change_note.clone(),
+        diff_url: link(env, &urls::diff_with(revision.id, since, None)),
+        since_review: since.is_some(),
+        revision_url: link(env, &urls::revision(revision.id)),
+    };
+    tell(tx, env, std::slice::from_ref(reviewer), &notice, revision)
+}
+
+/// Someone's pending revision was superseded by a colleague's: its author hears whether it
+/// was folded into the new one or replaced, with the diff between the two.
+pub(crate) fn superseded(
+    tx: &mut Tx<'_>,
+    env: &Env,
+    older: &Revision,
+    newer: RevisionId,
+    newer_number: i32,
+    by: &str,
+    folded: bool,
+) -> ServiceResult<()> {
+    let to = active(tx, BTreeSet::from([older.author_id]), None)?;
+    let notice = Superseded {
+        title: older.title.clone(),
+        by: by.to_owned(),
+        label: older.label(),
+        new_label: format!("Revision {newer_number}"),
+        folded,
+        diff_url: link(env, &urls::diff_with(newer, Some(older.id), None)),
+        revision_url: link(env, &urls::revision(newer)),
+    };
+    tell(tx, env, &to, &notice, older)
 }
 
 /// A reviewer was assigned: they hear (unless they assigned themselves).
@@ -300,6 +348,7 @@ fn remind(
     let mut recipients: BTreeSet<UserId> =
         reviews::approvers(tx, revision.id, &revision.content_hash)?
             .into_iter()
+            .map(|(id, _)| id)
             .collect();
     recipients.extend(revisions::authors_of_article(tx, article.id)?);
     let mut to = active(tx, recipients, None)?;

@@ -57,7 +57,11 @@ pub fn article(ctx: &mut Ctx<'_>, slug: &str) -> ServiceResult<ArticleLookup> {
     let Some(revision) = revisions::find(conn, published)? else {
         return Ok(ArticleLookup::Missing);
     };
-    let approvers = reviews::approvers(conn, revision.id, &revision.content_hash)?;
+    // Approvals on a published version stand, whoever has since left the board.
+    let approvers: Vec<UserId> = reviews::approvers(conn, revision.id, &revision.content_hash)?
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect();
     let pending = State::all_where(State::is_pending);
     let update_pending = !revisions::in_states(conn, article.id, &pending)?.is_empty();
     Ok(ArticleLookup::Live(Box::new(LiveArticle {

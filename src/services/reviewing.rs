@@ -7,13 +7,15 @@ use serde_json::json;
 
 use super::audit::{self, Event};
 use super::{
-    Caller, Ctx, Env, Missing, Refusal, ServiceError, ServiceResult, editing, notify, publishing,
+    Caller, Ctx, Env, Missing, Refusal, ServiceError, ServiceResult, conversation, editing, notify,
+    publishing,
 };
 use crate::db::comments::{self, NewComment};
 use crate::db::reviews;
 use crate::db::revisions::{self, Revision};
-use crate::db::{self, DbConn, Tx, assignments, settings, users};
+use crate::db::{self, DbConn, Tx, assignments, references, settings, users};
 use crate::domain::audit::AuditAction;
+use crate::domain::conversation::Anchor;
 use crate::domain::problems::Problems;
 use crate::domain::roles::Role;
 use crate::domain::workflow::{self, Action, Approvals, Transition, WorkflowError};
@@ -31,6 +33,9 @@ pub struct ActionInput {
     pub reply_to: Option<CommentId>,
     /// For assign.
     pub reviewer: Option<UserId>,
+    /// For a new thread: the paragraph block or reference it is about (`block:<key>` or
+    /// `reference:<key>`, as the revision page links it).
+    pub anchor: Option<String>,
 }
 
 /// The revision's relation to the caller, as the workflow sees it.
@@ -43,24 +48,45 @@ pub fn workflow_actor(caller: &Caller, revision: &Revision) -> workflow::Actor {
     }
 }
 
-/// The approvals on a revision's current content, from the caller's point of view.
+/// The approvals on a revision, as they count now.
+#[derive(Debug, Clone)]
+pub struct Standing {
+    /// The quorum and the approvals that count, from the caller's point of view.
+    pub approvals: Approvals,
+    /// Who approved this content and still counts (active accounts), oldest first.
+    pub counted: Vec<UserId>,
+    /// Who approved it but no longer counts: their account was deactivated.
+    pub lapsed: Vec<UserId>,
+}
+
+/// The approvals on a revision's current content, from the caller's point of view. The
+/// quorum is the one in force when the revision was submitted (a later settings change
+/// applies to later submissions); a draft is measured against today's policy.
 pub fn approvals(
     conn: &mut DbConn,
     caller: &Caller,
     revision: &Revision,
-) -> ServiceResult<(Approvals, Vec<UserId>)> {
-    let required = settings::load(conn)?.approvals_required;
-    let approvers = reviews::approvers(conn, revision.id, &revision.content_hash)?;
-    let by_actor = approvers.iter().any(|id| caller.is(*id));
-    let by_others = approvers.iter().filter(|id| !caller.is(**id)).count();
-    Ok((
-        Approvals {
+) -> ServiceResult<Standing> {
+    let required = match revision.approvals_required {
+        Some(fixed) => fixed,
+        None => settings::load(conn)?.approvals_required,
+    };
+    let (counted, lapsed): (Vec<_>, Vec<_>) =
+        reviews::approvers(conn, revision.id, &revision.content_hash)?
+            .into_iter()
+            .partition(|(_, active)| *active);
+    let counted: Vec<UserId> = counted.into_iter().map(|(id, _)| id).collect();
+    let by_actor = counted.iter().any(|id| caller.is(*id));
+    let by_others = counted.iter().filter(|id| !caller.is(**id)).count();
+    Ok(Standing {
+        approvals: Approvals {
             required: u32::try_from(required).unwrap_or(1),
             by_others: u32::try_from(by_others).unwrap_or(u32::MAX),
             by_actor,
         },
-        approvers,
-    ))
+        counted,
+        lapsed: lapsed.into_iter().map(|(id, _)| id).collect(),
+    })
 }
 
 /// A revision as the caller may see it: drafts are their author's alone.
@@ -138,7 +164,8 @@ fn act_once(
     let revision = visible(tx, caller, id)?;
     let me = caller.me()?;
     let actor = workflow_actor(caller, &revision);
-    let (approvals, approvers) = approvals(tx, caller, &revision)?;
+    let standing = approvals(tx, caller, &revision)?;
+    let (approvals, approvers) = (standing.approvals, standing.counted);
     let transition = workflow::decide(revision.state, action, actor, approvals)?;
     let text = required_text(action, &input.text)?;
     let audit_action = match action {
@@ -177,15 +204,12 @@ fn act_once(
     };
     if !text.is_empty() {
         let parent = match input.reply_to {
-            Some(parent) => Some(
-                comments::find(tx, parent)?
-                    .filter(|c| c.revision_id == revision.id)
-                    .ok_or_else(|| {
-                        Problems::one("reply_to", "That comment is not on this revision.")
-                    })?
-                    .id,
-            ),
+            Some(parent) => Some(conversation::reply_parent(tx, &revision, parent)?),
             None => None,
+        };
+        let anchor = match (&input.anchor, parent) {
+            (Some(anchor), None) => Some(anchored(tx, &revision, anchor)?),
+            _ => None,
         };
         comments::insert(
             tx,
@@ -196,8 +220,12 @@ fn act_once(
                 review_id: review,
                 body: &text,
                 created_at: now,
+                anchor: anchor.as_ref().map(|(a, e)| (a.as_str(), e.as_str())),
             },
         )?;
+        if let Some((anchor, _)) = &anchor {
+            details["anchor"] = json!(anchor);
+        }
         details["comment"] = json!(text);
     }
     match action {
@@ -239,6 +267,30 @@ fn act_once(
         publishing::publish(tx, env, caller, &revision, approvers.len() + 1)?;
     }
     Ok(transition)
+}
+
+/// A comment's anchor, checked against the revision it is written on: the paragraph block
+/// or reference must be in it. Returns the anchor and the excerpt kept with the comment.
+fn anchored(
+    conn: &mut DbConn,
+    revision: &Revision,
+    anchor: &str,
+) -> ServiceResult<(String, String)> {
+    const FIELD: &str = "anchor";
+    let parsed = Anchor::parse(anchor.trim()).ok_or_else(|| {
+        Problems::one(
+            FIELD,
+            "That is not a paragraph or reference of this revision.",
+        )
+    })?;
+    let references = references::of_revision(conn, revision.id)?;
+    let excerpt = parsed.excerpt(&revision.body, &references).ok_or_else(|| {
+        Problems::one(
+            FIELD,
+            format!("That {} is not in this revision (it may have changed): comment without it, or on the current text.", parsed.noun()),
+        )
+    })?;
+    Ok((parsed.as_string(), excerpt))
 }
 
 /// The reviewer to assign: an active account with the reviewer role that did not write the

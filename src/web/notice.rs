@@ -22,9 +22,11 @@ pub enum Notice {
     SignedOut,
     NotificationsSaved,
     ResetRequested,
+    ThreadResolved,
+    ThreadReopened,
 }
 
-const PLAIN: [(Notice, &str, &str); 14] = [
+const PLAIN: [(Notice, &str, &str); 16] = [
     (
         Notice::DraftSaved,
         "draft-saved",
@@ -70,6 +72,16 @@ const PLAIN: [(Notice, &str, &str); 14] = [
         Notice::ResetRequested,
         "reset-sent",
         "If an account exists for that address, we have emailed it a link to choose a new password. The link works once, for 24 hours.",
+    ),
+    (
+        Notice::ThreadResolved,
+        "thread-resolved",
+        "Thread resolved.",
+    ),
+    (
+        Notice::ThreadReopened,
+        "thread-reopened",
+        "Thread reopened.",
     ),
 ];
 

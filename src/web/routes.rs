@@ -118,6 +118,8 @@ routes! {
     "/manage/revisions/{id}" => { GET workspace::revision::show },
     "/manage/revisions/{id}/diff" => { GET workspace::diff::show },
     "/manage/revisions/{id}/{action}" => { POST workspace::revision::act },
+    "/manage/comments/{id}/resolve" => { POST workspace::threads::resolve },
+    "/manage/comments/{id}/reopen" => { POST workspace::threads::reopen },
     "/admin/articles/{id}/retract" => { POST admin::retract::retract },
     "/admin/mail" => { GET admin::mail::list },
     "/admin/mail/{id}/retry" => { POST admin::mail::retry },

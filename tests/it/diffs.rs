@@ -108,8 +108,9 @@ async fn a_never_published_article_is_shown_as_all_new(app: TestApp) {
     let ed = app.signed_in("ed@example.org").await;
     let revision = create_article(&ed, "Brand new", true).await;
     let page = ed.get(&format!("/manage/revisions/{revision}/diff")).await;
-    page.assert_status(200)
-        .assert_contains("never been published, so everything is new");
+    page.assert_status(200).assert_contains(
+        "never been published and this is its first revision, so everything is new",
+    );
     page.assert_contains("Added paragraph")
         .assert_contains("<strong>−0</strong> words removed");
     assert!(!page.body.contains("Removed paragraph"));
@@ -239,5 +240,5 @@ async fn long_unchanged_stretches_fold_away_and_links_lead_to_the_diff(app: Test
     let rita = app.signed_in("rita@example.org").await;
     let queue = rita.get("/review/queue").await;
     queue.assert_contains(&format!("href=\"/manage/revisions/{second}/diff\""));
-    queue.assert_contains("Changes against live");
+    queue.assert_contains("diff-link\">Changes<span");
 }

@@ -275,11 +275,35 @@ async fn workflow_events_mail_the_right_people(app: TestApp, smtp: SmtpServer) {
         .await,
     );
     act(&two, second, "approve", &[]).await.assert_status(303);
-    let mails = smtp.wait_for(before + 3 + 2, WAIT).await;
+    // The resubmission answers Rita's change request: she (and only she, being the one
+    // assigned) is asked to look again, with the diff since her review; then publication
+    // reaches the author, the approver and Rita, still assigned.
+    let mails = smtp.wait_for(before + 1 + 3, WAIT).await;
     let mails = &mails[before..].to_vec();
+    assert_eq!(to(mails, "Review requested"), set(&[]));
+    assert_eq!(
+        to(mails, "Please review again"),
+        set(&["Rita One <r1@example.org>"])
+    );
+    let again = mails
+        .iter()
+        .find(|m| m.subject.starts_with("Please review again"))
+        .unwrap();
+    assert!(
+        again.text.contains(&format!(
+            "What changed since your review: {}/manage/revisions/{second}/diff?against={first}",
+            app.base_url
+        )),
+        "{}",
+        again.text
+    );
     assert_eq!(
         to(mails, "Approved and published"),
-        set(&["Ed Editor <ed@example.org>", "Rob Two <r2@example.org>"])
+        set(&[
+            "Ed Editor <ed@example.org>",
+            "Rita One <r1@example.org>",
+            "Rob Two <r2@example.org>"
+        ])
     );
     let published = mails
         .iter()

@@ -25,6 +25,7 @@ mod mail_delivery;
 mod public_browser;
 mod public_props;
 mod public_site;
+mod review_rounds;
 mod sessions;
 mod shell;
 mod storage;

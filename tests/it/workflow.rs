@@ -15,7 +15,6 @@ on_both_backends!(
     the_author_cannot_claim_approve_request_changes_on_or_reject_their_own_revision,
     with_two_approvals_required_the_second_distinct_approval_publishes,
     a_newer_approved_revision_replaces_the_published_one_and_a_pending_one_never_does,
-    a_revision_built_on_an_outdated_base_gets_409_and_keeps_the_text,
     submitting_a_newer_revision_supersedes_the_pending_one,
     bad_input_gets_a_4xx_with_a_message_and_changes_nothing,
     drafts_are_visible_only_to_their_author,
@@ -181,6 +180,7 @@ async fn an_editor_and_two_reviewers_take_an_article_from_draft_to_published_wit
         "revision.saved",
         "revision.superseded",
         "revision.submitted",
+        "revision.review_re_requested",
         "revision.approved",
         "revision.approved",
         "article.published",
@@ -303,60 +303,6 @@ async fn a_newer_approved_revision_replaces_the_published_one_and_a_pending_one_
     assert_eq!(state_of(&app, first), "approved");
     let timeline = ed.get(&format!("/manage/articles/{article}")).await;
     timeline.assert_contains("Published version");
-}
-
-async fn a_revision_built_on_an_outdated_base_gets_409_and_keeps_the_text(app: TestApp) {
-    app.create_user("ann@example.org", "Ann", &[Role::Editor]);
-    app.create_user("ben@example.org", "Ben", &[Role::Editor]);
-    let ann = app.signed_in("ann@example.org").await;
-    let ben = app.signed_in("ben@example.org").await;
-    let first = create_article(&ann, "Shared article", true).await;
-    let article = article_of(&app, first);
-    // Both open the editor on revision 1.
-    let (ann_base, _) = edit_fields(&ann, article).await;
-    let second = new_revision(&ben, article, "Shared article", "Ben's version.", "submit").await;
-    second.assert_status(303);
-    let second = revision_of(&second);
-
-    let mut fields = article_fields(
-        "Shared article",
-        "Ann's careful text that must not be lost.",
-    );
-    fields.push(("base_revision_id", ann_base.clone()));
-    fields.push(("op", "submit".into()));
-    let before = app.count("revisions");
-    let page = ann
-        .submit(
-            &format!("/manage/articles/{article}/revisions"),
-            &as_refs(&fields),
-        )
-        .await;
-    page.assert_status(409);
-    page.assert_contains("Ann&#39;s careful text that must not be lost.");
-    page.assert_contains(&format!("href=\"/manage/revisions/{second}\""));
-    assert_eq!(app.count("revisions"), before, "nothing was saved");
-    assert_eq!(
-        state_of(&app, second),
-        "submitted",
-        "Ben's revision was not replaced"
-    );
-
-    // The way forward: the form now builds on revision 2; saving again works.
-    assert!(
-        page.body
-            .contains(&format!("name=\"base_revision_id\" value=\"{second}\""))
-    );
-    let mut again = article_fields("Shared article", "Ann's careful text, merged with Ben's.");
-    again.push(("base_revision_id", second.to_string()));
-    again.push(("op", "submit".into()));
-    let page = ann
-        .submit(
-            &format!("/manage/articles/{article}/revisions"),
-            &as_refs(&again),
-        )
-        .await;
-    page.assert_status(303);
-    assert_eq!(state_of(&app, second), "superseded");
 }
 
 async fn submitting_a_newer_revision_supersedes_the_pending_one(app: TestApp) {

@@ -297,12 +297,10 @@ async fn an_editor_and_two_reviewers_take_an_article_from_draft_to_approved(
     // The editor reads the comment and submits a second revision.
     sign_in(&browser, &app, "editor@example.org").await;
     goto(&browser, &app, "/dashboard").await;
-    let in_review = "section[aria-labelledby=review-card] li";
-    assert_eq!(
-        wait_text(&browser, in_review).await,
-        format!("{TITLE} Changes requested")
-    );
-    click(&browser, &format!("{in_review} a")).await;
+    // Sent back: listed first, as the editor's turn.
+    let your_turn = "section[aria-labelledby=your-turn-card] li a";
+    assert_eq!(wait_text(&browser, your_turn).await, TITLE);
+    click(&browser, your_turn).await;
     wait_for_text(&browser, ".thread .comment-body", CHANGES).await;
     let verdict = wait_text(&browser, ".thread .verdict").await;
     assert_eq!(verdict, "Changes requested");
@@ -402,4 +400,120 @@ async fn an_editor_and_two_reviewers_take_an_article_from_draft_to_approved(
     browser.close().await;
 }
 
-on_both_backends!(async backend: an_editor_and_two_reviewers_take_an_article_from_draft_to_approved);
+on_both_backends!(
+    async backend: an_editor_and_two_reviewers_take_an_article_from_draft_to_approved,
+    a_second_click_cannot_lose_a_colleague_s_sentence
+);
+
+/// The two-editor scenario: Sam and Erin both open the editor on the published version; Sam
+/// submits a fix; Erin's Submit shows her text merged with Sam's, and her second click
+/// submits both changes: it cannot lose Sam's sentence.
+async fn a_second_click_cannot_lose_a_colleague_s_sentence(backend: Backend, test: &str) {
+    use crate::support::forms::{act, article_fields, as_refs, revision_of};
+    use diesel::prelude::*;
+    use imprimatur::db::schema::revisions;
+
+    let Some(app) = TestApp::spawn(backend, test) else {
+        return;
+    };
+    let Some(browser) = Browser::start(test).await else {
+        return;
+    };
+    app.create_user("sam@example.org", "Sam Lee", &[Role::Editor]);
+    app.create_user("erin@example.org", "Erin Ellis", &[Role::Editor]);
+    app.create_user("rita@example.org", "Rita Reviewer", &[Role::Reviewer]);
+    let sentence = "See a doctor if fever lasts more than 3 days.";
+    let body =
+        "Fever is common in children [1].\n\nGive fluids and rest.\n\nParacetamol can help [2].";
+    let sam = app.signed_in("sam@example.org").await;
+    sam.get("/manage/articles/new").await;
+    let mut fields = article_fields("Fever in children", body);
+    fields.push(("op", "submit".into()));
+    let first = revision_of(&sam.submit("/manage/articles", &as_refs(&fields)).await);
+    let rita = app.signed_in("rita@example.org").await;
+    act(&rita, first, "approve", &[]).await.assert_status(303);
+    let article: i64 = revisions::table
+        .find(first)
+        .select(revisions::article_id)
+        .first(&mut app.conn())
+        .unwrap();
+
+    // Erin opens the editor on the published version...
+    sign_in(&browser, &app, "erin@example.org").await;
+    goto(&browser, &app, &format!("/manage/articles/{article}/edit")).await;
+    wait_for_text(&browser, "h1", "Write a new revision").await;
+    // ...while Sam submits his fix from the same version.
+    sam.get(&format!("/manage/articles/{article}/edit")).await;
+    let mut fix = article_fields(
+        "Fever in children",
+        &body.replace("rest.", &format!("rest. {sentence}")),
+    );
+    fix.push(("base_revision_id", first.to_string()));
+    fix.push(("op", "submit".into()));
+    let sams = revision_of(
+        &sam.submit(
+            &format!("/manage/articles/{article}/revisions"),
+            &as_refs(&fix),
+        )
+        .await,
+    );
+
+    // Erin edits another paragraph and submits: she sees the merge, nothing is saved.
+    let erins = body.replace(
+        "Paracetamol can help [2].",
+        "Paracetamol or ibuprofen can help [2].",
+    );
+    fill(&browser, "#body", &erins).await;
+    fill(&browser, "#change_note", "Ibuprofen too.").await;
+    let before = app.count("revisions");
+    click(&browser, ".sticky-actions button[name=op][value=submit]").await;
+    let note = wait_text(&browser, "#merge-note").await;
+    assert!(note.contains("Merged with revision 2 by Sam Lee"), "{note}");
+    assert!(
+        note.contains(sentence),
+        "what the merge took is shown: {note}"
+    );
+    assert_eq!(
+        app.count("revisions"),
+        before,
+        "nothing saved by the first click"
+    );
+    let merged = browser
+        .client
+        .find(Locator::Css("#body"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    assert!(
+        merged.contains(sentence) && merged.contains("ibuprofen"),
+        "{merged}"
+    );
+
+    // The second click submits the merged text: both changes, built on Sam's revision.
+    click(&browser, ".sticky-actions button[name=op][value=submit]").await;
+    wait_for_text(
+        &browser,
+        "p.notice[role=status]",
+        "Submitted for review. Reviewers can now see it in their queue.",
+    )
+    .await;
+    let (newest, newest_body, base): (i64, String, Option<i64>) = revisions::table
+        .filter(revisions::article_id.eq(article))
+        .order(revisions::id.desc())
+        .select((revisions::id, revisions::body, revisions::base_revision_id))
+        .first(&mut app.conn())
+        .unwrap();
+    assert!(
+        newest_body.contains(sentence),
+        "Sam's sentence kept: {newest_body}"
+    );
+    assert!(
+        newest_body.contains("Paracetamol or ibuprofen"),
+        "{newest_body}"
+    );
+    assert_eq!(base, Some(sams.0));
+    assert_ne!(newest, sams.0);
+}

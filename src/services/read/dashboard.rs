@@ -12,6 +12,8 @@ use crate::services::{Caller, Ctx, ServiceResult};
 
 /// Everything the dashboard shows, by role.
 pub struct Dashboard {
+    /// The caller's revisions sent back for changes: their turn, listed first.
+    pub your_turn: Vec<Revision>,
     pub drafts: Vec<Revision>,
     pub in_review: Vec<Revision>,
     /// The caller's revisions approved or rejected lately.
@@ -29,10 +31,12 @@ pub fn dashboard(ctx: &mut Ctx<'_>, caller: &Caller) -> ServiceResult<Dashboard>
     } else {
         Vec::new()
     };
-    let in_review = if editor {
+    let (your_turn, in_review): (Vec<Revision>, Vec<Revision>) = if editor {
         revisions::pending_by(conn, caller.me()?, 20)?
+            .into_iter()
+            .partition(|r| r.state.awaits_author())
     } else {
-        Vec::new()
+        (Vec::new(), Vec::new())
     };
     let decided = if editor {
         revisions::decided_for(conn, caller.me()?, 5)?
@@ -73,6 +77,7 @@ pub fn dashboard(ctx: &mut Ctx<'_>, caller: &Caller) -> ServiceResult<Dashboard>
         revisions::recently_published(conn, 10)?
     };
     Ok(Dashboard {
+        your_turn,
         drafts,
         in_review,
         decided,

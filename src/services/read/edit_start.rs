@@ -1,12 +1,13 @@
 //! What the edit page starts from: the caller's draft, or the newest submitted revision.
 
 use crate::db::articles::{self, Article};
-use crate::db::references;
 use crate::db::revisions::{self, Revision};
+use crate::db::{DbConn, references};
 use crate::domain::content::{ContentInput, Reference, ReferenceInput};
 use crate::domain::roles::Role;
 use crate::domain::workflow::State;
 use crate::ids::ArticleId;
+use crate::services::conversation::{self, Thread};
 use crate::services::{Caller, Ctx, Missing, ServiceResult};
 
 /// What the edit page starts from.
@@ -17,6 +18,8 @@ pub struct EditStart {
     /// The caller's draft being continued, if any.
     pub draft: Option<Revision>,
     pub content: ContentInput,
+    /// The review conversation's open threads, to answer while revising.
+    pub open_threads: Vec<Thread>,
 }
 
 fn content_of(revision: &Revision, references: &[Reference], change_note: &str) -> ContentInput {
@@ -52,11 +55,13 @@ pub fn edit_start(ctx: &mut Ctx<'_>, caller: &Caller, id: ArticleId) -> ServiceR
             Some(b) => revisions::find(conn, b)?,
             None => None,
         };
+        let open_threads = open_threads(conn, caller, base.as_ref())?;
         return Ok(EditStart {
             content: content_of(&draft, &references, &draft.change_note),
             article,
             base,
             draft: Some(draft),
+            open_threads,
         });
     }
     let head = match head {
@@ -67,10 +72,28 @@ pub fn edit_start(ctx: &mut Ctx<'_>, caller: &Caller, id: ArticleId) -> ServiceR
             .ok_or(Missing::Article)?,
     };
     let references = references::of_revision(conn, head.id)?;
+    let open_threads = open_threads(conn, caller, Some(&head))?;
     Ok(EditStart {
         content: content_of(&head, &references, ""),
         article,
         base: Some(head),
         draft: None,
+        open_threads,
     })
+}
+
+/// The unresolved threads of the article's conversation, placed on `base`.
+fn open_threads(
+    conn: &mut DbConn,
+    caller: &Caller,
+    base: Option<&Revision>,
+) -> ServiceResult<Vec<Thread>> {
+    let Some(base) = base else {
+        return Ok(Vec::new());
+    };
+    let references = references::of_revision(conn, base.id)?;
+    Ok(conversation::threads(conn, caller, base, &references)?
+        .into_iter()
+        .filter(Thread::is_open)
+        .collect())
 }

@@ -17,11 +17,11 @@ pub use articles::{ArticleList, ArticleRow, ArticleSearch, article_list};
 pub use dashboard::{Dashboard, dashboard};
 pub use edit_start::{EditStart, edit_start};
 pub use queue::{QueueItem, queue};
-pub use revision::{RevisionPage, ThreadItem, revision_page};
+pub use revision::{BodyBlock, RevisionPage, revision_page};
 pub use timeline::{Timeline, TimelineEntry, timeline};
 
 /// How `id` is named on a page; an account that disappeared is named by its id.
-pub(super) fn name_of(names: &HashMap<UserId, Name>, id: UserId) -> Name {
+pub(crate) fn name_of(names: &HashMap<UserId, Name>, id: UserId) -> Name {
     names.get(&id).cloned().unwrap_or_else(|| Name {
         display_name: format!("account {id}"),
         credentials: String::new(),

@@ -21,6 +21,9 @@ pub struct QueueItem {
     pub approvals: i64,
     pub required: i32,
     pub assigned_to_me: bool,
+    /// The caller asked for changes on an earlier revision (or was assigned to it) and is
+    /// asked to look again at this answer.
+    pub re_requested: bool,
 }
 
 /// The caller's review queue: revisions assigned to them first, then the rest, oldest
@@ -38,18 +41,22 @@ pub(super) fn queue_items(
     let me = caller.me()?;
     let waiting = revisions::awaiting_review(conn, 1_000)?;
     let ids: Vec<RevisionId> = waiting.iter().map(|r| r.id).collect();
-    let mine: HashSet<RevisionId> = assignments::assigned_to(conn, me, &ids)?
-        .into_iter()
+    let assigned = assignments::assigned_to(conn, me, &ids)?;
+    let mine: HashSet<RevisionId> = assigned.iter().map(|(id, _)| *id).collect();
+    let again: HashSet<RevisionId> = assigned
+        .iter()
+        .filter(|(_, re_requested)| *re_requested)
+        .map(|(id, _)| *id)
         .collect();
     let approved: HashSet<RevisionId> = reviews::approved_by(conn, me, &ids)?.into_iter().collect();
     let counts = reviews::approval_counts(conn, &ids)?;
-    let required = settings::load(conn)?.approvals_required;
+    let policy = settings::load(conn)?.approvals_required;
     let mut items: Vec<Revision> = waiting
         .into_iter()
         .filter(|r| r.author_id != me && !approved.contains(&r.id))
         .collect();
-    // Stable: assigned first, each group keeps oldest-first order.
-    items.sort_by_key(|r| !mine.contains(&r.id));
+    // Stable: asked to look again first, then assigned, each group oldest first.
+    items.sort_by_key(|r| (!again.contains(&r.id), !mine.contains(&r.id)));
     items.truncate(usize::try_from(limit).unwrap_or(0));
     let authors: Vec<UserId> = items.iter().map(|r| r.author_id).collect();
     let names = users::names(conn, &authors)?;
@@ -59,8 +66,9 @@ pub(super) fn queue_items(
             author: name_of(&names, revision.author_id),
             waiting_since: revision.submitted_at,
             approvals: counts.get(&revision.id).copied().unwrap_or(0),
-            required,
+            required: revision.approvals_required.unwrap_or(policy),
             assigned_to_me: mine.contains(&revision.id),
+            re_requested: again.contains(&revision.id),
             revision,
         })
         .collect())

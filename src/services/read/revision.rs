@@ -5,26 +5,29 @@ use std::collections::{HashMap, HashSet};
 
 use super::name_of;
 use crate::db::articles::{self, Article};
-use crate::db::comments::{self, Comment};
 use crate::db::reviews::{self, Review};
 use crate::db::revisions::{self, Revision};
 use crate::db::users::{self, Name};
-use crate::db::{assignments, references};
+use crate::db::{assignments, references, settings};
 use crate::domain::content::Reference;
+use crate::domain::conversation::Anchor;
+use crate::domain::diff::split_blocks;
+use crate::domain::markdown;
 use crate::domain::roles::Role;
-use crate::domain::workflow::Verdict;
-use crate::domain::workflow::{self, Action, Approvals};
+use crate::domain::workflow::{self, Action, Approvals, State, Verdict};
 use crate::ids::{RevisionId, UserId};
-use crate::services::reviewing::{self, approvals};
+use crate::services::conversation::{self, Thread};
+use crate::services::diffs::{self, Basis};
+use crate::services::reviewing::{self, Standing, approvals};
 use crate::services::{Caller, Ctx, Missing, ServiceResult};
 
-/// A comment placed in its thread.
-pub struct ThreadItem {
-    pub comment: Comment,
-    pub author: Name,
-    /// 0 for a top-level comment, capped for display.
-    pub depth: usize,
-    pub verdict: Option<Verdict>,
+/// One paragraph block of the body as the revision page shows it, with what to link a
+/// comment on it to.
+pub struct BodyBlock {
+    pub html: String,
+    pub anchor: String,
+    /// Threads anchored to it.
+    pub threads: usize,
 }
 
 /// Everything the revision page shows.
@@ -33,16 +36,43 @@ pub struct RevisionPage {
     pub article: Article,
     pub author: Name,
     pub references: Vec<Reference>,
+    /// Anchors of the references, in order, and how many threads each has.
+    pub reference_anchors: Vec<(String, usize)>,
+    /// The body block by block, for "comment on this paragraph"; `None` when the body has
+    /// fenced code (whose blank lines a block split would break), shown whole.
+    pub blocks: Option<Vec<BodyBlock>>,
     pub reviews: Vec<(Review, Name)>,
-    pub thread: Vec<ThreadItem>,
-    pub assigned: Vec<Name>,
+    /// The article's conversation across rounds.
+    pub threads: Vec<Thread>,
+    /// Assigned reviewers, and whether each was asked to look again.
+    pub assigned: Vec<(Name, bool)>,
     pub approvals: Approvals,
     pub approvers: Vec<Name>,
+    /// Approved, but the account has since been deactivated: no longer counts.
+    pub lapsed: Vec<Name>,
     pub actions: Vec<Action>,
     /// Reviewers who could be assigned (when the caller may assign).
     pub reviewers: Vec<(UserId, String, String)>,
     pub published: Option<Revision>,
     pub base: Option<Revision>,
+    /// Who did what last, and when: the status line.
+    pub status: String,
+    /// The caller wrote it and it waits on them: "Revise" is offered.
+    pub may_revise: bool,
+    /// The default comparison, as the diff link names it.
+    pub compare: Option<(Basis, RevisionId)>,
+    /// Today's approvals setting (the revision keeps the one it was submitted with).
+    pub policy_now: i32,
+}
+
+impl RevisionPage {
+    /// Unresolved change requests: what the author still has to answer.
+    pub fn open_requests(&self) -> Vec<&Thread> {
+        self.threads
+            .iter()
+            .filter(|t| t.is_open_request())
+            .collect()
+    }
 }
 
 pub fn revision_page(
@@ -55,9 +85,9 @@ pub fn revision_page(
     let article = articles::find(conn, revision.article_id)?.ok_or(Missing::Article)?;
     let references = references::of_revision(conn, id)?;
     let reviews = reviews::of_revision(conn, id)?;
-    let comments = comments::of_revision(conn, id)?;
     let assignments = assignments::of_revision(conn, id)?;
-    let (approvals, approver_ids) = approvals(conn, caller, &revision)?;
+    let standing = approvals(conn, caller, &revision)?;
+    let approvals = standing.approvals;
     let actor = reviewing::workflow_actor(caller, &revision);
     let actions = workflow::available_actions(revision.state, actor, approvals);
     let reviewers = if actions.contains(&Action::Assign) {
@@ -69,13 +99,12 @@ pub fn revision_page(
     } else {
         Vec::new()
     };
+    let threads = conversation::threads(conn, caller, &revision, &references)?;
     let mut people = vec![revision.author_id];
     people.extend(reviews.iter().map(|r| r.reviewer_id));
-    people.extend(comments.iter().map(|c| c.author_id));
     people.extend(assignments.iter().map(|a| a.reviewer_id));
+    people.extend(standing.lapsed.iter().copied());
     let names = users::names(conn, &people)?;
-    let verdicts: HashMap<_, _> = reviews.iter().map(|r| (r.id, r.verdict)).collect();
-    let thread = thread(comments, &names, &verdicts);
     let published = match article.published_revision_id {
         Some(pid) if pid != revision.id => revisions::find(conn, pid)?,
         _ => None,
@@ -84,6 +113,51 @@ pub fn revision_page(
         Some(bid) => revisions::find(conn, bid)?,
         None => None,
     };
+    let compare = diffs::comparisons(conn, caller, &revision, &article)?
+        .into_iter()
+        .next();
+    let superseded_by = match (revision.state, article.current_revision_id) {
+        (State::Superseded, Some(current)) => revisions::find(conn, current)?,
+        _ => None,
+    };
+    let status = status_line(
+        &revision,
+        &reviews,
+        &names,
+        &standing,
+        superseded_by.as_ref(),
+    );
+    let anchored = |anchor: &Anchor| {
+        let key = anchor.as_string();
+        threads
+            .iter()
+            .filter(|t| {
+                t.root()
+                    .and_then(|r| r.comment.anchor.as_deref())
+                    .is_some_and(|a| a == key)
+            })
+            .count()
+    };
+    let blocks = (!revision.body.contains("```") && !revision.body.contains("~~~")).then(|| {
+        split_blocks(&revision.body)
+            .iter()
+            .map(|block| {
+                let anchor = Anchor::of_block(block);
+                BodyBlock {
+                    html: markdown::render(block, references.len()),
+                    threads: anchored(&anchor),
+                    anchor: anchor.as_string(),
+                }
+            })
+            .collect()
+    });
+    let reference_anchors = references
+        .iter()
+        .map(|r| {
+            let anchor = Anchor::of_reference(r);
+            (anchor.as_string(), anchored(&anchor))
+        })
+        .collect();
     Ok(RevisionPage {
         author: name_of(&names, revision.author_id),
         reviews: reviews
@@ -95,51 +169,104 @@ pub fn revision_page(
             .collect(),
         assigned: assignments
             .iter()
-            .map(|a| name_of(&names, a.reviewer_id))
+            .map(|a| (name_of(&names, a.reviewer_id), a.re_requested))
             .collect(),
-        approvers: approver_ids.iter().map(|id| name_of(&names, *id)).collect(),
+        approvers: standing
+            .counted
+            .iter()
+            .map(|id| name_of(&names, *id))
+            .collect(),
+        lapsed: standing
+            .lapsed
+            .iter()
+            .map(|id| name_of(&names, *id))
+            .collect(),
+        may_revise: caller.is(revision.author_id)
+            && revision.state.awaits_author()
+            && caller.has(Role::Editor),
+        policy_now: settings::load(conn)?.approvals_required,
         revision,
         article,
         references,
-        thread,
+        reference_anchors,
+        blocks,
+        threads,
         approvals,
         actions,
         reviewers,
         published,
         base,
+        status,
+        compare,
     })
 }
 
-/// Orders comments as a thread: each reply right after its parent (and the parent's earlier
-/// replies), depth-first, oldest first at each level.
-fn thread(
-    comments: Vec<Comment>,
+fn names_list(names: &[String]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// Who did what last, and when, in words: it never reads as if the author acted when a
+/// reviewer did.
+fn status_line(
+    revision: &Revision,
+    reviews: &[Review],
     names: &HashMap<UserId, Name>,
-    verdicts: &HashMap<crate::ids::ReviewId, Verdict>,
-) -> Vec<ThreadItem> {
-    const MAX_DEPTH: usize = 4;
-    let mut children: HashMap<Option<crate::ids::CommentId>, Vec<Comment>> = HashMap::new();
-    for comment in comments {
-        children.entry(comment.parent_id).or_default().push(comment);
-    }
-    let mut out = Vec::new();
-    let mut stack: Vec<(Comment, usize)> = children
-        .remove(&None)
-        .unwrap_or_default()
-        .into_iter()
-        .rev()
-        .map(|c| (c, 0))
-        .collect();
-    while let Some((comment, depth)) = stack.pop() {
-        if let Some(replies) = children.remove(&Some(comment.id)) {
-            stack.extend(replies.into_iter().rev().map(|c| (c, depth + 1)));
+    standing: &Standing,
+    superseded_by: Option<&Revision>,
+) -> String {
+    let date = |at: chrono::NaiveDateTime| at.format("%-d %B %Y").to_string();
+    let last_vote = |verdict: Verdict| {
+        reviews
+            .iter()
+            .rev()
+            .find(|r| r.verdict == verdict)
+            .map(|r| (name_of(names, r.reviewer_id).display_name, r.created_at))
+    };
+    let author = name_of(names, revision.author_id).display_name;
+    match revision.state {
+        State::Draft => format!("Draft by {author}, not submitted yet."),
+        State::Submitted => "Waiting for a reviewer.".to_owned(),
+        State::UnderReview => format!(
+            "Under review: {} of {} approvals so far.",
+            standing.counted.len(),
+            standing.approvals.required
+        ),
+        State::ChangesRequested => match last_vote(Verdict::RequestChanges) {
+            Some((name, at)) => format!("Changes requested by {name} on {}.", date(at)),
+            None => "Changes requested.".to_owned(),
+        },
+        State::Approved => {
+            let all: Vec<String> = standing
+                .counted
+                .iter()
+                .chain(&standing.lapsed)
+                .map(|id| name_of(names, *id).display_name)
+                .collect();
+            let on = revision
+                .decided_at
+                .map(|at| format!(" on {}", date(at)))
+                .unwrap_or_default();
+            format!("Approved{on} by {}.", names_list(&all))
         }
-        out.push(ThreadItem {
-            author: name_of(names, comment.author_id),
-            verdict: comment.review_id.and_then(|id| verdicts.get(&id).copied()),
-            depth: depth.min(MAX_DEPTH),
-            comment,
-        });
+        State::Rejected => match last_vote(Verdict::Reject) {
+            Some((name, at)) => format!("Rejected by {name} on {}.", date(at)),
+            None => "Rejected.".to_owned(),
+        },
+        State::Withdrawn => format!(
+            "Withdrawn by its author, {author}, on {}.",
+            date(revision.updated_at)
+        ),
+        State::Superseded => match superseded_by {
+            Some(newer) => format!(
+                "Superseded on {} by {}, now the article's current revision.",
+                date(revision.updated_at),
+                newer.label().to_lowercase()
+            ),
+            None => format!("Superseded on {}.", date(revision.updated_at)),
+        },
     }
-    out
 }

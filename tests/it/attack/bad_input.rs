@@ -257,6 +257,7 @@ impl Pool {
             &Object::ACCOUNTS[..],
             &Object::MAILS[..],
             &Object::LINKS[..],
+            &Object::THREADS[..],
         ] {
             for object in objects {
                 made.push((*object, world.make(*object)));

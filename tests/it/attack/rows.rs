@@ -7,7 +7,9 @@ use imprimatur::domain::workflow::{Action, State};
 use imprimatur::web::handlers::admin::user::UserAction;
 use imprimatur::web::routes::TABLE;
 
-use super::world::{AccountState, ArticleState, LinkState, Made, MailState, Object, Who, World};
+use super::world::{
+    AccountState, ArticleState, LinkState, Made, MailState, Object, ThreadState, Who, World,
+};
 use crate::support::PASSWORD;
 
 /// What a request should get.
@@ -157,6 +159,8 @@ pub fn rows() -> Vec<Row> {
         get("/admin/audit", NOTHING),
         get("/admin/audit.csv", NOTHING),
         get("/admin/audit.jsonl", NOTHING),
+        post("/manage/comments/{id}/resolve", &Object::THREADS),
+        post("/manage/comments/{id}/reopen", &Object::THREADS),
     ];
     for action in route_actions() {
         rows.push(Row {
@@ -260,6 +264,20 @@ pub fn expect(row: &Row, who: Who, object: Object) -> Expect {
                 Conflict
             }
         }
+        // The thread's opener (the assigned reviewer) or the revision's author, nobody else.
+        ("POST", "/manage/comments/{id}/resolve" | "/manage/comments/{id}/reopen") => {
+            let Object::Thread(state) = object else {
+                unreachable!("thread rows name threads")
+            };
+            let resolving = row.pattern.ends_with("/resolve");
+            if !(signed_in && matches!(who, Who::Author | Who::AssignedReviewer)) {
+                No
+            } else if resolving == (state == ThreadState::Open) {
+                Yes
+            } else {
+                Conflict
+            }
+        }
         ("POST", "/admin/articles/{id}/retract") => match object {
             _ if !admin || private => No,
             Object::Article(ArticleState::Published) => Yes,
@@ -297,7 +315,9 @@ pub fn try_path(row: &Row, made: &Made) -> Option<String> {
     }
     let mut path = pattern.to_owned();
     if path.contains("{id}") {
-        let value = if pattern.starts_with("/manage/revisions/") {
+        let value = if pattern.starts_with("/manage/comments/") {
+            made.comment.map(|c| c.to_string())
+        } else if pattern.starts_with("/manage/revisions/") {
             made.revision.map(|r| r.to_string())
         } else if pattern.starts_with("/admin/users/") {
             made.user.map(|u| u.to_string())

@@ -81,6 +81,13 @@ pub enum MailState {
     Sent,
 }
 
+/// A thread of the review conversation, opened by the assigned reviewer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ThreadState {
+    Open,
+    Resolved,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum LinkState {
     Valid,
@@ -97,6 +104,7 @@ pub enum Object {
     Account(AccountState),
     Mail(MailState),
     Link(LinkState),
+    Thread(ThreadState),
 }
 
 impl Object {
@@ -124,6 +132,10 @@ impl Object {
         Object::Mail(MailState::Failed),
         Object::Mail(MailState::Sent),
     ];
+    pub const THREADS: [Object; 2] = [
+        Object::Thread(ThreadState::Open),
+        Object::Thread(ThreadState::Resolved),
+    ];
     pub const LINKS: [Object; 2] = [
         Object::Link(LinkState::Valid),
         Object::Link(LinkState::Used),
@@ -139,6 +151,7 @@ pub struct Made {
     pub user: Option<UserId>,
     pub mail: Option<i64>,
     pub token: Option<String>,
+    pub comment: Option<i64>,
 }
 
 static SERIAL: AtomicU32 = AtomicU32::new(0);
@@ -438,6 +451,40 @@ impl World {
         made
     }
 
+    /// A thread the assigned reviewer started on a submitted revision, open or resolved
+    /// by them.
+    pub fn thread(&self, state: ThreadState) -> Made {
+        let made = self.revision(State::Submitted);
+        let revision = made.revision.unwrap();
+        self.act(
+            &self.assigned,
+            revision,
+            Action::Comment,
+            Self::text("Check the dose."),
+        );
+        let id: i64 = imprimatur::db::schema::comments::table
+            .filter(imprimatur::db::schema::comments::revision_id.eq(revision))
+            .select(imprimatur::db::schema::comments::id)
+            .first(&mut self.app.conn())
+            .unwrap();
+        if state == ThreadState::Resolved {
+            self.app
+                .ctx(|ctx| {
+                    imprimatur::services::conversation::resolve(
+                        ctx,
+                        &self.assigned.caller,
+                        imprimatur::ids::CommentId(id),
+                        true,
+                    )
+                })
+                .unwrap();
+        }
+        Made {
+            comment: Some(id),
+            ..made
+        }
+    }
+
     /// A message in the outbox, delivered or given up.
     pub fn mail(&self, state: MailState) -> Made {
         let made = self.account(AccountState::Active);
@@ -487,6 +534,7 @@ impl World {
             Object::Account(state) => self.account(state),
             Object::Mail(state) => self.mail(state),
             Object::Link(state) => self.link(state),
+            Object::Thread(state) => self.thread(state),
         }
     }
 }

@@ -509,7 +509,10 @@ async fn no_stored_payload_runs_in_a_page_or_an_email(backend: Backend, test: &s
     };
     let started = Instant::now();
     let all = payloads();
-    let chosen: Vec<(usize, String)> = if full() {
+    // The full run tries every payload on SQLite and the sample on PostgreSQL: rendering
+    // does not depend on the backend, storing does, and the sample has one of each family.
+    let everything = full() && backend == Backend::Sqlite;
+    let chosen: Vec<(usize, String)> = if everything {
         all.iter().cloned().enumerate().collect()
     } else {
         all.iter()
@@ -580,8 +583,10 @@ async fn no_stored_payload_runs_in_a_page_or_an_email(backend: Backend, test: &s
         findings.pages += 1;
     }
     // The site's own texts, one payload at a time, on the pages that show them.
-    let site_payloads: Vec<&(usize, String)> =
-        chosen.iter().step_by(if full() { 3 } else { 4 }).collect();
+    let site_payloads: Vec<&(usize, String)> = chosen
+        .iter()
+        .step_by(if everything { 3 } else { 4 })
+        .collect();
     for (_, payload) in &site_payloads {
         set_site_texts(&app, &root.caller, payload);
         for page in ["/", "/editorial-policy", "/admin/settings"] {

@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use crate::domain::diff::{Block, Layout, RefChange, RevisionDiff, Span, WordDiff};
 use crate::ids::RevisionId;
-use crate::services::diffs::{self, DiffInputs};
+use crate::services::diffs::{self, Basis, DiffInputs};
 use crate::urls;
 use crate::web::error::AppError;
 use crate::web::extract::{SignedIn, forms};
@@ -31,13 +31,42 @@ struct DiffPage {
 
 impl DiffPage {
     fn against_label(&self) -> String {
-        match &self.inputs.against {
-            None => "nothing: the article has never been published, so everything is new".into(),
-            Some((other, _)) if self.inputs.article.published_revision_id == Some(other.id) => {
-                format!("{} (the published version)", other.label().to_lowercase())
-            }
-            Some((other, _)) => other.label().to_lowercase(),
-        }
+        let Some((other, _)) = &self.inputs.against else {
+            return "nothing: the article has never been published and this is its first revision, so everything is new".into();
+        };
+        let published = self.inputs.article.published_revision_id == Some(other.id);
+        let why = match self.inputs.basis {
+            Basis::SinceYourReview => "the one you last reviewed",
+            Basis::Published => "the published version",
+            Basis::Base => "the revision it was based on",
+            Basis::Previous => "the previous revision",
+            Basis::Chosen if published => "the published version",
+            Basis::Chosen => return other.label().to_lowercase(),
+        };
+        format!("{} ({why})", other.label().to_lowercase())
+    }
+
+    /// The other comparisons, one click each: (label, link).
+    fn alternatives(&self) -> Vec<(String, String)> {
+        let current = self.inputs.against.as_ref().map(|(other, _)| other.id);
+        self.inputs
+            .offered
+            .iter()
+            .filter(|(_, id)| Some(*id) != current)
+            .map(|(basis, id)| {
+                let label = self
+                    .inputs
+                    .candidates
+                    .iter()
+                    .find(|r| r.id == *id)
+                    .map(|r| r.label().to_lowercase())
+                    .unwrap_or_else(|| format!("revision id {id}"));
+                (
+                    format!("Compare {} ({label})", basis.label()),
+                    urls::diff_with(self.inputs.revision.id, Some(*id), None),
+                )
+            })
+            .collect()
     }
 
     fn is_against(&self, id: &RevisionId) -> bool {

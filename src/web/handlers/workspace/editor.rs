@@ -8,7 +8,9 @@ use askama::Template;
 use serde::Deserialize;
 
 use crate::domain::content::{ContentInput, ReferenceInput, ReferenceKind};
+use crate::domain::diff::Span;
 use crate::ids::RevisionId;
+use crate::services::conversation::Thread;
 use crate::web::error::{AppError, Rejected};
 use crate::web::extract::forms;
 use crate::web::render::{self, Chrome};
@@ -46,6 +48,12 @@ pub struct ArticleForm {
     /// Row numbers (as shown, 1-based) to drop.
     #[serde(default)]
     pub ref_remove: Vec<String>,
+    /// The newer revision the person's text was merged with, when resolving conflicts.
+    #[serde(default)]
+    pub merge_with: String,
+    /// One choice per merge conflict, in order ("mine", "theirs" or "both").
+    #[serde(default)]
+    pub choice: Vec<String>,
     /// Which button was pressed.
     #[serde(default)]
     pub op: Op,
@@ -62,12 +70,18 @@ pub enum Op {
     Preview,
     /// Show the form again with more empty reference rows (and the order applied).
     More,
+    /// Apply the choices made on the merge page, and show the merged result.
+    Resolve,
 }
 
 impl ArticleForm {
     pub fn base(&self) -> Result<Option<RevisionId>, AppError> {
         forms::optional_number(&self.base_revision_id, "base_revision_id")
             .map(|id| id.map(RevisionId))
+    }
+
+    pub fn merge_with(&self) -> Result<Option<RevisionId>, AppError> {
+        forms::optional_number(&self.merge_with, "merge_with").map(|id| id.map(RevisionId))
     }
 
     pub fn draft_version(&self) -> Result<Option<i64>, AppError> {
@@ -145,7 +159,7 @@ pub struct RefRow {
     pub url: String,
 }
 
-fn rows(references: &[ReferenceInput], spare: usize) -> Vec<RefRow> {
+pub(super) fn rows(references: &[ReferenceInput], spare: usize) -> Vec<RefRow> {
     let blank = ReferenceInput {
         kind: ReferenceKind::Research.as_str().to_owned(),
         ..ReferenceInput::default()
@@ -173,10 +187,21 @@ fn rows(references: &[ReferenceInput], spare: usize) -> Vec<RefRow> {
         .collect()
 }
 
-/// A newer revision that the form's base is behind.
-pub struct Moved {
-    pub id: RevisionId,
-    pub number: i32,
+/// What a merge took from a newer revision, shown above the merged text before it is saved.
+pub struct MergeNote {
+    /// "revision 18 by Sam Lee".
+    pub from: String,
+    pub from_id: RevisionId,
+    /// Each part the merge changed in the person's text, with its words.
+    pub taken: Vec<Taken>,
+    /// How many conflicts the person chose for.
+    pub resolved: usize,
+}
+
+/// One part of the text the merge changed: where, and the words added and removed.
+pub struct Taken {
+    pub place: String,
+    pub spans: Vec<Span>,
 }
 
 #[derive(Template)]
@@ -193,7 +218,10 @@ pub struct EditorPage {
     pub content: ContentInput,
     pub rows: Vec<RefRow>,
     pub preview_html: Option<String>,
-    pub moved: Option<Moved>,
+    /// The text was just merged with a newer revision: what the merge took from it.
+    pub merged: Option<MergeNote>,
+    /// Open threads of the review conversation, shown beside the editor when revising.
+    pub threads: Vec<Thread>,
     /// Why the last save was not accepted, field by field.
     pub rejected: Option<Rejected>,
 }
@@ -217,7 +245,8 @@ impl EditorPage {
             content,
             rows,
             preview_html: None,
-            moved: None,
+            merged: None,
+            threads: Vec::new(),
             rejected: None,
         }
     }

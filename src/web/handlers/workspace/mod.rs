@@ -6,6 +6,8 @@ pub mod articles;
 pub mod dashboard;
 pub mod diff;
 pub mod editor;
+pub mod merging;
 pub mod queue;
 pub mod revision;
+pub mod threads;
 pub mod writing;

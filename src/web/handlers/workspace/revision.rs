@@ -1,14 +1,16 @@
 //! `GET /manage/revisions/{id}` and `POST /manage/revisions/{id}/{action}`: one revision,
 //! its references, reviews and discussion, and the actions this person may take on it.
 
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
+use crate::domain::conversation::Anchor;
 use crate::domain::problems::Problems;
 use crate::domain::workflow::Action;
 use crate::filters;
 use crate::ids::{CommentId, RevisionId, UserId};
+use crate::services::diffs::Basis;
 use crate::services::read::{self, RevisionPage};
 use crate::services::reviewing::{self, ActionInput};
 use crate::urls;
@@ -25,6 +27,9 @@ struct RevisionView {
     page: RevisionPage,
     /// What was typed into a form that failed, and for which action, so it is not lost.
     typed: Option<(Action, String)>,
+    /// The paragraph or reference the comment form is about (`?on=` from a "comment on
+    /// this paragraph" link), with its description.
+    comment_on: Option<(String, String)>,
 }
 
 impl RevisionView {
@@ -53,6 +58,43 @@ impl RevisionView {
         self.page.approvals.one_more_publishes()
     }
 
+    /// The link that puts a paragraph or reference into the comment form, without script.
+    fn comment_on_link(&self, anchor: &str) -> String {
+        format!(
+            "{}#comment-form",
+            urls::with_query(&urls::revision(self.page.revision.id), &[("on", anchor)])
+        )
+    }
+
+    /// The anchor of reference `index` (0-based) and its number of threads.
+    fn reference_anchor(&self, index: &usize) -> Option<(&str, usize)> {
+        self.page
+            .reference_anchors
+            .get(*index)
+            .map(|(anchor, threads)| (anchor.as_str(), *threads))
+    }
+
+    /// The id prefix of a paragraph or reference on this page.
+    fn anchor_target(&self, noun: &str) -> &'static str {
+        if noun == "reference" { "ref" } else { "block" }
+    }
+
+    /// The link that removes it again.
+    fn comment_off_link(&self) -> String {
+        format!("{}#comment-form", urls::revision(self.page.revision.id))
+    }
+
+    /// Where this revision's default comparison is named, for the diff link.
+    fn compare_label(&self) -> String {
+        match &self.page.compare {
+            Some((Basis::SinceYourReview, _)) => "Changes since your last review",
+            Some((Basis::Published, _)) | None => "Changes against live",
+            Some((Basis::Base, _)) => "Changes against the revision it was based on",
+            Some((Basis::Previous | Basis::Chosen, _)) => "Changes since the previous revision",
+        }
+        .to_owned()
+    }
+
     fn is_published(&self) -> bool {
         self.page.article.published_revision_id == Some(self.page.revision.id)
     }
@@ -64,11 +106,13 @@ async fn revision_page(
     user: &SignedIn,
     id: RevisionId,
     failed: Option<(Rejected, Action, String)>,
+    on: Option<String>,
 ) -> Result<HttpResponse, AppError> {
     let caller = user.caller();
     let page = state
         .db(move |ctx| read::revision_page(ctx, &caller, id))
         .await?;
+    let comment_on = on.and_then(|on| describe_anchor(&page, &on).map(|label| (on, label)));
     let (chrome, typed) = match failed {
         Some((rejected, action, text)) => (
             user.chrome("articles").with_alerts(rejected.messages()),
@@ -80,17 +124,42 @@ async fn revision_page(
         chrome,
         page,
         typed,
+        comment_on,
     }))
+}
+
+/// "paragraph 3: “…”" for an anchor of this revision, or `None` when it is not one.
+fn describe_anchor(page: &RevisionPage, on: &str) -> Option<String> {
+    let anchor = Anchor::parse(on)?;
+    let references = &page.references;
+    let number = anchor.locate(&page.revision.body, references)?;
+    let excerpt = anchor.excerpt(&page.revision.body, references)?;
+    Some(format!("{} {number}: “{excerpt}”", anchor.noun()))
+}
+
+#[derive(Deserialize)]
+pub struct ShowQuery {
+    on: Option<String>,
 }
 
 /// `GET /manage/revisions/{id}`
 pub async fn show(
     state: web::Data<AppState>,
     user: SignedIn,
+    req: HttpRequest,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let id = RevisionId(forms::path_id(&id, "revision")?);
-    revision_page(&state, &user, id, None).await
+    let query: ShowQuery = forms::query(&req)?;
+    let on = query.on.filter(|on| !on.is_empty());
+    if let Some(on) = &on
+        && Anchor::parse(on).is_none()
+    {
+        return Err(AppError::BadRequest(format!(
+            "'{on}' is not a paragraph or reference of this revision."
+        )));
+    }
+    revision_page(&state, &user, id, None, on).await
 }
 
 #[derive(Deserialize)]
@@ -101,6 +170,8 @@ pub struct ActionForm {
     reply_to: String,
     #[serde(default)]
     reviewer_id: String,
+    #[serde(default)]
+    anchor: String,
     confirm: Option<String>,
 }
 
@@ -124,6 +195,7 @@ pub async fn act(
             text: fields.comment.clone(),
             reply_to: forms::optional_number(&fields.reply_to, "reply_to")?.map(CommentId),
             reviewer: forms::optional_number(&fields.reviewer_id, "reviewer_id")?.map(UserId),
+            anchor: Some(fields.anchor.trim().to_owned()).filter(|a| !a.is_empty()),
         };
         let caller = user.caller();
         state
@@ -133,7 +205,16 @@ pub async fn act(
     answer_form(
         outcome,
         |_| render::see_other(&Notice::Acted(action).after(&urls::revision(id))),
-        |rejected| revision_page(&state, &user, id, Some((rejected, action, fields.comment))),
+        |rejected| {
+            let on = Some(fields.anchor.trim().to_owned()).filter(|a| Anchor::parse(a).is_some());
+            revision_page(
+                &state,
+                &user,
+                id,
+                Some((rejected, action, fields.comment)),
+                on,
+            )
+        },
     )
     .await
 }

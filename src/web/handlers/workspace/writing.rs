@@ -6,7 +6,8 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 
-use super::editor::{ArticleForm, EditorPage, Moved, Op};
+use super::editor::{ArticleForm, EditorPage, Op};
+use super::merging;
 use crate::domain::content::ContentInput;
 use crate::domain::markdown;
 use crate::domain::roles::Role;
@@ -84,6 +85,12 @@ async fn save(
                 .more_rows()
                 .render(StatusCode::OK));
         }
+        Op::Resolve => {
+            let article = article.ok_or_else(|| {
+                AppError::BadRequest("There is nothing to merge for a new article.".into())
+            })?;
+            return merging::merge_step(state, user, form, content, article, true).await;
+        }
         Op::Save | Op::Submit => {}
     }
     let caller = user.caller();
@@ -120,13 +127,14 @@ async fn save(
             render::see_other(&done.after(&urls::revision(revision)))
         },
         |rejected| async move {
-            // Nothing typed is lost; when the article moved on, the way forward is one click
-            // away and the next save builds on the newer revision.
-            let mut page = editor_again(user, form, content, article);
-            if let Some(&Refusal::ArticleMoved { newer, number }) = rejected.refusal() {
-                page.base = Some((newer, format!("revision {number}")));
-                page.moved = Some(Moved { id: newer, number });
+            // Nothing typed is lost. When the article moved on, the text is merged with the
+            // newer revision and shown (or its conflicts are) before anything is saved.
+            if let (Some(&Refusal::ArticleMoved { .. }), Some(article)) =
+                (rejected.refusal(), article)
+            {
+                return merging::merge_step(state, user, form, content, article, false).await;
             }
+            let page = editor_again(user, form, content, article);
             Ok(page.rejected(rejected).render(StatusCode::OK))
         },
     )
@@ -181,5 +189,6 @@ pub async fn edit(
         .as_ref()
         .map(|b| (b.id, b.label().to_lowercase()));
     page.draft_version = start.draft.as_ref().map(|d| d.version);
+    page.threads = start.open_threads;
     Ok(page.render(StatusCode::OK))
 }
