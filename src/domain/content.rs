@@ -125,6 +125,36 @@ pub struct ContentInput {
     pub references: Vec<ReferenceInput>,
 }
 
+impl From<&Reference> for ReferenceInput {
+    /// A stored reference as the form shows it.
+    fn from(r: &Reference) -> Self {
+        ReferenceInput {
+            kind: r.kind.as_str().to_owned(),
+            title: r.title.clone(),
+            source: r.source.clone(),
+            year: r.year.map(|y| y.to_string()).unwrap_or_default(),
+            url: r.url.clone().unwrap_or_default(),
+        }
+    }
+}
+
+impl From<&Content> for ContentInput {
+    /// Checked content as the editor form holds it.
+    fn from(content: &Content) -> Self {
+        ContentInput {
+            title: content.title.clone(),
+            summary: content.summary.clone(),
+            body: content.body.clone(),
+            change_note: content.change_note.clone(),
+            references: content
+                .references
+                .iter()
+                .map(ReferenceInput::from)
+                .collect(),
+        }
+    }
+}
+
 fn chars(value: &str) -> usize {
     value.chars().count()
 }

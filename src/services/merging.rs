@@ -6,20 +6,21 @@
 use super::{Caller, Ctx, Missing, ServiceResult};
 use crate::db::revisions::{self, Revision};
 use crate::db::{DbConn, articles, references, users};
-use crate::domain::content::Content;
+use crate::domain::content::{self, Content, ContentInput};
+use crate::domain::merge::{self, Merged};
 use crate::domain::roles::Role;
 use crate::domain::workflow::State;
 use crate::ids::{ArticleId, RevisionId};
 
-/// Both sides a save is merged with.
-pub struct MergeSources {
+/// A save merged with the revision that moved the article on since its base.
+pub struct Merging {
     /// The newest revision that moved the article on since the person's base.
     pub newer: Revision,
     /// Who wrote it.
     pub newer_author: String,
-    /// The person's base (empty when they started from nothing).
-    pub base: Content,
-    pub theirs: Content,
+    /// The person's text, checked.
+    pub mine: Content,
+    pub merged: Merged,
 }
 
 /// The content of a stored revision, as the merge compares it.
@@ -33,16 +34,18 @@ fn content_of(conn: &mut DbConn, revision: &Revision) -> ServiceResult<Content> 
     })
 }
 
-/// What a save based on `base` must be merged with, or `None` when `base` is still the
-/// newest (nothing to merge). Editors only; the article and the base must be visible to
-/// the caller, as for a save.
-pub fn sources(
+/// Merges `mine`, written from `base`, with the newest revision of the article, or `None`
+/// when `base` is still the newest (nothing to merge). Editors only; the article and the
+/// base must be visible to the caller, as for a save. Nothing is written.
+pub fn merge(
     ctx: &mut Ctx<'_>,
     caller: &Caller,
     article: ArticleId,
     base: Option<RevisionId>,
-) -> ServiceResult<Option<MergeSources>> {
+    mine: &ContentInput,
+) -> ServiceResult<Option<Merging>> {
     caller.require(Role::Editor)?;
+    let mine = content::validate(mine)?;
     let me = caller.me()?;
     let conn = ctx.conn();
     articles::find(conn, article)?.ok_or(Missing::Article)?;
@@ -82,10 +85,11 @@ pub fn sources(
         .remove(&newer.author_id)
         .map(|n| n.display_name)
         .unwrap_or_else(|| format!("account {}", newer.author_id));
-    Ok(Some(MergeSources {
+    let merged = merge::merge(&base, &mine, &theirs);
+    Ok(Some(Merging {
         newer,
         newer_author,
-        base,
-        theirs,
+        mine,
+        merged,
     }))
 }

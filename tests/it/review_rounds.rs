@@ -10,7 +10,9 @@ use imprimatur::domain::roles::Role;
 use imprimatur::ids::{ArticleId, RevisionId};
 
 use crate::on_both_backends;
-use crate::support::forms::{Fields, act, article_fields, as_refs, revision_of};
+use crate::support::forms::{
+    Fields, act, article_fields, article_of, as_refs, revision_of, set_approvals, state_of,
+};
 use crate::support::{Client, Page, TestApp};
 
 on_both_backends!(
@@ -31,22 +33,6 @@ fn body_of(app: &TestApp, revision: RevisionId) -> String {
     revisions::table
         .find(revision)
         .select(revisions::body)
-        .first(&mut app.conn())
-        .unwrap()
-}
-
-fn state_of(app: &TestApp, revision: RevisionId) -> String {
-    revisions::table
-        .find(revision)
-        .select(revisions::state)
-        .first(&mut app.conn())
-        .unwrap()
-}
-
-fn article_of(app: &TestApp, revision: RevisionId) -> ArticleId {
-    revisions::table
-        .find(revision)
-        .select(revisions::article_id)
         .first(&mut app.conn())
         .unwrap()
 }
@@ -702,23 +688,4 @@ async fn the_quorum_is_fixed_at_submission_and_a_deactivated_reviewer_stops_coun
         .assert_contains("<strong>0 of 1</strong> needed")
         .assert_contains("Yours is the last approval needed");
     assert_eq!(article_of(&app, second), article);
-}
-
-async fn set_approvals(admin: &Client, n: &str) {
-    let page = admin.get("/admin/settings").await;
-    let version = page.field("version").unwrap();
-    admin
-        .submit(
-            "/admin/settings",
-            &[
-                ("version", &version),
-                ("approvals_required", n),
-                ("review_interval_days", "365"),
-                ("site_name", "Health Answers"),
-                ("disclaimer", "Not medical advice."),
-                ("editorial_policy", "We review everything."),
-            ],
-        )
-        .await
-        .assert_redirect("/admin/settings?done=settings-saved");
 }

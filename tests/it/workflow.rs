@@ -7,7 +7,10 @@ use imprimatur::domain::roles::Role;
 use imprimatur::ids::{ArticleId, RevisionId};
 
 use crate::on_both_backends;
-use crate::support::forms::{Fields, act, article_fields, as_refs, create_article, revision_of};
+use crate::support::forms::{
+    Fields, act, article_fields, article_of, as_refs, create_article, revision_of, set_approvals,
+    state_of,
+};
 use crate::support::{Client, Page, TestApp};
 
 on_both_backends!(
@@ -25,48 +28,12 @@ on_both_backends!(
     the_address_can_change_until_first_publication,
 );
 
-fn state_of(app: &TestApp, revision: RevisionId) -> String {
-    revisions::table
-        .find(revision)
-        .select(revisions::state)
-        .first(&mut app.conn())
-        .unwrap()
-}
-
-fn article_of(app: &TestApp, revision: RevisionId) -> ArticleId {
-    revisions::table
-        .find(revision)
-        .select(revisions::article_id)
-        .first(&mut app.conn())
-        .unwrap()
-}
-
 fn published(app: &TestApp, article: ArticleId) -> Option<RevisionId> {
     articles::table
         .find(article)
         .select(articles::published_revision_id)
         .first(&mut app.conn())
         .unwrap()
-}
-
-async fn set_approvals(admin: &Client, n: &str) {
-    let page = admin.get("/admin/settings").await;
-    let version = page.field("version").unwrap();
-    let policy = "We review everything.";
-    admin
-        .submit(
-            "/admin/settings",
-            &[
-                ("version", &version),
-                ("approvals_required", n),
-                ("review_interval_days", "365"),
-                ("site_name", "Health Answers"),
-                ("disclaimer", "Not medical advice."),
-                ("editorial_policy", policy),
-            ],
-        )
-        .await
-        .assert_redirect("/admin/settings?done=settings-saved");
 }
 
 /// The new revision's fields for the edit form of an article.

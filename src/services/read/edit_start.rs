@@ -28,16 +28,7 @@ fn content_of(revision: &Revision, references: &[Reference], change_note: &str) 
         summary: revision.summary.clone(),
         body: revision.body.clone(),
         change_note: change_note.to_owned(),
-        references: references
-            .iter()
-            .map(|r| ReferenceInput {
-                kind: r.kind.as_str().to_owned(),
-                title: r.title.clone(),
-                source: r.source.clone(),
-                year: r.year.map(|y| y.to_string()).unwrap_or_default(),
-                url: r.url.clone().unwrap_or_default(),
-            })
-            .collect(),
+        references: references.iter().map(ReferenceInput::from).collect(),
     }
 }
 

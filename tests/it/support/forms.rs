@@ -1,9 +1,11 @@
 //! Filling the application's forms over HTTP, as a browser without JavaScript does: the
 //! editor's fields, and posting an action from a revision page.
 
-use imprimatur::ids::RevisionId;
+use diesel::prelude::*;
+use imprimatur::db::schema::revisions;
+use imprimatur::ids::{ArticleId, RevisionId};
 
-use super::{Client, Page};
+use super::{Client, Page, TestApp};
 
 /// A form's fields, in order.
 pub type Fields = Vec<(&'static str, String)>;
@@ -72,4 +74,42 @@ pub async fn act(
     client
         .submit(&format!("/manage/revisions/{revision}/{action}"), fields)
         .await
+}
+
+/// A revision's stored state name.
+pub fn state_of(app: &TestApp, revision: RevisionId) -> String {
+    revisions::table
+        .find(revision)
+        .select(revisions::state)
+        .first(&mut app.conn())
+        .unwrap()
+}
+
+/// The article a revision belongs to.
+pub fn article_of(app: &TestApp, revision: RevisionId) -> ArticleId {
+    revisions::table
+        .find(revision)
+        .select(revisions::article_id)
+        .first(&mut app.conn())
+        .unwrap()
+}
+
+/// Sets the approvals the policy requires, from the settings page.
+pub async fn set_approvals(admin: &Client, n: &str) {
+    let page = admin.get("/admin/settings").await;
+    let version = page.field("version").unwrap();
+    admin
+        .submit(
+            "/admin/settings",
+            &[
+                ("version", &version),
+                ("approvals_required", n),
+                ("review_interval_days", "365"),
+                ("site_name", "Health Answers"),
+                ("disclaimer", "Not medical advice."),
+                ("editorial_policy", "We review everything."),
+            ],
+        )
+        .await
+        .assert_redirect("/admin/settings?done=settings-saved");
 }

@@ -10,12 +10,12 @@ use actix_web::http::StatusCode;
 use askama::Template;
 
 use super::editor::{ArticleForm, EditorPage, MergeNote, RefRow, Taken, rows};
-use crate::domain::content::{self, Content, ContentInput, Reference, ReferenceInput};
+use crate::domain::content::{Content, ContentInput, Reference};
 use crate::domain::diff::{self, Block, RefChange, Side as DiffSide, WordDiff};
-use crate::domain::merge::{self, Choice, Merged, Side};
+use crate::domain::merge::{Choice, Merged, Side};
 use crate::ids::{ArticleId, RevisionId};
-use crate::services::merging::{self, MergeSources};
-use crate::services::{Refusal, ServiceError};
+use crate::services::Refusal;
+use crate::services::merging::{self, Merging};
 use crate::urls;
 use crate::web::error::AppError;
 use crate::web::extract::SignedIn;
@@ -76,27 +76,6 @@ fn side_text(side: &Side) -> String {
             .map(reference_text)
             .collect::<Vec<_>>()
             .join("\n"),
-    }
-}
-
-/// Content as the editor form holds it.
-pub fn input_of(content: &Content) -> ContentInput {
-    ContentInput {
-        title: content.title.clone(),
-        summary: content.summary.clone(),
-        body: content.body.clone(),
-        change_note: content.change_note.clone(),
-        references: content
-            .references
-            .iter()
-            .map(|r| ReferenceInput {
-                kind: r.kind.as_str().to_owned(),
-                title: r.title.clone(),
-                source: r.source.clone(),
-                year: r.year.map(|y| y.to_string()).unwrap_or_default(),
-                url: r.url.clone().unwrap_or_default(),
-            })
-            .collect(),
     }
 }
 
@@ -206,20 +185,17 @@ pub async fn merge_step(
 ) -> Result<HttpResponse, AppError> {
     let base = form.base()?;
     let draft_version = form.draft_version()?;
-    let mine = match content::validate(&mine_input) {
-        Ok(mine) => mine,
-        Err(problems) => return Err(ServiceError::Invalid(problems).into()),
-    };
     let caller = user.caller();
-    let sources = state
-        .db(move |ctx| merging::sources(ctx, &caller, article, base))
+    let input = mine_input.clone();
+    let merging = state
+        .db(move |ctx| merging::merge(ctx, &caller, article, base, &input))
         .await?;
-    let Some(MergeSources {
+    let Some(Merging {
         newer,
         newer_author,
-        base: base_content,
-        theirs,
-    }) = sources
+        mine,
+        merged,
+    }) = merging
     else {
         // Nothing newer any more (it was withdrawn or rejected): the text saves as it is.
         let mut page = editor(user, article, mine_input, base, draft_version);
@@ -231,7 +207,6 @@ pub async fn merge_step(
     };
     let number = newer.number.unwrap_or(0);
     let from = format!("revision {number} by {newer_author}");
-    let merged = merge::merge(&base_content, &mine, &theirs);
     let posted: Vec<Option<Choice>> = form
         .choice
         .iter()
@@ -268,7 +243,7 @@ pub async fn merge_step(
             let mut page = editor(
                 user,
                 article,
-                input_of(&result),
+                ContentInput::from(&result),
                 Some(newer.id),
                 draft_version,
             );
