@@ -41,8 +41,16 @@ enum Command {
     /// Inspect the audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
-    /// Fill an empty database with sample accounts and articles in every state.
-    Demo,
+    /// Fill an empty database with sample accounts and articles in every state; with
+    /// `--articles`, an archive of that size for benchmarks instead.
+    Demo {
+        /// Make an archive of this many articles (written in bulk).
+        #[arg(long)]
+        articles: Option<i64>,
+        /// Submitted revisions per article in the archive.
+        #[arg(long, default_value_t = 10, requires = "articles")]
+        revisions: i64,
+    },
     /// Work with the mail outbox.
     #[command(subcommand)]
     Mail(MailCommand),
@@ -114,7 +122,13 @@ fn main() -> ExitCode {
             roles,
         }) => add_user(&config, email, name, credentials, roles),
         Command::Audit(AuditCommand::Verify) => verify_audit(&config),
-        Command::Demo => demo(&config),
+        Command::Demo {
+            articles,
+            revisions,
+        } => match articles {
+            Some(articles) => scale_demo(&config, articles, revisions),
+            None => demo(&config),
+        },
         Command::Mail(MailCommand::SendPending) => send_pending(config),
     };
     match result {
@@ -233,12 +247,44 @@ fn demo(config: &Config) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+fn scale_demo(config: &Config, articles: i64, revisions: i64) -> anyhow::Result<ExitCode> {
+    let env = Env::new(open(config, 2)?, &config.public_url);
+    let spec = imprimatur::demo::scale::ScaleSpec {
+        articles,
+        revisions,
+    };
+    let summary = imprimatur::demo::scale::run(&env, spec).map_err(|e| anyhow::anyhow!("{e}"))?;
+    println!(
+        "Created {} articles, {} revisions, {} reviews and {} audit rows in {:.1} s, and these accounts:",
+        summary.articles, summary.revisions, summary.reviews, summary.audit_rows, summary.seconds
+    );
+    println!();
+    for account in &summary.accounts {
+        println!(
+            "  {:<30} {:<9} {}",
+            account.email, account.roles, account.password
+        );
+    }
+    println!();
+    println!("Sign in at {}/login", config.public_url);
+    Ok(ExitCode::SUCCESS)
+}
+
 fn verify_audit(config: &Config) -> anyhow::Result<ExitCode> {
     let env = Env::new(open(config, 1)?, &config.public_url);
+    let started = std::time::Instant::now();
     let verified = env.ctx(|ctx| audit::verify(ctx, &Caller::system()));
+    let seconds = started.elapsed().as_secs_f64();
     match verified.map_err(|e| anyhow::anyhow!("{e}"))? {
         Verification::Intact { rows, head } => {
             println!("audit log intact: {rows} rows, head hash {head}");
+            println!(
+                "checked in {seconds:.1} s ({:.0} rows/s){}",
+                rows as f64 / seconds.max(1e-9),
+                peak_memory()
+                    .map(|mb| format!(", peak resident memory {mb:.1} MB"))
+                    .unwrap_or_default()
+            );
             println!("(keep the head hash somewhere else to detect a later truncation)");
             Ok(ExitCode::SUCCESS)
         }
@@ -247,6 +293,14 @@ fn verify_audit(config: &Config) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::FAILURE)
         }
     }
+}
+
+/// This process's peak resident memory in MB, where `/proc` tells it (Linux).
+fn peak_memory() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
 }
 
 fn serve(config: Config) -> anyhow::Result<ExitCode> {

@@ -121,6 +121,11 @@ pub fn review_queue() -> String {
     "/review/queue".into()
 }
 
+/// The caller's drafts, paginated.
+pub fn drafts() -> String {
+    "/manage/drafts".to_owned()
+}
+
 pub fn articles() -> String {
     "/manage/articles".into()
 }

@@ -3,6 +3,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use super::revisions::Revision;
 use super::schema::articles;
 use super::{DbConn, Tx};
 use crate::ids::{ArticleId, RevisionId, UserId};
@@ -27,6 +28,9 @@ pub struct Article {
     pub retracted_at: Option<NaiveDateTime>,
     pub retraction_reason: Option<String>,
     pub retracted_by: Option<UserId>,
+    /// The current revision's state and author, kept here for the article list's filters.
+    pub current_state: Option<String>,
+    pub current_author_id: Option<UserId>,
 }
 
 impl Article {
@@ -123,11 +127,18 @@ pub fn publish(
     .execute(&mut **tx)
 }
 
-/// Makes `revision` the one the workspace lists for the article.
-pub fn set_current(conn: &mut DbConn, id: ArticleId, revision: RevisionId) -> QueryResult<usize> {
-    diesel::update(articles::table.find(id))
-        .set(articles::current_revision_id.eq(revision))
-        .execute(conn)
+/// Makes `revision` the one the workspace lists for the article, with its state, author
+/// and title for the list's filters.
+pub fn set_current(conn: &mut DbConn, id: ArticleId, revision: &Revision) -> QueryResult<usize> {
+    let changed = diesel::update(articles::table.find(id))
+        .set((
+            articles::current_revision_id.eq(revision.id),
+            articles::current_state.eq(revision.state.as_str()),
+            articles::current_author_id.eq(revision.author_id),
+        ))
+        .execute(&mut *conn)?;
+    super::search::index_title(conn, id, &revision.title)?;
+    Ok(changed)
 }
 
 pub fn set_slug(conn: &mut DbConn, id: ArticleId, slug: &str) -> QueryResult<usize> {
@@ -136,14 +147,24 @@ pub fn set_slug(conn: &mut DbConn, id: ArticleId, slug: &str) -> QueryResult<usi
         .execute(conn)
 }
 
-/// Published articles whose next review is due before `now`, most overdue first.
-pub fn overdue(conn: &mut DbConn, now: NaiveDateTime, limit: i64) -> QueryResult<Vec<Article>> {
-    articles::table
-        .filter(articles::published_revision_id.is_not_null())
+/// Published articles whose next review is due before `now`, most overdue first, each with
+/// its published title; and whether more are overdue.
+pub fn overdue(
+    conn: &mut DbConn,
+    now: NaiveDateTime,
+    limit: i64,
+) -> QueryResult<(Vec<(Article, String)>, bool)> {
+    use super::schema::revisions;
+    let rows = articles::table
+        .inner_join(
+            revisions::table.on(articles::published_revision_id.eq(revisions::id.nullable())),
+        )
         .filter(articles::next_review_due.lt(now))
-        .order(articles::next_review_due.asc())
-        .limit(limit)
-        .load(conn)
+        .select((articles::all_columns, revisions::title))
+        .order((articles::next_review_due.asc(), articles::id.asc()))
+        .limit(limit + 1)
+        .load(conn)?;
+    Ok(super::split_page(rows, limit))
 }
 
 /// Moves an article's next review date (the demo uses it to show an overdue article).

@@ -278,21 +278,29 @@ pub fn list(
     query.order(mail_outbox::id.desc()).limit(limit).load(conn)
 }
 
-/// How many messages are queued, sent and failed.
+/// Counts stop here: a page says "1,000+" rather than count a large outbox.
+pub const COUNT_CAP: i64 = 1_000;
+
+/// How many messages are queued, sent and failed, each counted up to [`COUNT_CAP`] + 1 (so
+/// a large outbox costs the same as a small one).
 pub fn counts(conn: &mut DbConn) -> QueryResult<(i64, i64, i64)> {
+    let capped = |ids: Vec<i64>| i64::try_from(ids.len()).unwrap_or(i64::MAX);
     let sent = mail_outbox::table
         .filter(mail_outbox::sent_at.is_not_null())
-        .count()
-        .get_result(conn)?;
+        .select(mail_outbox::id)
+        .limit(COUNT_CAP + 1)
+        .load(conn)?;
     let failed = mail_outbox::table
         .filter(mail_outbox::failed_at.is_not_null())
         .filter(mail_outbox::sent_at.is_null())
-        .count()
-        .get_result(conn)?;
+        .select(mail_outbox::id)
+        .limit(COUNT_CAP + 1)
+        .load(conn)?;
     let queued = mail_outbox::table
         .filter(mail_outbox::sent_at.is_null())
         .filter(mail_outbox::failed_at.is_null())
-        .count()
-        .get_result(conn)?;
-    Ok((queued, sent, failed))
+        .select(mail_outbox::id)
+        .limit(COUNT_CAP + 1)
+        .load(conn)?;
+    Ok((capped(queued), capped(sent), capped(failed)))
 }

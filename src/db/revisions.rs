@@ -93,6 +93,47 @@ pub fn find_many(conn: &mut DbConn, ids: &[RevisionId]) -> QueryResult<Vec<Revis
         .load(conn)
 }
 
+/// What a list of published articles shows of a revision.
+#[derive(Debug, Clone, Queryable)]
+pub struct CardText {
+    pub id: RevisionId,
+    pub title: String,
+    pub summary: String,
+    pub submitted_at: Option<NaiveDateTime>,
+    /// Only when asked for (search results' snippets).
+    pub body: Option<String>,
+}
+
+/// The card texts of `ids`, with their bodies when `with_body`.
+pub fn card_texts(
+    conn: &mut DbConn,
+    ids: &[RevisionId],
+    with_body: bool,
+) -> QueryResult<Vec<CardText>> {
+    let query = revisions::table.filter(revisions::id.eq_any(ids));
+    if with_body {
+        query
+            .select((
+                revisions::id,
+                revisions::title,
+                revisions::summary,
+                revisions::submitted_at,
+                revisions::body.nullable(),
+            ))
+            .load(conn)
+    } else {
+        query
+            .select((
+                revisions::id,
+                revisions::title,
+                revisions::summary,
+                revisions::submitted_at,
+                None::<String>.into_sql::<diesel::sql_types::Nullable<diesel::sql_types::Text>>(),
+            ))
+            .load(conn)
+    }
+}
+
 /// The next revision number of an article.
 pub fn next_number(conn: &mut DbConn, article: ArticleId) -> QueryResult<i32> {
     let max: Option<i32> = revisions::table
@@ -212,6 +253,12 @@ pub fn transition(
             .set(revisions::decided_at.eq(now))
             .execute(&mut **tx)?;
     }
+    if changed == 1 {
+        // The article list filters on its current revision's state.
+        diesel::update(articles::table.filter(articles::current_revision_id.eq(id)))
+            .set(articles::current_state.eq(transition.to.as_str()))
+            .execute(&mut **tx)?;
+    }
     Ok(changed == 1)
 }
 
@@ -238,24 +285,107 @@ pub fn update_draft(
     Ok(changed == 1)
 }
 
+/// A revision as a list shows it: everything but its text.
+#[derive(Debug, Clone, Queryable)]
+pub struct RevisionLine {
+    pub id: RevisionId,
+    pub article_id: ArticleId,
+    pub number: Option<i32>,
+    pub author_id: UserId,
+    #[diesel(deserialize_as = String)]
+    pub state: State,
+    pub title: String,
+    pub updated_at: NaiveDateTime,
+    pub submitted_at: Option<NaiveDateTime>,
+    pub decided_at: Option<NaiveDateTime>,
+    pub approvals_required: Option<i32>,
+}
+
+impl RevisionLine {
+    /// "Revision 3", or "Draft" before submission.
+    pub fn label(&self) -> String {
+        match self.number {
+            Some(n) => format!("Revision {n}"),
+            None => "Draft".to_owned(),
+        }
+    }
+}
+
+/// The columns of a [`RevisionLine`]: lists never read a body.
+pub type LineColumns = (
+    revisions::id,
+    revisions::article_id,
+    revisions::number,
+    revisions::author_id,
+    revisions::state,
+    revisions::title,
+    revisions::updated_at,
+    revisions::submitted_at,
+    revisions::decided_at,
+    revisions::approvals_required,
+);
+
+pub const LINE: LineColumns = (
+    revisions::id,
+    revisions::article_id,
+    revisions::number,
+    revisions::author_id,
+    revisions::state,
+    revisions::title,
+    revisions::updated_at,
+    revisions::submitted_at,
+    revisions::decided_at,
+    revisions::approvals_required,
+);
+
+/// Where a page of a list ordered by a time and an id starts: after this row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cursor {
+    pub at: NaiveDateTime,
+    pub id: i64,
+}
+
+impl Cursor {
+    /// `<microseconds since the epoch>.<id>`, as a link carries it.
+    pub fn encode(&self) -> String {
+        format!("{}.{}", self.at.and_utc().timestamp_micros(), self.id)
+    }
+
+    /// Reads [`Cursor::encode`]'s form; `None` for anything else.
+    pub fn decode(value: &str) -> Option<Cursor> {
+        let (micros, id) = value.split_once('.')?;
+        let at = chrono::DateTime::from_timestamp_micros(micros.parse().ok()?)?.naive_utc();
+        Some(Cursor {
+            at,
+            id: id.parse().ok()?,
+        })
+    }
+}
+
 /// Which articles a workspace list shows.
 #[derive(Debug, Clone, Default)]
 pub struct ArticleFilter {
     pub state: Option<State>,
     pub author: Option<UserId>,
-    /// Part of the title.
+    /// Words of the title.
     pub title: Option<String>,
 }
 
-/// An article id, its published revision, and its current revision.
-pub type CurrentRow = (ArticleId, Option<RevisionId>, Revision);
+/// An article id, its published revision, when it last changed, and its current revision.
+pub type CurrentRow = (ArticleId, Option<RevisionId>, NaiveDateTime, RevisionLine);
 
-/// One page of articles as the workspace sees them: each with its current (newest
-/// submitted) revision, most recently changed first. Returns whether there are more.
+/// Title matches examined per page when the title filter is combined with another.
+const TITLE_CANDIDATES: i64 = 500;
+
+/// One page of articles as the workspace sees them, each with its current (newest
+/// submitted) revision: most recently changed first, after `after` (the last row of the
+/// previous page); with a title filter, newest article first. Returns whether more follow.
+/// Each order is an index range (articles_updated, articles_current_state,
+/// articles_current_author, the title index), so a page reads about `limit` rows.
 pub fn list_current(
     conn: &mut DbConn,
     filter: &ArticleFilter,
-    offset: i64,
+    after: Option<Cursor>,
     limit: i64,
 ) -> QueryResult<(Vec<CurrentRow>, bool)> {
     let mut query = articles::table
@@ -263,74 +393,191 @@ pub fn list_current(
         .select((
             articles::id,
             articles::published_revision_id,
-            revisions::all_columns,
+            articles::updated_at,
+            LINE,
         ))
         .into_boxed::<MultiBackend>();
     if let Some(state) = filter.state {
-        query = query.filter(revisions::state.eq(state.as_str()));
+        query = query.filter(articles::current_state.eq(state.as_str()));
     }
     if let Some(author) = filter.author {
-        query = query.filter(revisions::author_id.eq(author));
+        query = query.filter(articles::current_author_id.eq(author));
     }
-    if let Some(title) = filter.title.as_deref().filter(|t| !t.is_empty()) {
-        let pattern = format!("%{}%", super::users::escape_like(&title.to_lowercase()));
-        query = query.filter(super::lower(revisions::title).like(pattern).escape('\\'));
+    if let Some(title) = filter.title.as_deref().filter(|t| !t.trim().is_empty()) {
+        let before = after.map(|c| ArticleId(c.id));
+        let plain = filter.state.is_none() && filter.author.is_none();
+        let wanted = if plain { limit + 1 } else { TITLE_CANDIDATES };
+        let ids = super::search::titles(conn, title, before, wanted)?;
+        let examined_all = i64::try_from(ids.len()).unwrap_or(0) < wanted;
+        let rows: Vec<CurrentRow> = query
+            .filter(articles::id.eq_any(&ids))
+            .order(articles::id.desc())
+            .limit(limit + 1)
+            .load(conn)?;
+        let (rows, more) = super::split_page(rows, limit);
+        return Ok((rows, more || (!plain && !examined_all)));
+    }
+    if let Some(c) = after {
+        query = query.filter(
+            articles::updated_at.lt(c.at).or(articles::updated_at
+                .eq(c.at)
+                .and(articles::id.lt(ArticleId(c.id)))),
+        );
     }
     let rows: Vec<CurrentRow> = query
         .order((articles::updated_at.desc(), articles::id.desc()))
-        .offset(offset)
         .limit(limit + 1)
         .load(conn)?;
     Ok(super::split_page(rows, limit))
 }
 
-/// The author's drafts, newest first.
-pub fn drafts_by(conn: &mut DbConn, author: UserId, limit: i64) -> QueryResult<Vec<Revision>> {
-    revisions::table
+/// The author's drafts, most recently saved first, after `after`; and whether more follow.
+pub fn drafts_by(
+    conn: &mut DbConn,
+    author: UserId,
+    after: Option<Cursor>,
+    limit: i64,
+) -> QueryResult<(Vec<RevisionLine>, bool)> {
+    let mut query = revisions::table
         .filter(revisions::author_id.eq(author))
         .filter(revisions::state.eq(State::Draft.as_str()))
-        .order(revisions::updated_at.desc())
-        .limit(limit)
-        .load(conn)
+        .select(LINE)
+        .into_boxed::<MultiBackend>();
+    if let Some(c) = after {
+        query = query.filter(
+            revisions::updated_at.lt(c.at).or(revisions::updated_at
+                .eq(c.at)
+                .and(revisions::id.lt(RevisionId(c.id)))),
+        );
+    }
+    let rows = query
+        .order((revisions::updated_at.desc(), revisions::id.desc()))
+        .limit(limit + 1)
+        .load(conn)?;
+    Ok(super::split_page(rows, limit))
 }
 
-/// The author's revisions waiting on review or on them, oldest submission first.
-pub fn pending_by(conn: &mut DbConn, author: UserId, limit: i64) -> QueryResult<Vec<Revision>> {
-    revisions::table
-        .filter(revisions::author_id.eq(author))
-        .filter(revisions::state.eq_any(names(&State::all_where(State::is_pending))))
-        .order(revisions::submitted_at.asc())
-        .limit(limit)
-        .load(conn)
+/// The author's revisions waiting on review or on them, most recently changed first (one
+/// index range per pending state, merged).
+pub fn pending_by(conn: &mut DbConn, author: UserId, limit: i64) -> QueryResult<Vec<RevisionLine>> {
+    let mut all = Vec::new();
+    for state in State::all_where(State::is_pending) {
+        let rows: Vec<RevisionLine> = revisions::table
+            .filter(revisions::author_id.eq(author))
+            .filter(revisions::state.eq(state.as_str()))
+            .select(LINE)
+            .order((revisions::updated_at.desc(), revisions::id.desc()))
+            .limit(limit)
+            .load(conn)?;
+        all.extend(rows);
+    }
+    all.sort_by_key(|r| std::cmp::Reverse((r.updated_at, r.id)));
+    all.truncate(usize::try_from(limit).unwrap_or(0));
+    Ok(all)
 }
 
 /// The author's revisions that were approved or rejected, most recent decision first.
-pub fn decided_for(conn: &mut DbConn, author: UserId, limit: i64) -> QueryResult<Vec<Revision>> {
+pub fn decided_for(
+    conn: &mut DbConn,
+    author: UserId,
+    limit: i64,
+) -> QueryResult<Vec<RevisionLine>> {
     revisions::table
         .filter(revisions::author_id.eq(author))
         .filter(revisions::decided_at.is_not_null())
-        .order(revisions::decided_at.desc())
+        .select(LINE)
+        .order((revisions::decided_at.desc(), revisions::id.desc()))
         .limit(limit)
         .load(conn)
 }
 
-/// Revisions waiting for reviewers (submitted or under review), oldest submission first.
-pub fn awaiting_review(conn: &mut DbConn, limit: i64) -> QueryResult<Vec<Revision>> {
-    revisions::table
-        .filter(revisions::state.eq_any(names(&State::all_where(State::awaits_reviewers))))
-        .order((revisions::submitted_at.asc(), revisions::id.asc()))
-        .limit(limit)
-        .load(conn)
+/// Which waiting revisions a review queue lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueueShow {
+    /// Everything waiting that is not assigned to the reviewer.
+    Unassigned,
+    /// Assigned to the reviewer, not re-requested.
+    Assigned,
+    /// The reviewer is asked to look again.
+    ReRequested,
 }
 
-/// Recently approved revisions that are (still) published, newest first.
-pub fn recently_published(conn: &mut DbConn, limit: i64) -> QueryResult<Vec<Revision>> {
-    revisions::table
+/// Assignments read per queue page: a reviewer's open assignments beyond this many are
+/// listed from the oldest this many on.
+const ASSIGNMENTS_READ: i64 = 2_000;
+
+/// One page of revisions waiting for reviewers, oldest submission first, after `after`:
+/// never the reviewer's own, nor one they already approved. The unassigned list is one
+/// index range per waiting state (revisions_waiting), merged, each row's exclusions being
+/// primary-key probes; the assigned lists start from the reviewer's assignments
+/// (assignments_reviewer), so they cost what the reviewer has, not what the archive has.
+pub fn waiting_for(
+    conn: &mut DbConn,
+    reviewer: UserId,
+    show: QueueShow,
+    after: Option<Cursor>,
+    limit: i64,
+) -> QueryResult<(Vec<RevisionLine>, bool)> {
+    use super::schema::{assignments, reviews};
+    let assigned_ids: Option<Vec<RevisionId>> = match show {
+        QueueShow::Unassigned => None,
+        QueueShow::Assigned | QueueShow::ReRequested => Some(
+            assignments::table
+                .filter(assignments::reviewer_id.eq(reviewer))
+                .filter(assignments::re_requested.eq(show == QueueShow::ReRequested))
+                .select(assignments::revision_id)
+                .order(assignments::revision_id.desc())
+                .limit(ASSIGNMENTS_READ)
+                .load(conn)?,
+        ),
+    };
+    let mut all: Vec<RevisionLine> = Vec::new();
+    for state in State::all_where(State::awaits_reviewers) {
+        let approved = reviews::table
+            .filter(reviews::revision_id.eq(revisions::id))
+            .filter(reviews::reviewer_id.eq(reviewer))
+            .filter(reviews::verdict.eq(workflow::Verdict::Approve.as_str()));
+        let mut query = revisions::table
+            .filter(revisions::state.eq(state.as_str()))
+            .filter(revisions::author_id.ne(reviewer))
+            .filter(diesel::dsl::not(diesel::dsl::exists(approved)))
+            .select(LINE)
+            .into_boxed::<MultiBackend>();
+        query = match &assigned_ids {
+            None => query.filter(diesel::dsl::not(diesel::dsl::exists(
+                assignments::table
+                    .filter(assignments::revision_id.eq(revisions::id))
+                    .filter(assignments::reviewer_id.eq(reviewer)),
+            ))),
+            Some(ids) => query.filter(revisions::id.eq_any(ids.clone())),
+        };
+        if let Some(c) = after {
+            query = query.filter(
+                revisions::submitted_at.gt(c.at).or(revisions::submitted_at
+                    .eq(c.at)
+                    .and(revisions::id.gt(RevisionId(c.id)))),
+            );
+        }
+        let rows: Vec<RevisionLine> = query
+            .order((revisions::submitted_at.asc(), revisions::id.asc()))
+            .limit(limit + 1)
+            .load(conn)?;
+        all.extend(rows);
+    }
+    all.sort_by_key(|r| (r.submitted_at, r.id));
+    Ok(super::split_page(all, limit))
+}
+
+/// Recently approved revisions that are (still) published, newest first: read from the
+/// articles in their order of last review (articles_published).
+pub fn recently_published(conn: &mut DbConn, limit: i64) -> QueryResult<Vec<RevisionLine>> {
+    articles::table
+        .filter(articles::published_revision_id.is_not_null())
         .inner_join(
-            articles::table.on(articles::published_revision_id.eq(revisions::id.nullable())),
+            revisions::table.on(revisions::id.nullable().eq(articles::published_revision_id)),
         )
-        .select(revisions::all_columns)
-        .order(revisions::decided_at.desc())
+        .select(LINE)
+        .order((articles::last_reviewed_at.desc(), articles::id.desc()))
         .limit(limit)
         .load(conn)
 }

@@ -1,7 +1,8 @@
 // @generated automatically by Diesel CLI from the PostgreSQL migrations:
-//   diesel print-schema --except-tables search_documents (see diesel.toml).
+//   diesel print-schema --except-tables search_documents article_titles (see diesel.toml).
 // The SQLite migrations declare the same tables and columns; search_documents differs per
-// backend (an FTS5 table on SQLite) and is queried with SQL in db/search.rs.
+// backend (an FTS5 table on SQLite) and is queried with SQL in db/search.rs, as is
+// article_titles.
 
 diesel::table! {
     account_tokens (id) {
@@ -32,6 +33,8 @@ diesel::table! {
         retracted_at -> Nullable<Timestamp>,
         retraction_reason -> Nullable<Text>,
         retracted_by -> Nullable<Int8>,
+        current_state -> Nullable<Text>,
+        current_author_id -> Nullable<Int8>,
     }
 }
 

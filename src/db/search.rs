@@ -7,11 +7,6 @@ use diesel::sql_types::{BigInt, Text};
 use super::DbConn;
 use crate::ids::ArticleId;
 
-/// Matches ranked per search: the newest this many. Ranking every match of a word that is in
-/// most articles would cost time in proportion to the whole collection; this keeps a search
-/// bounded whatever it matches (and at most this many results are listed).
-const CANDIDATES: i64 = 1_000;
-
 #[derive(QueryableByName)]
 struct Hit {
     #[diesel(sql_type = BigInt)]
@@ -28,9 +23,12 @@ pub fn index(
 ) -> QueryResult<()> {
     remove(conn, article)?;
     match conn {
+        // The rowid is the article's id: found again without a scan.
         DbConn::Sqlite(c) => diesel::sql_query(
-            "INSERT INTO search_documents (title, summary, body, article_id) VALUES (?, ?, ?, ?)",
+            "INSERT INTO search_documents (rowid, title, summary, body, article_id) \
+             VALUES (?, ?, ?, ?, ?)",
         )
+        .bind::<BigInt, _>(article.0)
         .bind::<Text, _>(title)
         .bind::<Text, _>(summary)
         .bind::<Text, _>(body)
@@ -51,7 +49,7 @@ pub fn index(
 /// Takes an article out of the index.
 pub fn remove(conn: &mut DbConn, article: ArticleId) -> QueryResult<()> {
     match conn {
-        DbConn::Sqlite(c) => diesel::sql_query("DELETE FROM search_documents WHERE article_id = ?")
+        DbConn::Sqlite(c) => diesel::sql_query("DELETE FROM search_documents WHERE rowid = ?")
             .bind::<BigInt, _>(article.0)
             .execute(c)?,
         DbConn::Pg(c) => diesel::sql_query("DELETE FROM search_documents WHERE article_id = $1")
@@ -71,10 +69,39 @@ pub fn terms(query: &str) -> Vec<String> {
         .collect()
 }
 
+/// The full-text expression of typed words: every word required, the last one as a prefix
+/// (for search-as-you-type): `"a" "b"*` in FTS5, `a & b:*` in PostgreSQL. Only letters and
+/// digits survive [`terms`], so typed input never reaches the query syntax as syntax.
+fn expression(conn: &DbConn, terms: &[String]) -> String {
+    let last = terms.len().saturating_sub(1);
+    let words = terms.iter().enumerate();
+    match conn {
+        DbConn::Sqlite(_) => words
+            .map(|(i, t)| {
+                if i == last {
+                    format!("\"{t}\"*")
+                } else {
+                    format!("\"{t}\"")
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" "),
+        DbConn::Pg(_) => words
+            .map(|(i, t)| {
+                if i == last {
+                    format!("{t}:*")
+                } else {
+                    t.clone()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" & "),
+    }
+}
+
 /// Articles matching every word of `query`, best match first, one page of them, and whether
-/// there are more. Typed input never reaches the query syntax as syntax: only letters and
-/// digits survive `terms`, each word is required, and the last one matches as a prefix (for
-/// search-as-you-type): `"a" "b"*` in FTS5, `a & b:*` in PostgreSQL.
+/// there are more. Ranked inside the index (FTS5's bm25 with title above summary above body;
+/// PostgreSQL's ts_rank over the weighted document), the page taken by `LIMIT`.
 pub fn search(
     conn: &mut DbConn,
     query: &str,
@@ -85,57 +112,24 @@ pub fn search(
     if terms.is_empty() {
         return Ok((Vec::new(), false));
     }
-    let last = terms.len() - 1;
+    let expression = expression(conn, &terms);
     let hits: Vec<Hit> = match conn {
-        DbConn::Sqlite(c) => {
-            let expression = terms
-                .iter()
-                .enumerate()
-                .map(|(i, t)| {
-                    if i == last {
-                        format!("\"{t}\"*")
-                    } else {
-                        format!("\"{t}\"")
-                    }
-                })
-                .collect::<Vec<_>>()
-                .join(" ");
-            diesel::sql_query(
-                "SELECT article_id FROM ( \
-                     SELECT article_id, rank FROM search_documents WHERE search_documents MATCH ? \
-                     ORDER BY rowid DESC LIMIT ? \
-                 ) ORDER BY rank, article_id DESC LIMIT ? OFFSET ?",
-            )
-            .bind::<Text, _>(expression)
-            .bind::<BigInt, _>(CANDIDATES)
-            .bind::<BigInt, _>(limit + 1)
-            .bind::<BigInt, _>(offset)
-            .load(c)?
-        }
-        DbConn::Pg(c) => diesel::sql_query(
-            "SELECT article_id FROM ( \
-                 SELECT article_id, document FROM search_documents \
-                 WHERE document @@ to_tsquery('english', $1) ORDER BY article_id DESC LIMIT $4 \
-             ) AS candidates, to_tsquery('english', $1) AS query \
-             ORDER BY ts_rank(document, query) DESC, article_id DESC LIMIT $2 OFFSET $3",
+        DbConn::Sqlite(c) => diesel::sql_query(
+            "SELECT rowid AS article_id FROM search_documents WHERE search_documents MATCH ? \
+             ORDER BY bm25(search_documents, 10.0, 4.0, 1.0), rowid DESC LIMIT ? OFFSET ?",
         )
-        .bind::<Text, _>(
-            terms
-                .iter()
-                .enumerate()
-                .map(|(i, t)| {
-                    if i == last {
-                        format!("{t}:*")
-                    } else {
-                        t.clone()
-                    }
-                })
-                .collect::<Vec<_>>()
-                .join(" & "),
-        )
+        .bind::<Text, _>(expression)
         .bind::<BigInt, _>(limit + 1)
         .bind::<BigInt, _>(offset)
-        .bind::<BigInt, _>(CANDIDATES)
+        .load(c)?,
+        DbConn::Pg(c) => diesel::sql_query(
+            "SELECT article_id FROM search_documents, to_tsquery('english', $1) AS query \
+             WHERE document @@ query \
+             ORDER BY ts_rank(document, query) DESC, article_id DESC LIMIT $2 OFFSET $3",
+        )
+        .bind::<Text, _>(expression)
+        .bind::<BigInt, _>(limit + 1)
+        .bind::<BigInt, _>(offset)
         .load(c)?,
     };
     let (hits, more) = super::split_page(hits, limit);
@@ -143,4 +137,65 @@ pub fn search(
         hits.into_iter().map(|h| ArticleId(h.article_id)).collect(),
         more,
     ))
+}
+
+/// Puts an article's current title in the title index (replacing what was there).
+pub fn index_title(conn: &mut DbConn, article: ArticleId, title: &str) -> QueryResult<()> {
+    match conn {
+        DbConn::Sqlite(c) => {
+            diesel::sql_query("DELETE FROM article_titles WHERE rowid = ?")
+                .bind::<BigInt, _>(article.0)
+                .execute(c)?;
+            diesel::sql_query("INSERT INTO article_titles (rowid, title) VALUES (?, ?)")
+                .bind::<BigInt, _>(article.0)
+                .bind::<Text, _>(title)
+                .execute(c)?;
+        }
+        DbConn::Pg(c) => {
+            diesel::sql_query(
+                "INSERT INTO article_titles (article_id, title) VALUES ($1, $2) \
+                 ON CONFLICT (article_id) DO UPDATE SET title = excluded.title",
+            )
+            .bind::<BigInt, _>(article.0)
+            .bind::<Text, _>(title)
+            .execute(c)?;
+        }
+    }
+    Ok(())
+}
+
+/// Articles whose current title has every word of `query` (the last as a prefix), newest
+/// article first, below `before` (an article id), at most `limit`.
+pub fn titles(
+    conn: &mut DbConn,
+    query: &str,
+    before: Option<ArticleId>,
+    limit: i64,
+) -> QueryResult<Vec<ArticleId>> {
+    let terms = terms(query);
+    if terms.is_empty() {
+        return Ok(Vec::new());
+    }
+    let expression = expression(conn, &terms);
+    let before = before.map_or(i64::MAX, |id| id.0);
+    let hits: Vec<Hit> = match conn {
+        DbConn::Sqlite(c) => diesel::sql_query(
+            "SELECT rowid AS article_id FROM article_titles WHERE article_titles MATCH ? \
+             AND rowid < ? ORDER BY rowid DESC LIMIT ?",
+        )
+        .bind::<Text, _>(expression)
+        .bind::<BigInt, _>(before)
+        .bind::<BigInt, _>(limit)
+        .load(c)?,
+        DbConn::Pg(c) => diesel::sql_query(
+            "SELECT article_id FROM article_titles \
+             WHERE document @@ to_tsquery('simple', $1) AND article_id < $2 \
+             ORDER BY article_id DESC LIMIT $3",
+        )
+        .bind::<Text, _>(expression)
+        .bind::<BigInt, _>(before)
+        .bind::<BigInt, _>(limit)
+        .load(c)?,
+    };
+    Ok(hits.into_iter().map(|h| ArticleId(h.article_id)).collect())
 }

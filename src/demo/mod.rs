@@ -4,6 +4,7 @@
 
 pub mod articles;
 pub mod others;
+pub mod scale;
 
 use crate::db;
 use crate::domain::content::{ContentInput, ReferenceInput};
@@ -35,6 +36,7 @@ pub struct DemoSummary {
 }
 
 struct Person {
+    id: UserId,
     caller: Caller,
 }
 
@@ -117,59 +119,67 @@ fn act(
 /// Fills an empty database, as the command line (the system caller). Refuses when any
 /// account exists.
 pub fn run(env: &Env) -> ServiceResult<DemoSummary> {
+    ensure_empty(env)?;
+    let mut accounts = Vec::new();
+    let people = [
+        join(env, &PEOPLE[0], &mut accounts)?,
+        join(env, &PEOPLE[1], &mut accounts)?,
+        join(env, &PEOPLE[2], &mut accounts)?,
+        join(env, &PEOPLE[3], &mut accounts)?,
+        join(env, &PEOPLE[4], &mut accounts)?,
+        join(env, &PEOPLE[5], &mut accounts)?,
+    ];
+    let articles = env.ctx(|ctx| stories(ctx, &people))?;
+    Ok(DemoSummary { accounts, articles })
+}
+
+/// The demo only fills a database that has no account yet.
+fn ensure_empty(env: &Env) -> ServiceResult<()> {
     let system = Caller::system();
     let empty = env.ctx(|ctx| {
         Ok(accounts::list(ctx, &system, &Default::default(), 0, 1)?
             .0
             .is_empty())
     })?;
-    if !empty {
-        return Err(Refusal::NotEmpty.into());
+    if empty {
+        Ok(())
+    } else {
+        Err(Refusal::NotEmpty.into())
     }
-    let mut created = Vec::new();
-    let mut join = |entry: &Entry| -> ServiceResult<Person> {
-        let (email, name, credentials, roles) = *entry;
-        let roles: RoleSet = roles.iter().copied().collect();
-        let invite = InviteInput {
-            email: email.into(),
-            display_name: name.into(),
-            credentials: credentials.into(),
-            roles: roles.clone(),
-        };
-        let link = env.ctx(|ctx| accounts::invite(ctx, &system, &invite))?;
-        let password = secrets::random_token()?[..20].to_owned();
-        let input = SetPasswordInput {
-            password: password.clone(),
-            password_confirm: password.clone(),
-            ..SetPasswordInput::default()
-        };
-        let id: UserId = accounts::redeem_link(env, &link.token, &input, "demo")?;
-        created.push(DemoAccount {
-            email,
-            name,
-            roles: match roles.describe().as_str() {
-                "Admin" => "admin",
-                "Editor" => "editor",
-                _ => "reviewer",
-            },
-            password,
-        });
-        Ok(Person {
-            caller: Caller::person(id, roles, Actor::user(id, email, "demo")),
-        })
+}
+
+/// Creates one account through the account services (an invitation, then its one-time link
+/// redeemed with a generated password) and notes its password in `created`.
+fn join(env: &Env, entry: &Entry, created: &mut Vec<DemoAccount>) -> ServiceResult<Person> {
+    let (email, name, credentials, roles) = *entry;
+    let roles: RoleSet = roles.iter().copied().collect();
+    let invite = InviteInput {
+        email: email.into(),
+        display_name: name.into(),
+        credentials: credentials.into(),
+        roles: roles.clone(),
     };
-    let people = [
-        join(&PEOPLE[0])?,
-        join(&PEOPLE[1])?,
-        join(&PEOPLE[2])?,
-        join(&PEOPLE[3])?,
-        join(&PEOPLE[4])?,
-        join(&PEOPLE[5])?,
-    ];
-    let articles = env.ctx(|ctx| stories(ctx, &people))?;
-    Ok(DemoSummary {
-        accounts: created,
-        articles,
+    let link = env.ctx(|ctx| accounts::invite(ctx, &Caller::system(), &invite))?;
+    let password = secrets::random_token()?[..20].to_owned();
+    let input = SetPasswordInput {
+        password: password.clone(),
+        password_confirm: password.clone(),
+        ..SetPasswordInput::default()
+    };
+    let id: UserId = accounts::redeem_link(env, &link.token, &input, "demo")?;
+    created.push(DemoAccount {
+        email,
+        name,
+        roles: match roles.describe().as_str() {
+            "Admin" => "admin",
+            "Editor" => "editor",
+            _ => "reviewer",
+        },
+        password,
+    });
+    Ok(Person {
+        id,
+        caller: Caller::person(id, roles, Actor::user(id, email, "demo")),
     })
 }
 

@@ -12,6 +12,7 @@ pub mod problems;
 pub mod roles;
 pub mod sessions;
 pub mod settings;
+pub mod snippet;
 pub mod text;
 pub mod throttle;
 pub mod workflow;

@@ -336,8 +336,8 @@ pub(crate) fn submit_draft(
     )? {
         return Err(ServiceError::Contended);
     }
-    articles::set_current(tx, article.id, draft.id)?;
     let submitted = revisions::find(tx, draft.id)?.ok_or(ServiceError::Contended)?;
+    articles::set_current(tx, article.id, &submitted)?;
     if !articles::bump(tx, article.id, article.version, now)? {
         return Err(ServiceError::Contended);
     }

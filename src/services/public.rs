@@ -14,6 +14,7 @@ use crate::db::settings::{self, Settings};
 use crate::db::users::{self, Name};
 use crate::db::{DbConn, references, search};
 use crate::domain::content::Reference;
+use crate::domain::snippet::{self, Run};
 use crate::domain::workflow::State;
 use crate::ids::{ArticleId, RevisionId, UserId};
 
@@ -149,29 +150,58 @@ pub struct Card {
     pub summary: String,
     pub last_reviewed_at: Option<NaiveDateTime>,
     pub updated_at: Option<NaiveDateTime>,
+    /// In search results: the title and summary with the matching words marked, and a few
+    /// words of the body around its first match.
+    pub found: Option<Found>,
 }
 
-/// The cards for these live articles, in this order.
-fn cards(conn: &mut DbConn, articles: Vec<Article>) -> ServiceResult<Vec<Card>> {
+/// How a search result matched, as runs of plain and matched text (escaped when shown).
+pub struct Found {
+    pub title: Vec<Run>,
+    pub summary: Vec<Run>,
+    pub snippet: Vec<Run>,
+}
+
+/// Words of the body around its first match.
+const SNIPPET_WORDS: usize = 30;
+
+/// The cards for these live articles, in this order; reads the published revisions' list
+/// columns only (and their bodies, for search results' snippets).
+fn cards(
+    conn: &mut DbConn,
+    articles: Vec<Article>,
+    terms: Option<&[String]>,
+) -> ServiceResult<Vec<Card>> {
     let published: Vec<RevisionId> = articles
         .iter()
         .filter_map(|a| a.published_revision_id)
         .collect();
-    let mut revisions: HashMap<RevisionId, Revision> = revisions::find_many(conn, &published)?
-        .into_iter()
-        .map(|r| (r.id, r))
-        .collect();
+    let mut shown: HashMap<RevisionId, revisions::CardText> =
+        revisions::card_texts(conn, &published, terms.is_some())?
+            .into_iter()
+            .map(|r| (r.id, r))
+            .collect();
     Ok(articles
         .into_iter()
         .filter(|a| a.is_live())
         .filter_map(|a| {
-            let revision = revisions.remove(&a.published_revision_id?)?;
+            let text = shown.remove(&a.published_revision_id?)?;
+            let found = terms.map(|terms| Found {
+                title: snippet::mark(&text.title, terms),
+                summary: snippet::mark(&text.summary, terms),
+                snippet: text
+                    .body
+                    .as_deref()
+                    .map(|body| snippet::snippet(body, terms, SNIPPET_WORDS))
+                    .unwrap_or_default(),
+            });
             Some(Card {
                 slug: a.slug,
-                title: revision.title,
-                summary: revision.summary,
+                title: text.title,
+                summary: text.summary,
                 last_reviewed_at: a.last_reviewed_at,
-                updated_at: revision.submitted_at,
+                updated_at: text.submitted_at,
+                found,
             })
         })
         .collect())
@@ -188,7 +218,7 @@ pub fn index(
     match query.map(str::trim).filter(|q| !q.is_empty()) {
         None => {
             let (rows, more) = articles::live_page(conn, offset, limit)?;
-            Ok((cards(conn, rows)?, more))
+            Ok((cards(conn, rows, None)?, more))
         }
         Some(query) => {
             let (ids, more) = search::search(conn, query, offset, limit)?;
@@ -197,7 +227,8 @@ pub fn index(
                 .map(|a| (a.id, a))
                 .collect();
             let ordered = ids.iter().filter_map(|id| found.remove(id)).collect();
-            Ok((cards(conn, ordered)?, more))
+            let terms = search::terms(query);
+            Ok((cards(conn, ordered, Some(&terms))?, more))
         }
     }
 }
@@ -206,7 +237,7 @@ pub fn index(
 pub fn latest(ctx: &mut Ctx<'_>, limit: i64) -> ServiceResult<Vec<Card>> {
     let conn = ctx.conn();
     let (rows, _) = articles::live_page(conn, 0, limit)?;
-    cards(conn, rows)
+    cards(conn, rows, None)
 }
 
 /// A sitemap entry: an article's slug and when it last changed.

@@ -131,6 +131,17 @@ impl Pager {
         }
     }
 
+    /// A list paged by keyset cursors: back to the first page, and on to the next.
+    pub fn keyset(first: Option<String>, next: Option<String>) -> Self {
+        Pager {
+            newer: first,
+            older: next,
+            newer_label: "← First page",
+            older_label: "Next →",
+            page: None,
+        }
+    }
+
     /// Labels for lists ordered by time, newest first.
     pub fn by_time(mut self) -> Self {
         self.newer_label = "← Newer";

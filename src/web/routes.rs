@@ -109,6 +109,7 @@ routes! {
         POST workspace::writing::create,
     },
     "/manage/articles/new" => { GET workspace::writing::new },
+    "/manage/drafts" => { GET workspace::articles::drafts },
     "/manage/articles/{id}" => { GET workspace::article::show },
     "/manage/articles/{id}/edit" => { GET workspace::writing::edit },
     "/manage/articles/{id}/slug" => { POST workspace::article::change_slug },

@@ -354,18 +354,21 @@ async fn search_finds_published_text_only_and_survives_any_input(app: TestApp) {
     pending(&app, &cast, "Pending pelican article");
     let public = app.client();
     let title_hit = public.get("/?q=grapefruit").await;
+    // The matched word is marked in the title; the snippet is escaped text.
     title_hit
         .assert_status(200)
-        .assert_contains("Grapefruit and statins");
+        .assert_contains("<mark>Grapefruit</mark> and statins");
     // Body text and summary text are searched too (and words are stemmed/prefix-matched).
     public
         .get("/?q=NSAIDs")
         .await
         .assert_contains("Grapefruit and statins");
+    // The last word matches as a prefix, and is marked as one.
     public
         .get("/?q=short+answer+grapefr")
         .await
-        .assert_contains("Grapefruit and statins");
+        .assert_contains("<mark>Grapefruit</mark> and statins")
+        .assert_contains("<mark>Short</mark> <mark>answer</mark>");
     let pending = public.get("/?q=pelican").await;
     pending
         .assert_status(200)

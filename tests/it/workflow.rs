@@ -23,6 +23,7 @@ on_both_backends!(
     drafts_are_visible_only_to_their_author,
     comments_are_required_where_the_author_needs_a_reason,
     the_review_queue_lists_assigned_revisions_first_then_the_oldest,
+    the_review_queue_is_paginated_and_filtered,
     settings_changes_are_validated_versioned_and_audited,
     the_article_list_filters_by_state_author_and_title,
     the_address_can_change_until_first_publication,
@@ -566,6 +567,76 @@ async fn the_review_queue_lists_assigned_revisions_first_then_the_oldest(app: Te
     ed.get("/review/queue").await.assert_status(403);
 }
 
+/// The first page's link of `rel`, as a path.
+fn link(page: &str, rel: &str) -> Option<String> {
+    let marker = format!("rel=\"{rel}\"");
+    let head = page
+        .split(&marker)
+        .next()
+        .filter(|h| h.len() < page.len())?;
+    let href = head.rsplit("href=\"").next()?;
+    Some(
+        href.split('"')
+            .next()?
+            .replace("&amp;", "&")
+            .replace("&#38;", "&"),
+    )
+}
+
+async fn the_review_queue_is_paginated_and_filtered(app: TestApp) {
+    app.create_user("admin@example.org", "Admin", &[Role::Admin]);
+    app.create_user("ed@example.org", "Ed", &[Role::Editor]);
+    let rita_id = app.create_user("rita@example.org", "Rita", &[Role::Reviewer]);
+    let ed = app.signed_in("ed@example.org").await;
+    let mut waiting = Vec::new();
+    for i in 0..53 {
+        waiting.push(create_article(&ed, &format!("Waiting number {i:02}"), true).await);
+    }
+    let admin = app.signed_in("admin@example.org").await;
+    act(
+        &admin,
+        waiting[40],
+        "assign",
+        &[("reviewer_id", &rita_id.to_string())],
+    )
+    .await
+    .assert_status(303);
+    let rita = app.signed_in("rita@example.org").await;
+    // Each row names its title twice (the link, and the diff link's hidden text).
+    let numbers = |page: &str| -> Vec<String> {
+        let mut all: Vec<String> = page
+            .split("Waiting number ")
+            .skip(1)
+            .map(|rest| rest[..2].to_owned())
+            .collect();
+        all.dedup();
+        all
+    };
+    // The assigned one above; then 50 of the other 52, oldest first; the rest on page 2.
+    let first = rita.get("/review/queue").await;
+    first.assert_status(200).assert_contains("Assigned to you");
+    let shown = numbers(&first.body);
+    assert_eq!(shown.len(), 51, "{shown:?}");
+    assert_eq!(shown[0], "40");
+    assert_eq!(shown[1], "00");
+    let next = link(&first.body, "next").expect("a next page");
+    assert!(next.contains("after="), "{next}");
+    let second = rita.get(&next).await;
+    second.assert_status(200);
+    assert_eq!(numbers(&second.body), vec!["51", "52"], "{next}");
+    assert!(link(&second.body, "next").is_none());
+    // One list alone.
+    let assigned = rita.get("/review/queue?show=assigned").await;
+    assert_eq!(numbers(&assigned.body), vec!["40"]);
+    let again = rita.get("/review/queue?show=re_requested").await;
+    again.assert_contains("Nothing is waiting for you");
+    rita.get("/review/queue?show=everything")
+        .await
+        .assert_status(400)
+        .assert_contains("no queue list called");
+    rita.get("/review/queue?after=12").await.assert_status(400);
+}
+
 async fn settings_changes_are_validated_versioned_and_audited(app: TestApp) {
     app.create_user("admin@example.org", "Admin", &[Role::Admin]);
     app.create_user("ed@example.org", "Ed", &[Role::Editor]);
@@ -648,11 +719,37 @@ async fn the_article_list_filters_by_state_author_and_title(app: TestApp) {
     let by_title = rita.get("/manage/articles?q=METFORMIN").await;
     by_title.assert_contains("Metformin and B12");
     assert!(!by_title.body.contains("Statins"));
+    // Keyset pages: the next page starts after the first page's last row, and together
+    // they list every article once.
     let first = rita.get("/manage/articles").await;
-    first.assert_contains("rel=\"next\"");
-    rita.get("/manage/articles?page=2")
+    let next = first
+        .body
+        .split("rel=\"next\"")
+        .next()
+        .and_then(|head| head.rsplit("href=\"").next())
+        .and_then(|href| href.split('"').next())
+        .expect("a next link")
+        .replace("&amp;", "&")
+        .replace("&#38;", "&");
+    assert!(next.contains("after="), "{next}");
+    let second = rita.get(&next).await;
+    second.assert_status(200).assert_contains("rel=\"prev\"");
+    let titles = |page: &str| -> Vec<String> {
+        page.split("Bulk article ")
+            .skip(1)
+            .map(|rest| rest[..2].to_owned())
+            .collect()
+    };
+    let mut seen = titles(&first.body);
+    seen.extend(titles(&second.body));
+    let count = seen.len();
+    assert_eq!(count, 26, "every bulk article on one of the two pages");
+    seen.sort();
+    seen.dedup();
+    assert_eq!(seen.len(), count, "no article on both pages");
+    rita.get("/manage/articles?after=nonsense")
         .await
-        .assert_contains("rel=\"prev\"");
+        .assert_status(400);
     rita.get("/manage/articles?state=nonsense")
         .await
         .assert_status(400);

@@ -1,38 +1,43 @@
-//! The dashboard: what each role has to do, and what happened lately.
-
-use std::collections::HashMap;
+//! The dashboard: what each role has to do, and what happened lately. Each panel shows its
+//! first items (one bounded, indexed query each) and links to its full, paginated list.
 
 use super::queue::QueueItem;
 use crate::db;
 use crate::db::articles::{self, Article};
-use crate::db::revisions::{self, Revision};
+use crate::db::revisions::{self, RevisionLine};
 use crate::domain::roles::Role;
-use crate::ids::RevisionId;
 use crate::services::{Caller, Ctx, ServiceResult};
+
+/// Items per panel.
+pub const PANEL: i64 = 10;
 
 /// Everything the dashboard shows, by role.
 pub struct Dashboard {
     /// The caller's revisions sent back for changes: their turn, listed first.
-    pub your_turn: Vec<Revision>,
-    pub drafts: Vec<Revision>,
-    pub in_review: Vec<Revision>,
+    pub your_turn: Vec<RevisionLine>,
+    pub drafts: Vec<RevisionLine>,
+    /// More drafts than the panel shows.
+    pub more_drafts: bool,
+    pub in_review: Vec<RevisionLine>,
     /// The caller's revisions approved or rejected lately.
-    pub decided: Vec<Revision>,
+    pub decided: Vec<RevisionLine>,
     pub waiting_for_me: Vec<QueueItem>,
     pub overdue: Vec<(Article, String)>,
-    pub recently_published: Vec<Revision>,
+    /// More overdue articles than the panel shows.
+    pub more_overdue: bool,
+    pub recently_published: Vec<RevisionLine>,
 }
 
 pub fn dashboard(ctx: &mut Ctx<'_>, caller: &Caller) -> ServiceResult<Dashboard> {
     let conn = ctx.conn();
     let editor = caller.has(Role::Editor);
-    let drafts = if editor {
-        revisions::drafts_by(conn, caller.me()?, 20)?
+    let (drafts, more_drafts) = if editor {
+        revisions::drafts_by(conn, caller.me()?, None, PANEL)?
     } else {
-        Vec::new()
+        (Vec::new(), false)
     };
-    let (your_turn, in_review): (Vec<Revision>, Vec<Revision>) = if editor {
-        revisions::pending_by(conn, caller.me()?, 20)?
+    let (your_turn, in_review): (Vec<RevisionLine>, Vec<RevisionLine>) = if editor {
+        revisions::pending_by(conn, caller.me()?, PANEL)?
             .into_iter()
             .partition(|r| r.state.awaits_author())
     } else {
@@ -44,45 +49,29 @@ pub fn dashboard(ctx: &mut Ctx<'_>, caller: &Caller) -> ServiceResult<Dashboard>
         Vec::new()
     };
     let waiting_for_me = if caller.has(Role::Reviewer) {
-        super::queue::queue_items(conn, caller, 10)?
+        super::queue::first_items(conn, caller, PANEL)?
     } else {
         Vec::new()
     };
-    let overdue = if caller.roles().is_empty() {
-        Vec::new()
+    let (overdue, more_overdue) = if caller.roles().is_empty() {
+        (Vec::new(), false)
     } else {
-        let articles = articles::overdue(conn, db::now(), 20)?;
-        let published: Vec<RevisionId> = articles
-            .iter()
-            .filter_map(|a| a.published_revision_id)
-            .collect();
-        let titles: HashMap<RevisionId, String> = revisions::find_many(conn, &published)?
-            .into_iter()
-            .map(|r| (r.id, r.title))
-            .collect();
-        articles
-            .into_iter()
-            .map(|a| {
-                let title = a
-                    .published_revision_id
-                    .and_then(|id| titles.get(&id).cloned())
-                    .unwrap_or_else(|| a.slug.clone());
-                (a, title)
-            })
-            .collect()
+        articles::overdue(conn, db::now(), PANEL)?
     };
     let recently_published = if caller.roles().is_empty() {
         Vec::new()
     } else {
-        revisions::recently_published(conn, 10)?
+        revisions::recently_published(conn, PANEL)?
     };
     Ok(Dashboard {
         your_turn,
         drafts,
+        more_drafts,
         in_review,
         decided,
         waiting_for_me,
         overdue,
+        more_overdue,
         recently_published,
     })
 }

@@ -13,10 +13,10 @@ use std::collections::HashMap;
 use crate::db::users::Name;
 use crate::ids::UserId;
 
-pub use articles::{ArticleList, ArticleRow, ArticleSearch, article_list};
+pub use articles::{ArticleList, ArticleRow, ArticleSearch, article_list, drafts};
 pub use dashboard::{Dashboard, dashboard};
 pub use edit_start::{EditStart, edit_start};
-pub use queue::{QueueItem, queue};
+pub use queue::{QueueItem, QueuePage, queue};
 pub use revision::{BodyBlock, RevisionPage, revision_page};
 pub use timeline::{Timeline, TimelineEntry, timeline};
 

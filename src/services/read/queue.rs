@@ -1,21 +1,20 @@
-//! A reviewer's queue: revisions waiting for review, assigned ones first.
-
-use std::collections::HashSet;
+//! A reviewer's queue: revisions waiting for review, in three lists: those they are asked to
+//! look at again, those assigned to them, and everything else waiting, oldest submission
+//! first. Each is one bounded, indexed page.
 
 use chrono::NaiveDateTime;
 
 use super::name_of;
-use crate::db::reviews;
-use crate::db::revisions::{self, Revision};
+use crate::db::revisions::{self, Cursor, QueueShow, RevisionLine};
 use crate::db::users::{self, Name};
-use crate::db::{DbConn, assignments, settings};
+use crate::db::{DbConn, reviews, settings};
 use crate::domain::roles::Role;
 use crate::ids::{RevisionId, UserId};
 use crate::services::{Caller, Ctx, ServiceResult};
 
 /// A revision waiting for review.
 pub struct QueueItem {
-    pub revision: Revision,
+    pub revision: RevisionLine,
     pub author: Name,
     pub waiting_since: Option<NaiveDateTime>,
     pub approvals: i64,
@@ -26,49 +25,86 @@ pub struct QueueItem {
     pub re_requested: bool,
 }
 
-/// The caller's review queue: revisions assigned to them first, then the rest, oldest
-/// submission first. Their own revisions and the ones they already approved are left out.
-pub fn queue(ctx: &mut Ctx<'_>, caller: &Caller, limit: i64) -> ServiceResult<Vec<QueueItem>> {
-    queue_items(ctx.conn(), caller, limit)
+/// One page of one of the queue's lists.
+pub struct QueuePage {
+    pub items: Vec<QueueItem>,
+    /// Where the next page starts, when there is one.
+    pub next: Option<Cursor>,
 }
 
-pub(super) fn queue_items(
+/// One page of the caller's queue: the list `show`, after `after`. Their own revisions and
+/// the ones they already approved are left out.
+pub fn queue(
+    ctx: &mut Ctx<'_>,
+    caller: &Caller,
+    show: QueueShow,
+    after: Option<Cursor>,
+    limit: i64,
+) -> ServiceResult<QueuePage> {
+    queue_page(ctx.conn(), caller, show, after, limit)
+}
+
+pub(super) fn queue_page(
+    conn: &mut DbConn,
+    caller: &Caller,
+    show: QueueShow,
+    after: Option<Cursor>,
+    limit: i64,
+) -> ServiceResult<QueuePage> {
+    caller.require(Role::Reviewer)?;
+    let me = caller.me()?;
+    let (rows, more) = revisions::waiting_for(conn, me, show, after, limit)?;
+    let next = if more {
+        rows.last()
+            .and_then(|r| r.submitted_at.map(|at| Cursor { at, id: r.id.0 }))
+    } else {
+        None
+    };
+    let items = items(conn, show, rows)?;
+    Ok(QueuePage { items, next })
+}
+
+/// The first `limit` items of the whole queue, re-requested first, then assigned, then the
+/// rest: what the dashboard shows.
+pub(super) fn first_items(
     conn: &mut DbConn,
     caller: &Caller,
     limit: i64,
 ) -> ServiceResult<Vec<QueueItem>> {
-    caller.require(Role::Reviewer)?;
-    let me = caller.me()?;
-    let waiting = revisions::awaiting_review(conn, 1_000)?;
-    let ids: Vec<RevisionId> = waiting.iter().map(|r| r.id).collect();
-    let assigned = assignments::assigned_to(conn, me, &ids)?;
-    let mine: HashSet<RevisionId> = assigned.iter().map(|(id, _)| *id).collect();
-    let again: HashSet<RevisionId> = assigned
-        .iter()
-        .filter(|(_, re_requested)| *re_requested)
-        .map(|(id, _)| *id)
-        .collect();
-    let approved: HashSet<RevisionId> = reviews::approved_by(conn, me, &ids)?.into_iter().collect();
+    let mut all = Vec::new();
+    for show in [
+        QueueShow::ReRequested,
+        QueueShow::Assigned,
+        QueueShow::Unassigned,
+    ] {
+        let left = limit - i64::try_from(all.len()).unwrap_or(limit);
+        if left <= 0 {
+            break;
+        }
+        all.extend(queue_page(conn, caller, show, None, left)?.items);
+    }
+    Ok(all)
+}
+
+fn items(
+    conn: &mut DbConn,
+    show: QueueShow,
+    rows: Vec<RevisionLine>,
+) -> ServiceResult<Vec<QueueItem>> {
+    let ids: Vec<RevisionId> = rows.iter().map(|r| r.id).collect();
     let counts = reviews::approval_counts(conn, &ids)?;
-    let policy = settings::load(conn)?.approvals_required;
-    let mut items: Vec<Revision> = waiting
-        .into_iter()
-        .filter(|r| r.author_id != me && !approved.contains(&r.id))
-        .collect();
-    // Stable: asked to look again first, then assigned, each group oldest first.
-    items.sort_by_key(|r| (!again.contains(&r.id), !mine.contains(&r.id)));
-    items.truncate(usize::try_from(limit).unwrap_or(0));
-    let authors: Vec<UserId> = items.iter().map(|r| r.author_id).collect();
+    let authors: Vec<UserId> = rows.iter().map(|r| r.author_id).collect();
     let names = users::names(conn, &authors)?;
-    Ok(items
+    let policy = settings::load(conn)?.approvals_required;
+    Ok(rows
         .into_iter()
         .map(|revision| QueueItem {
             author: name_of(&names, revision.author_id),
             waiting_since: revision.submitted_at,
             approvals: counts.get(&revision.id).copied().unwrap_or(0),
             required: revision.approvals_required.unwrap_or(policy),
-            assigned_to_me: mine.contains(&revision.id),
-            re_requested: again.contains(&revision.id),
+            assigned_to_me: show != QueueShow::Unassigned,
+            re_requested: show == QueueShow::ReRequested,
             revision,
         })
         .collect())

@@ -142,6 +142,7 @@ pub fn rows() -> Vec<Row> {
         get("/manage/articles", NOTHING),
         post("/manage/articles", NOTHING),
         get("/manage/articles/new", NOTHING),
+        get("/manage/drafts", NOTHING),
         get("/manage/articles/{id}", &Object::ARTICLES),
         get("/manage/articles/{id}/edit", &Object::ARTICLES),
         post("/manage/articles/{id}/slug", &Object::ARTICLES),
@@ -235,9 +236,8 @@ pub fn expect(row: &Row, who: Who, object: Object) -> Expect {
             Object::Link(LinkState::Valid) => Yes,
             _ => Gone,
         },
-        ("GET" | "POST", "/account/notifications" | "/dashboard") | ("GET", "/manage/articles") => {
-            yes_if(signed_in)
-        }
+        ("GET" | "POST", "/account/notifications" | "/dashboard")
+        | ("GET", "/manage/articles" | "/manage/drafts") => yes_if(signed_in),
         ("GET", "/review/queue") => yes_if(who.is_reviewer()),
         ("GET", "/manage/articles/new") | ("POST", "/manage/articles") => yes_if(who.is_editor()),
         ("GET", "/manage/articles/{id}") => yes_if(visible),

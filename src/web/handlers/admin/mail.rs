@@ -27,7 +27,8 @@ pub struct MailQuery {
 pub struct StatusLink {
     pub label: &'static str,
     pub link: String,
-    pub count: Option<i64>,
+    /// "12", or "1,000+" past the count's cap.
+    pub count: Option<String>,
     pub current: bool,
 }
 
@@ -82,7 +83,11 @@ async fn mail_page(
         statuses.push(StatusLink {
             label,
             link: urls::mail_status(shown.as_str()),
-            count: Some(count),
+            count: Some(if count > crate::db::outbox::COUNT_CAP {
+                "1,000+".to_owned()
+            } else {
+                count.to_string()
+            }),
             current: status == Some(shown),
         });
     }

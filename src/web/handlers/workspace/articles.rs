@@ -1,10 +1,12 @@
 //! `GET /manage/articles`: the workspace list of articles, filtered by state, author and
-//! title, 25 a page, with the caller's drafts above it.
+//! title, 25 a page (keyset: each page starts after the previous page's last row), with the
+//! caller's latest drafts above it.
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
+use crate::db::revisions::Cursor;
 use crate::domain::roles::Role;
 use crate::domain::workflow::State;
 use crate::filters;
@@ -22,7 +24,8 @@ pub struct ListQuery {
     state: Option<String>,
     author: Option<String>,
     q: Option<String>,
-    page: Option<u32>,
+    /// Where the page starts: the cursor of the previous page's last row.
+    after: Option<String>,
 }
 
 pub struct StateChoice {
@@ -60,37 +63,45 @@ pub async fn list(
         };
     let author = forms::non_empty(query.author.clone()).unwrap_or_default();
     let title = forms::non_empty(query.q.clone()).unwrap_or_default();
-    let page = forms::page_number(query.page);
+    let after_text = forms::non_empty(query.after.clone()).unwrap_or_default();
+    let after = match after_text.as_str() {
+        "" => None,
+        text => Some(Cursor::decode(text).ok_or_else(|| {
+            AppError::BadRequest("That page link is not valid; start from the first page.".into())
+        })?),
+    };
     let search = ArticleSearch {
         state: wanted_state,
         author: Some(author.clone()).filter(|a| !a.is_empty()),
         title: Some(title.clone()).filter(|t| !t.is_empty()),
     };
     let caller = user.caller();
-    let offset = forms::offset(page, PAGE_SIZE);
     let list = state
-        .db(move |ctx| read::article_list(ctx, &caller, &search, offset, PAGE_SIZE))
+        .db(move |ctx| read::article_list(ctx, &caller, &search, after, PAGE_SIZE))
         .await?;
     let alerts = list
         .unknown_author
         .iter()
         .map(|email| format!("No account has the email address '{email}'."))
         .collect();
-    let link = |page: u32| {
-        let page = page.to_string();
+    let link = |after: &str| {
         urls::with_query(
             &urls::articles(),
             &[
-                ("page", &page),
                 ("state", &state_name),
                 ("author", &author),
                 ("q", &title),
+                ("after", after),
             ],
         )
     };
+    let pager = Pager::keyset(
+        after.is_some().then(|| link("")),
+        list.next.map(|c| link(&c.encode())),
+    );
     let view = ListPage {
         chrome: user.chrome("articles").with_alerts(alerts),
-        pager: Pager::numbered(page, list.has_more, link, true),
+        pager,
         list,
         states: State::listed()
             .into_iter()
@@ -105,4 +116,45 @@ pub async fn list(
         can_write: user.has(Role::Editor),
     };
     Ok(render::ok(&view))
+}
+
+#[derive(Deserialize, Default)]
+pub struct DraftsQuery {
+    after: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "workspace/drafts.html")]
+struct DraftsPage {
+    chrome: Chrome,
+    drafts: Vec<crate::db::revisions::RevisionLine>,
+    pager: Pager,
+}
+
+/// `GET /manage/drafts`: the caller's drafts, most recently saved first, 50 a page.
+pub async fn drafts(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: SignedIn,
+) -> Result<HttpResponse, AppError> {
+    let query: DraftsQuery = forms::query(&req)?;
+    let after = match forms::non_empty(query.after) {
+        None => None,
+        Some(text) => Some(Cursor::decode(text.trim()).ok_or_else(|| {
+            AppError::BadRequest("That page link is not valid; start from the first page.".into())
+        })?),
+    };
+    let caller = user.caller();
+    let (drafts, next) = state
+        .db(move |ctx| read::drafts(ctx, &caller, after, 50))
+        .await?;
+    let link = |after: &str| urls::with_query(&urls::drafts(), &[("after", after)]);
+    Ok(render::ok(&DraftsPage {
+        chrome: user.chrome("articles"),
+        pager: Pager::keyset(
+            after.is_some().then(|| link("")),
+            next.map(|c| link(&c.encode())),
+        ),
+        drafts,
+    }))
 }
