@@ -10,7 +10,8 @@
 //! account list was saved to, required), `BENCH_BIN` (default `target/release/imprimatur`),
 //! `BENCH_REVISIONS` (default 10, as given to the demo), `BENCH_SECONDS` per page (default
 //! 3), `BENCH_CONNECTIONS` (default 8), `BENCH_PORT` (default 18190), `BENCH_WRITES` (set to
-//! 0 to skip the write phase: it approves waiting revisions, so it changes the archive).
+//! 0 to skip the write phase: it approves waiting revisions, so it changes the archive),
+//! `BENCH_PAGES` (set to 0 to time the writes only).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::collections::HashMap;
@@ -56,18 +57,27 @@ fn ms(d: Duration) -> String {
 
 /// GETs `path` from `connections` tasks at once for `seconds`.
 async fn measure(client: &Client, url: String, seconds: f64, connections: usize) -> Run {
+    measure_each(client, vec![url], seconds, connections).await
+}
+
+/// Like [`measure`], each request taking the next of `urls` (round and round).
+async fn measure_each(client: &Client, urls: Vec<String>, seconds: f64, connections: usize) -> Run {
     let deadline = Instant::now() + Duration::from_secs_f64(seconds);
     let started = Instant::now();
-    let url = Arc::new(url);
+    let urls = Arc::new(urls);
+    let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let mut tasks = Vec::new();
     for _ in 0..connections {
         let client = client.clone();
-        let url = url.clone();
+        let urls = urls.clone();
+        let next = next.clone();
         tasks.push(tokio::spawn(async move {
             let mut latencies = Vec::new();
             let mut errors = 0;
             let mut bytes = 0;
             while Instant::now() < deadline {
+                let n = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let url = &urls[n % urls.len()];
                 let start = Instant::now();
                 match client.get(url.as_str()).send().await {
                     Ok(response) => {
@@ -181,6 +191,19 @@ fn accounts(path: &str) -> HashMap<String, String> {
         .collect()
 }
 
+/// A process's peak resident memory so far, in MB.
+fn peak_mb(pid: u32) -> f64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<f64>().ok())
+        })
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
 /// Peak and current resident memory of a process, from `/proc`.
 fn memory(pid: u32) -> String {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
@@ -236,6 +259,7 @@ async fn main() {
     let connections = number("BENCH_CONNECTIONS", 8) as usize;
     let port = number("BENCH_PORT", 18190);
     let writes = env("BENCH_WRITES", "1") != "0";
+    let pages_on = env("BENCH_PAGES", "1") != "0";
     let base = format!("http://127.0.0.1:{port}");
     let data = tempfile::tempdir().unwrap();
     let password = |email: &str| {
@@ -387,24 +411,26 @@ async fn main() {
         ("search: page 2", "/?q=blood+pressure&page=2".into()),
         ("feed", "/feed.atom".into()),
         ("sitemap", "/sitemap.xml".into()),
+        ("sitemap file", "/sitemap.xml?page=1".into()),
     ];
     println!(
-        "{:<38} {:>10} {:>10} {:>9} {:>9} {:>7}",
-        "page", "p50", "p99", "req/s", "bytes", "errors"
+        "{:<38} {:>10} {:>10} {:>9} {:>9} {:>7} {:>8}",
+        "page", "p50", "p99", "req/s", "bytes", "errors", "peak MB"
     );
     let mut worst = Duration::ZERO;
     let show = |label: &str, run: &Run| {
         println!(
-            "{:<38} {:>10} {:>10} {:>9.0} {:>9} {:>7}",
+            "{:<38} {:>10} {:>10} {:>9.0} {:>9} {:>7} {:>8.1}",
             label,
             ms(run.quantile(0.5)),
             ms(run.quantile(0.99)),
             run.rate(),
             run.bytes,
-            run.errors
+            run.errors,
+            peak_mb(pid)
         );
     };
-    for (label, session, path) in &pages {
+    for (label, session, path) in pages.iter().filter(|_| pages_on) {
         let path = match path.as_str() {
             "QUEUE_NEXT" => next_link(&session.client, &format!("{base}/review/queue")).await,
             "ARTICLES_NEXT" => next_link(&session.client, &format!("{base}/manage/articles")).await,
@@ -424,9 +450,24 @@ async fn main() {
         worst = worst.max(run.quantile(0.5));
         show(label, &run);
     }
-    for (label, path) in &publics {
+    for (label, path) in publics.iter().filter(|_| pages_on) {
         let run = measure(&public, format!("{base}{path}"), seconds, connections).await;
         worst = worst.max(run.quantile(0.5));
+        show(label, &run);
+    }
+    // The same searches, every request a different page of results: nothing comes from the
+    // page cache, so this is what ranking costs.
+    for (label, words, pages) in [
+        ("search, uncached: common words", "blood+pressure", 1_500),
+        ("search, uncached: rare words", "Question+777", 1_500),
+    ]
+    .into_iter()
+    .filter(|_| pages_on)
+    {
+        let urls: Vec<String> = (1..=pages)
+            .map(|p| format!("{base}/?q={words}&page={p}"))
+            .collect();
+        let run = measure_each(&public, urls, seconds, connections).await;
         show(label, &run);
     }
     println!("slowest p50: {}", ms(worst));

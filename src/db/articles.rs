@@ -212,6 +212,22 @@ pub fn live_page(conn: &mut DbConn, offset: i64, limit: i64) -> QueryResult<(Vec
     Ok(super::split_page(rows, limit))
 }
 
+/// The slugs and last review dates of live articles, most recently reviewed first.
+pub fn live_slugs(
+    conn: &mut DbConn,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<Vec<(String, Option<NaiveDateTime>)>> {
+    articles::table
+        .filter(articles::published_revision_id.is_not_null())
+        .filter(articles::retracted_at.is_null())
+        .select((articles::slug, articles::last_reviewed_at))
+        .order((articles::last_reviewed_at.desc(), articles::id.desc()))
+        .offset(offset)
+        .limit(limit)
+        .load(conn)
+}
+
 /// How many articles are live.
 pub fn live_count(conn: &mut DbConn) -> QueryResult<i64> {
     articles::table

@@ -6,7 +6,7 @@
 //! worker.
 
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use tokio::sync::Notify;
 
@@ -62,6 +62,12 @@ pub struct Env {
     hashing: Arc<Gate>,
     /// Read from the database on first use.
     visitor_key: Arc<OnceLock<VisitorKey>>,
+    /// Write transactions on SQLite take turns here. SQLite lets one writer in at a time
+    /// anyway; a writer that finds the lock taken waits in SQLite's busy handler, which
+    /// sleeps in steps of up to 100 ms, so under load most of a writer's time was sleep.
+    /// Queueing on a mutex hands the lock over as soon as it is free. (PostgreSQL writers
+    /// run concurrently; they do not take it.)
+    sqlite_writer: Arc<Mutex<()>>,
 }
 
 impl Env {
@@ -72,6 +78,7 @@ impl Env {
             public_url: public_url.trim_end_matches('/').into(),
             hashing: Arc::new(Gate::for_this_machine()),
             visitor_key: Arc::default(),
+            sqlite_writer: Arc::default(),
         }
     }
 
@@ -142,6 +149,15 @@ impl<'a> Ctx<'a> {
     ) -> ServiceResult<T> {
         const ATTEMPTS: usize = 5;
         let mut attempt = 1;
+        let _turn = match self.conn {
+            DbConn::Sqlite(_) => Some(
+                self.env
+                    .sqlite_writer
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner),
+            ),
+            DbConn::Pg(_) => None,
+        };
         loop {
             match db::write_tx(self.conn, &self.env.signals, &mut work) {
                 Err(error) if attempt < ATTEMPTS && error.is_race() => attempt += 1,

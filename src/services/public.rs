@@ -243,21 +243,20 @@ pub fn latest(ctx: &mut Ctx<'_>, limit: i64) -> ServiceResult<Vec<Card>> {
 /// A sitemap entry: an article's slug and when it last changed.
 pub type SitemapEntry = (String, Option<NaiveDateTime>);
 
-/// Live articles for one sitemap file, and how many there are in all.
+/// How many articles are live, and, unless only the count is asked for, the slugs and
+/// dates of one sitemap file of them (two columns each: a file may list tens of thousands).
 pub fn sitemap(
     ctx: &mut Ctx<'_>,
     offset: i64,
     limit: i64,
+    count_only: bool,
 ) -> ServiceResult<(Vec<SitemapEntry>, i64)> {
     let conn = ctx.conn();
     let total = articles::live_count(conn)?;
-    let (rows, _) = articles::live_page(conn, offset, limit)?;
-    Ok((
-        rows.into_iter()
-            .map(|a| (a.slug, a.last_reviewed_at))
-            .collect(),
-        total,
-    ))
+    if count_only {
+        return Ok((Vec::new(), total));
+    }
+    Ok((articles::live_slugs(conn, offset, limit)?, total))
 }
 
 pub fn settings(ctx: &mut Ctx<'_>) -> ServiceResult<Settings> {

@@ -24,6 +24,9 @@ pub const REVALIDATE: Duration = Duration::from_secs(2);
 pub const CACHE_CONTROL_PUBLIC: &str = "public, max-age=60, stale-while-revalidate=60";
 /// Entries kept at most; beyond that the cache starts over (pages are cheap to re-render).
 const MAX_ENTRIES: usize = 10_000;
+/// Bytes of page bodies kept at most (with 100,000 articles, the entry bound alone would let
+/// the cache grow to hundreds of MB); beyond that, too, the cache starts over.
+const MAX_BYTES: usize = 16 * 1024 * 1024;
 
 /// A rendered public response.
 #[derive(Debug, Clone)]
@@ -67,7 +70,14 @@ struct Entry {
 
 #[derive(Default)]
 pub struct PublicCache {
-    entries: Mutex<HashMap<String, Entry>>,
+    entries: Mutex<Entries>,
+}
+
+#[derive(Default)]
+struct Entries {
+    pages: HashMap<String, Entry>,
+    /// The bodies' bytes, with each key's.
+    bytes: usize,
 }
 
 impl PublicCache {
@@ -75,6 +85,7 @@ impl PublicCache {
     pub fn get(&self, key: &str, generation: u64) -> Option<Arc<CachedPage>> {
         let entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
         entries
+            .pages
             .get(key)
             .filter(|e| e.generation == generation && e.stored.elapsed() < REVALIDATE)
             .map(|e| e.page.clone())
@@ -82,11 +93,17 @@ impl PublicCache {
 
     /// Stores a page rendered from data read at `generation`.
     pub fn put(&self, key: String, generation: u64, page: Arc<CachedPage>) {
-        let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
-        if entries.len() >= MAX_ENTRIES {
-            entries.clear();
+        let key_len = key.len();
+        let size = page.body.len() + key_len;
+        if size > MAX_BYTES {
+            return;
         }
-        entries.insert(
+        let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
+        if entries.pages.len() >= MAX_ENTRIES || entries.bytes + size > MAX_BYTES {
+            entries.pages.clear();
+            entries.bytes = 0;
+        }
+        let replaced = entries.pages.insert(
             key,
             Entry {
                 generation,
@@ -94,6 +111,8 @@ impl PublicCache {
                 page,
             },
         );
+        let freed = replaced.map_or(0, |old| old.page.body.len() + key_len);
+        entries.bytes = entries.bytes.saturating_sub(freed) + size;
     }
 }
 
@@ -167,6 +186,41 @@ mod tests {
             "revision 7",
             None,
         ))
+    }
+
+    #[test]
+    fn the_cache_is_bounded_by_bytes() {
+        let cache = PublicCache::default();
+        let big = |n: usize| {
+            Arc::new(CachedPage::new(
+                StatusCode::OK,
+                "text/html",
+                "x".repeat(n),
+                "big",
+                None,
+            ))
+        };
+        // A page larger than the whole cache is not kept.
+        cache.put("huge".into(), 1, big(MAX_BYTES + 1));
+        assert!(cache.get("huge", 1).is_none());
+        // Filling past the bound starts over: the newest page stays, the bytes stay bounded.
+        for i in 0..5 {
+            cache.put(format!("p{i}"), 1, big(MAX_BYTES / 4));
+        }
+        let entries = cache.entries.lock().unwrap();
+        assert!(entries.bytes <= MAX_BYTES, "{}", entries.bytes);
+        assert!(entries.pages.contains_key("p4"));
+        assert!(!entries.pages.contains_key("p0"));
+        drop(entries);
+        // Replacing a page counts its bytes once.
+        cache.put("p4".into(), 2, big(10));
+        let entries = cache.entries.lock().unwrap();
+        let total: usize = entries
+            .pages
+            .iter()
+            .map(|(k, e)| k.len() + e.page.body.len())
+            .sum();
+        assert_eq!(entries.bytes, total);
     }
 
     #[test]

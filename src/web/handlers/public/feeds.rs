@@ -19,7 +19,8 @@ use crate::web::state::AppState;
 /// Entries in the feed.
 const FEED_ENTRIES: i64 = 50;
 /// URLs per sitemap file (the protocol allows 50,000).
-const SITEMAP_URLS: i64 = 45_000;
+/// URLs per sitemap file (the protocol allows 50,000; smaller files render in bounded memory).
+const SITEMAP_URLS: i64 = 10_000;
 
 #[derive(Template)]
 #[template(path = "public/feed.xml")]
@@ -110,9 +111,16 @@ pub async fn sitemap(
         return Ok(respond(&req, &cached));
     }
     let offset = (page.max(1) - 1) * SITEMAP_URLS;
-    let (urls, total) = state
-        .db(move |ctx| public::sitemap(ctx, offset, SITEMAP_URLS))
+    let (mut urls, total) = state
+        .db(move |ctx| public::sitemap(ctx, offset, SITEMAP_URLS, page == 0))
         .await?;
+    if page == 0 && total <= SITEMAP_URLS {
+        // Small enough for one file: the index is that file.
+        urls = state
+            .db(move |ctx| public::sitemap(ctx, 0, SITEMAP_URLS, false))
+            .await?
+            .0;
+    }
     let base = state.config.public_url.as_str();
     let body = if page == 0 && total > SITEMAP_URLS {
         let files = (total + SITEMAP_URLS - 1) / SITEMAP_URLS;

@@ -40,11 +40,14 @@ pub async fn home(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
     let q = forms::non_empty(query.q).map(|q| q.chars().take(200).collect::<String>());
     let offset = forms::offset(page, PAGE_SIZE);
     let generation = state.public_generation();
-    // The unfiltered pages are cached; search results are computed per request.
-    let key = format!("home:{page}");
-    if q.is_none()
-        && let Some(cached) = state.public_cache.get(&key, generation)
-    {
+    // Pages and search results are cached alike, keyed by what was asked (the byte-bounded
+    // cache starts over when unusual queries fill it): a popular search is ranked once per
+    // change of content, not once per reader.
+    let key = match &q {
+        None => format!("home:{page}"),
+        Some(q) => format!("search:{page}:{q}"),
+    };
+    if let Some(cached) = state.public_cache.get(&key, generation) {
         return Ok(respond(&req, &cached));
     }
     let search = q.clone();
@@ -73,8 +76,6 @@ pub async fn home(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
         &body,
         newest,
     ));
-    if q.is_none() {
-        state.public_cache.put(key, generation, rendered.clone());
-    }
+    state.public_cache.put(key, generation, rendered.clone());
     Ok(respond(&req, &rendered))
 }
