@@ -11,7 +11,8 @@
 //! `BENCH_REVISIONS` (default 10, as given to the demo), `BENCH_SECONDS` per page (default
 //! 3), `BENCH_CONNECTIONS` (default 8), `BENCH_PORT` (default 18190), `BENCH_WRITES` (set to
 //! 0 to skip the write phase: it approves waiting revisions, so it changes the archive),
-//! `BENCH_PAGES` (set to 0 to time the writes only).
+//! `BENCH_PAGES` (set to 0 to time the writes only), `BENCH_ONLY` (time only the pages whose
+//! label contains it, e.g. `queue`: for profiling one page).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::collections::HashMap;
@@ -260,6 +261,9 @@ async fn main() {
     let port = number("BENCH_PORT", 18190);
     let writes = env("BENCH_WRITES", "1") != "0";
     let pages_on = env("BENCH_PAGES", "1") != "0";
+    // Only the pages whose label contains this (e.g. "queue"), to profile one of them.
+    let only = env("BENCH_ONLY", "");
+    let chosen = |label: &str| pages_on && label.contains(only.as_str());
     let base = format!("http://127.0.0.1:{port}");
     let data = tempfile::tempdir().unwrap();
     let password = |email: &str| {
@@ -430,7 +434,7 @@ async fn main() {
             peak_mb(pid)
         );
     };
-    for (label, session, path) in pages.iter().filter(|_| pages_on) {
+    for (label, session, path) in pages.iter().filter(|(label, ..)| chosen(label)) {
         let path = match path.as_str() {
             "QUEUE_NEXT" => next_link(&session.client, &format!("{base}/review/queue")).await,
             "ARTICLES_NEXT" => next_link(&session.client, &format!("{base}/manage/articles")).await,
@@ -450,7 +454,7 @@ async fn main() {
         worst = worst.max(run.quantile(0.5));
         show(label, &run);
     }
-    for (label, path) in publics.iter().filter(|_| pages_on) {
+    for (label, path) in publics.iter().filter(|(label, _)| chosen(label)) {
         let run = measure(&public, format!("{base}{path}"), seconds, connections).await;
         worst = worst.max(run.quantile(0.5));
         show(label, &run);
@@ -462,7 +466,7 @@ async fn main() {
         ("search, uncached: rare words", "Question+777", 1_500),
     ]
     .into_iter()
-    .filter(|_| pages_on)
+    .filter(|(label, ..)| chosen(label))
     {
         let urls: Vec<String> = (1..=pages)
             .map(|p| format!("{base}/?q={words}&page={p}"))
