@@ -235,8 +235,13 @@ fn demo(config: &Config) -> anyhow::Result<ExitCode> {
         "Created {} sample articles and these accounts:",
         summary.articles
     );
+    print_accounts(config, &summary.accounts);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_accounts(config: &Config, accounts: &[imprimatur::demo::DemoAccount]) {
     println!();
-    for account in &summary.accounts {
+    for account in accounts {
         println!(
             "  {:<30} {:<9} {}",
             account.email, account.roles, account.password
@@ -244,7 +249,6 @@ fn demo(config: &Config) -> anyhow::Result<ExitCode> {
     }
     println!();
     println!("Sign in at {}/login", config.public_url);
-    Ok(ExitCode::SUCCESS)
 }
 
 fn scale_demo(config: &Config, articles: i64, revisions: i64) -> anyhow::Result<ExitCode> {
@@ -258,15 +262,7 @@ fn scale_demo(config: &Config, articles: i64, revisions: i64) -> anyhow::Result<
         "Created {} articles, {} revisions, {} reviews and {} audit rows in {:.1} s, and these accounts:",
         summary.articles, summary.revisions, summary.reviews, summary.audit_rows, summary.seconds
     );
-    println!();
-    for account in &summary.accounts {
-        println!(
-            "  {:<30} {:<9} {}",
-            account.email, account.roles, account.password
-        );
-    }
-    println!();
-    println!("Sign in at {}/login", config.public_url);
+    print_accounts(config, &summary.accounts);
     Ok(ExitCode::SUCCESS)
 }
 

@@ -26,6 +26,25 @@ pub struct AuditRow {
 }
 
 impl AuditRow {
+    /// The row to store for a new link of the chain: its fields, with their hash.
+    pub fn sealed(chained: ChainedRow) -> AuditRow {
+        let row_hash = chained.hash();
+        AuditRow {
+            id: AuditId(chained.id),
+            occurred_at: chained.occurred_at,
+            actor_id: chained.actor_id.map(UserId),
+            actor_label: chained.actor_label,
+            action: chained.action,
+            target_type: chained.target_type,
+            target_id: chained.target_id,
+            details: chained.details,
+            client_addr: chained.client_addr,
+            prev_hash: chained.prev_hash,
+            row_hash,
+            article_id: chained.article_id.map(ArticleId),
+        }
+    }
+
     /// The fields the row's hash covers.
     pub fn chained(&self) -> ChainedRow {
         ChainedRow {

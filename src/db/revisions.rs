@@ -35,13 +35,18 @@ pub struct Revision {
     pub approvals_required: Option<i32>,
 }
 
+/// "Revision 3" for a submitted revision's number, or "Draft" before submission.
+pub fn label(number: Option<i32>) -> String {
+    match number {
+        Some(n) => format!("Revision {n}"),
+        None => "Draft".to_owned(),
+    }
+}
+
 impl Revision {
     /// "Revision 3", or "Draft" before submission.
     pub fn label(&self) -> String {
-        match self.number {
-            Some(n) => format!("Revision {n}"),
-            None => "Draft".to_owned(),
-        }
+        label(self.number)
     }
 }
 
@@ -304,10 +309,7 @@ pub struct RevisionLine {
 impl RevisionLine {
     /// "Revision 3", or "Draft" before submission.
     pub fn label(&self) -> String {
-        match self.number {
-            Some(n) => format!("Revision {n}"),
-            None => "Draft".to_owned(),
-        }
+        label(self.number)
     }
 }
 

@@ -681,23 +681,10 @@ fn audit_trail(conn: &mut DbConn, shape: &Shape, cast: &Cast) -> QueryResult<i64
                 prev_hash: prev,
                 article_id: Some(i),
             };
-            let row_hash = chained.hash();
-            id = AuditId(chained.id);
-            prev = row_hash.clone();
-            rows.push(AuditRow {
-                id,
-                occurred_at: chained.occurred_at,
-                actor_id: Some(UserId(actor)),
-                actor_label: chained.actor_label,
-                action: chained.action,
-                target_type: chained.target_type,
-                target_id: chained.target_id,
-                details: chained.details,
-                client_addr: chained.client_addr,
-                prev_hash: chained.prev_hash,
-                row_hash,
-                article_id: Some(crate::ids::ArticleId(i)),
-            });
+            let row = AuditRow::sealed(chained);
+            id = row.id;
+            prev = row.row_hash.clone();
+            rows.push(row);
             written += 1;
             if rows.len() >= 10_000 {
                 flush(conn, &mut rows)?;

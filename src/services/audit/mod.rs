@@ -90,21 +90,7 @@ pub fn record(tx: &mut Tx<'_>, actor: &Actor, event: Event) -> ServiceResult<Aud
         prev_hash,
         article_id: event.article.map(|id| id.0),
     };
-    let row_hash = chained.hash();
-    let row = AuditRow {
-        id: AuditId(chained.id),
-        occurred_at: chained.occurred_at,
-        actor_id: actor.user_id,
-        actor_label: chained.actor_label,
-        action: chained.action,
-        target_type: chained.target_type,
-        target_id: chained.target_id,
-        details: chained.details,
-        client_addr: chained.client_addr,
-        prev_hash: chained.prev_hash,
-        row_hash,
-        article_id: event.article,
-    };
+    let row = AuditRow::sealed(chained);
     audit_log::insert(conn, &row)?;
     Ok(row.id)
 }

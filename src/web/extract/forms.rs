@@ -11,6 +11,7 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
 use super::session;
+use crate::db::revisions::Cursor;
 use crate::domain::text;
 use crate::services::secrets;
 use crate::services::sessions::Session;
@@ -155,6 +156,20 @@ pub fn offset(page: u32, size: i64) -> i64 {
 /// Whether a confirmation checkbox (`confirm=yes`) was ticked.
 pub fn confirmed(value: Option<&str>) -> bool {
     value == Some("yes")
+}
+
+/// An `?after=` page link: absent or empty is the first page; anything that is not a cursor
+/// this site wrote is 400, so a mangled link says so instead of showing the first page.
+pub fn cursor(value: Option<String>) -> Result<Option<Cursor>, AppError> {
+    non_empty(value)
+        .map(|text| {
+            Cursor::decode(&text).ok_or_else(|| {
+                AppError::BadRequest(
+                    "That page link is not valid; start from the first page.".into(),
+                )
+            })
+        })
+        .transpose()
 }
 
 /// Turns an empty text field into `None`.

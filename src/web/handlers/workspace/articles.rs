@@ -6,7 +6,6 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use crate::db::revisions::Cursor;
 use crate::domain::roles::Role;
 use crate::domain::workflow::State;
 use crate::filters;
@@ -63,13 +62,7 @@ pub async fn list(
         };
     let author = forms::non_empty(query.author.clone()).unwrap_or_default();
     let title = forms::non_empty(query.q.clone()).unwrap_or_default();
-    let after_text = forms::non_empty(query.after.clone()).unwrap_or_default();
-    let after = match after_text.as_str() {
-        "" => None,
-        text => Some(Cursor::decode(text).ok_or_else(|| {
-            AppError::BadRequest("That page link is not valid; start from the first page.".into())
-        })?),
-    };
+    let after = forms::cursor(query.after.clone())?;
     let search = ArticleSearch {
         state: wanted_state,
         author: Some(author.clone()).filter(|a| !a.is_empty()),
@@ -138,12 +131,7 @@ pub async fn drafts(
     user: SignedIn,
 ) -> Result<HttpResponse, AppError> {
     let query: DraftsQuery = forms::query(&req)?;
-    let after = match forms::non_empty(query.after) {
-        None => None,
-        Some(text) => Some(Cursor::decode(text.trim()).ok_or_else(|| {
-            AppError::BadRequest("That page link is not valid; start from the first page.".into())
-        })?),
-    };
+    let after = forms::cursor(query.after)?;
     let caller = user.caller();
     let (drafts, next) = state
         .db(move |ctx| read::drafts(ctx, &caller, after, 50))

@@ -30,7 +30,18 @@ pub struct Section {
     pub items: Vec<QueueItem>,
     /// The link to the rest of this list, when it has more.
     pub more: Option<String>,
-    pub more_label: &'static str,
+    /// Whether `more` is this list's next page (`rel="next"`) rather than its full list.
+    pub continues: bool,
+}
+
+impl Section {
+    pub fn more_label(&self) -> &'static str {
+        if self.continues {
+            "Next page →"
+        } else {
+            "See all →"
+        }
+    }
 }
 
 #[derive(Template)]
@@ -103,12 +114,7 @@ pub async fn show(
             .unwrap_or_default()
             .trim(),
     )?;
-    let after = match forms::non_empty(query.after.clone()) {
-        None => None,
-        Some(text) => Some(Cursor::decode(text.trim()).ok_or_else(|| {
-            AppError::BadRequest("That page link is not valid; start from the first page.".into())
-        })?),
-    };
+    let after = forms::cursor(query.after.clone())?;
     let caller = user.caller();
     let lists: Vec<(QueueShow, i64)> = match show {
         Some(one) => vec![(one, PAGE_SIZE)],
@@ -140,11 +146,7 @@ pub async fn show(
                 } else {
                     page.next.map(|_| link(list, None))
                 },
-                more_label: if continued {
-                    "Next page →"
-                } else {
-                    "See all →"
-                },
+                continues: continued,
                 items: page.items,
             }
         })
