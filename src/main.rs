@@ -18,6 +18,13 @@ use imprimatur::services::delivery::{Courier, Policy};
 use imprimatur::services::{Caller, Env, notify};
 use imprimatur::web::{self, AppState};
 
+/// jemalloc instead of the system allocator: glibc keeps an arena per thread that ever
+/// allocated, and memory freed on one blocking thread stays resident in its arena, so the
+/// server's resident size crept up with every thread the pool had used (140 MB on the scale
+/// bench's pages). Its settings are built in from `.cargo/config.toml`.
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 #[derive(Parser)]
 #[command(
     name = "imprimatur",

@@ -50,10 +50,16 @@ const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/po
 
 /// Applied to every SQLite connection. `busy_timeout` comes first: switching to WAL needs a
 /// lock, and without the timeout a second connection starting at the same moment fails.
+/// Each connection's page cache is 1 MiB (`cache_size`, in KiB when negative; SQLite's
+/// default is 2 MiB), and `soft_heap_limit` (for the whole process) makes the caches recycle
+/// pages rather than grow past 24 MiB together: the file's pages stay in the operating
+/// system's cache either way, so this bounds the server's memory, not its reads.
 const SQLITE_PRAGMAS: &str = "PRAGMA busy_timeout = 10000; \
      PRAGMA journal_mode = WAL; \
      PRAGMA synchronous = NORMAL; \
-     PRAGMA foreign_keys = ON;";
+     PRAGMA foreign_keys = ON; \
+     PRAGMA cache_size = -1024; \
+     PRAGMA soft_heap_limit = 25165824;";
 
 /// Opens connections by URL scheme itself, so the real error ("connection refused", "unable
 /// to open database file") reaches the person starting the server.
