@@ -7,6 +7,7 @@
 //! Last-Modified, so clients and CDNs revalidate with a cheap 304.
 
 use std::collections::HashMap;
+use std::future::Future;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -25,8 +26,9 @@ pub const CACHE_CONTROL_PUBLIC: &str = "public, max-age=60, stale-while-revalida
 /// Entries kept at most; beyond that the cache starts over (pages are cheap to re-render).
 const MAX_ENTRIES: usize = 10_000;
 /// Bytes of page bodies kept at most (with 100,000 articles, the entry bound alone would let
-/// the cache grow to hundreds of MB); beyond that, too, the cache starts over.
-const MAX_BYTES: usize = 16 * 1024 * 1024;
+/// the cache grow to hundreds of MB); beyond that, too, the cache starts over. 8 MiB holds
+/// about 500 article pages or 300 pages of search results: a site's hot pages, with room.
+const MAX_BYTES: usize = 8 * 1024 * 1024;
 
 /// A rendered public response.
 #[derive(Debug, Clone)]
@@ -49,9 +51,12 @@ impl CachedPage {
         last_modified: Option<NaiveDateTime>,
     ) -> Self {
         use sha2::{Digest, Sha256};
-        let tag = hex::encode(
-            &Sha256::digest(format!("{identity}|{}", super::assets::stylesheet_path()))[..12],
-        );
+        let digest = Sha256::new()
+            .chain_update(identity)
+            .chain_update("|")
+            .chain_update(super::assets::stylesheet_path())
+            .finalize();
+        let tag = hex::encode(&digest[..12]);
         Self {
             status,
             content_type,
@@ -60,6 +65,18 @@ impl CachedPage {
             last_modified,
         }
     }
+}
+
+/// A page that is its own identity: any change to what it shows changes its tag.
+pub fn of_body(
+    status: StatusCode,
+    content_type: &'static str,
+    body: String,
+    last_modified: Option<NaiveDateTime>,
+) -> CachedPage {
+    let mut page = CachedPage::new(status, content_type, String::new(), &body, last_modified);
+    page.body = Bytes::from(body);
+    page
 }
 
 struct Entry {
@@ -71,6 +88,9 @@ struct Entry {
 #[derive(Default)]
 pub struct PublicCache {
     entries: Mutex<Entries>,
+    /// One turn per page being rendered: requests that miss the same page wait for the one
+    /// rendering it instead of each rendering (and holding) a copy of their own.
+    rendering: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
 }
 
 #[derive(Default)]
@@ -89,6 +109,55 @@ impl PublicCache {
             .get(key)
             .filter(|e| e.generation == generation && e.stored.elapsed() < REVALIDATE)
             .map(|e| e.page.clone())
+    }
+
+    /// The page for `key`: from the cache while it is good for `generation`, or rendered by
+    /// `render` and stored. Concurrent misses of one key render it once. A failed rendering
+    /// (a 404, say) is not stored.
+    pub async fn get_or_render<F, Fut, E>(
+        &self,
+        key: String,
+        generation: u64,
+        render: F,
+    ) -> Result<Arc<CachedPage>, E>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<CachedPage, E>>,
+    {
+        if let Some(page) = self.get(&key, generation) {
+            return Ok(page);
+        }
+        let turn = self
+            .rendering
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .entry(key.clone())
+            .or_default()
+            .clone();
+        let rendered = {
+            let _mine = turn.lock().await;
+            // Whoever had the turn before may have rendered it meanwhile.
+            match self.get(&key, generation) {
+                Some(page) => Ok(page),
+                None => render().await.map(|page| {
+                    let page = Arc::new(page);
+                    self.put(key.clone(), generation, page.clone());
+                    page
+                }),
+            }
+        };
+        let mut rendering = self
+            .rendering
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        // Two holders: the map and this request. More means others still wait their turn.
+        if rendering
+            .get(&key)
+            .is_some_and(|t| Arc::strong_count(t) <= 2)
+        {
+            rendering.remove(&key);
+        }
+        rendered
     }
 
     /// Stores a page rendered from data read at `generation`.
@@ -186,6 +255,66 @@ mod tests {
             "revision 7",
             None,
         ))
+    }
+
+    #[tokio::test]
+    async fn concurrent_misses_of_one_page_render_it_once() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let cache = Arc::new(PublicCache::default());
+        let renders = Arc::new(AtomicUsize::new(0));
+        let readers: Vec<_> = (0..8)
+            .map(|_| {
+                let (cache, renders) = (cache.clone(), renders.clone());
+                tokio::spawn(async move {
+                    cache
+                        .get_or_render("home:1".into(), 3, || async {
+                            renders.fetch_add(1, Ordering::SeqCst);
+                            tokio::time::sleep(Duration::from_millis(20)).await;
+                            Ok::<_, ()>(of_body(StatusCode::OK, "text/html", "home".into(), None))
+                        })
+                        .await
+                        .unwrap()
+                })
+            })
+            .collect();
+        for reader in readers {
+            assert_eq!(&reader.await.unwrap().body[..], b"home");
+        }
+        assert_eq!(renders.load(Ordering::SeqCst), 1);
+        assert!(
+            cache.rendering.lock().unwrap().is_empty(),
+            "no turn left behind"
+        );
+        // A newer generation renders again.
+        let again = cache
+            .get_or_render("home:1".into(), 4, || async {
+                renders.fetch_add(1, Ordering::SeqCst);
+                Ok::<_, ()>(of_body(StatusCode::OK, "text/html", "newer".into(), None))
+            })
+            .await
+            .unwrap();
+        assert_eq!(&again.body[..], b"newer");
+        assert_eq!(renders.load(Ordering::SeqCst), 2);
+    }
+
+    #[tokio::test]
+    async fn a_failed_rendering_is_not_kept() {
+        let cache = PublicCache::default();
+        let failed = cache
+            .get_or_render("article:gone".into(), 1, || async {
+                Err::<CachedPage, _>("404")
+            })
+            .await;
+        assert_eq!(failed.unwrap_err(), "404");
+        assert!(cache.get("article:gone", 1).is_none());
+        let found = cache
+            .get_or_render("article:gone".into(), 1, || async {
+                Ok::<_, &str>(of_body(StatusCode::OK, "text/html", "back".into(), None))
+            })
+            .await
+            .unwrap();
+        assert_eq!(&found.body[..], b"back");
+        assert!(cache.get("article:gone", 1).is_some());
     }
 
     #[test]

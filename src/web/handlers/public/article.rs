@@ -1,8 +1,6 @@
 //! `GET /articles/{slug}` and `GET /articles/{slug}/history`: the published version with its
 //! review provenance, served from the public page cache.
 
-use std::sync::Arc;
-
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
@@ -99,11 +97,10 @@ where
     // Read the generation before the data: a change committed meanwhile makes this
     // rendering stale at once instead of caching it.
     let generation = state.public_generation();
-    if let Some(page) = state.public_cache.get(&key, generation) {
-        return Ok(respond(req, &page));
-    }
-    let page = Arc::new(render().await?);
-    state.public_cache.put(key, generation, page.clone());
+    let page = state
+        .public_cache
+        .get_or_render(key, generation, render)
+        .await?;
     Ok(respond(req, &page))
 }
 

@@ -1,8 +1,6 @@
 //! `GET /feed.atom` and `GET /sitemap.xml`: live articles only, for feed readers and search
 //! engines.
 
-use std::sync::Arc;
-
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
@@ -13,12 +11,11 @@ use crate::filters;
 use crate::services::public::{self, Card};
 use crate::web::error::AppError;
 use crate::web::extract::forms;
-use crate::web::public_cache::{CachedPage, respond};
+use crate::web::public_cache::{self, CachedPage, respond};
 use crate::web::state::AppState;
 
 /// Entries in the feed.
 const FEED_ENTRIES: i64 = 50;
-/// URLs per sitemap file (the protocol allows 50,000).
 /// URLs per sitemap file (the protocol allows 50,000; smaller files render in bounded memory).
 const SITEMAP_URLS: i64 = 10_000;
 
@@ -45,31 +42,29 @@ impl Feed<'_> {
 /// `GET /feed.atom`
 pub async fn feed(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     let generation = state.public_generation();
-    if let Some(cached) = state.public_cache.get("feed", generation) {
-        return Ok(respond(&req, &cached));
-    }
-    let (cards, settings) = state
-        .db(|ctx| Ok((public::latest(ctx, FEED_ENTRIES)?, public::settings(ctx)?)))
-        .await?;
-    let newest = cards.iter().filter_map(|c| c.last_reviewed_at).max();
-    let body = Feed {
-        site_name: &settings.site_name,
-        base: &state.config.public_url,
-        updated: rfc3339(newest),
-        cards: &cards,
-    }
-    .render()
-    .map_err(AppError::internal)?;
-    let page = Arc::new(CachedPage::new(
-        StatusCode::OK,
-        "application/atom+xml; charset=utf-8",
-        body.clone(),
-        &body,
-        newest,
-    ));
-    state
+    let page = state
         .public_cache
-        .put("feed".into(), generation, page.clone());
+        .get_or_render("feed".into(), generation, || async {
+            let (cards, settings) = state
+                .db(|ctx| Ok((public::latest(ctx, FEED_ENTRIES)?, public::settings(ctx)?)))
+                .await?;
+            let newest = cards.iter().filter_map(|c| c.last_reviewed_at).max();
+            let body = Feed {
+                site_name: &settings.site_name,
+                base: &state.config.public_url,
+                updated: rfc3339(newest),
+                cards: &cards,
+            }
+            .render()
+            .map_err(AppError::internal)?;
+            Ok::<_, AppError>(public_cache::of_body(
+                StatusCode::OK,
+                "application/atom+xml; charset=utf-8",
+                body,
+                newest,
+            ))
+        })
+        .await?;
     Ok(respond(&req, &page))
 }
 
@@ -107,9 +102,16 @@ pub async fn sitemap(
     }
     let generation = state.public_generation();
     let key = format!("sitemap:{page}");
-    if let Some(cached) = state.public_cache.get(&key, generation) {
-        return Ok(respond(&req, &cached));
-    }
+    let rendered = state
+        .public_cache
+        .get_or_render(key, generation, || render_sitemap(&state, page))
+        .await?;
+    Ok(respond(&req, &rendered))
+}
+
+/// Sitemap file `page`, or (page 0) the index of the files, or the only file when one
+/// holds every article.
+async fn render_sitemap(state: &AppState, page: i64) -> Result<CachedPage, AppError> {
     let offset = (page.max(1) - 1) * SITEMAP_URLS;
     let (mut urls, total) = state
         .db(move |ctx| public::sitemap(ctx, offset, SITEMAP_URLS, page == 0))
@@ -142,13 +144,10 @@ pub async fn sitemap(
     }
     .map_err(AppError::internal)?;
     let newest = urls.iter().filter_map(|(_, at)| *at).max();
-    let rendered = Arc::new(CachedPage::new(
+    Ok(public_cache::of_body(
         StatusCode::OK,
         "application/xml; charset=utf-8",
-        body.clone(),
-        &body,
+        body,
         newest,
-    ));
-    state.public_cache.put(key, generation, rendered.clone());
-    Ok(respond(&req, &rendered))
+    ))
 }

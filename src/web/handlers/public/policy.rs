@@ -1,7 +1,5 @@
 //! `GET /editorial-policy`: how the board reviews, and the approval rule in force.
 
-use std::sync::Arc;
-
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
@@ -29,29 +27,28 @@ pub async fn policy(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
     let generation = state.public_generation();
-    if let Some(cached) = state.public_cache.get("policy", generation) {
-        return Ok(respond(&req, &cached));
-    }
-    let settings = state.db(public::settings).await?;
-    state.remember_site_name(&settings.site_name);
-    let body = PolicyPage {
-        chrome: Chrome::public(&settings.site_name, "policy"),
-        policy_html: settings.editorial_policy_html.clone(),
-        approvals_required: settings.approvals_required,
-        review_interval_days: settings.review_interval_days,
-    }
-    .render()
-    .map_err(AppError::internal)?;
-    let identity = format!("policy {}", settings.version);
-    let page = Arc::new(CachedPage::new(
-        StatusCode::OK,
-        HTML,
-        body,
-        &identity,
-        Some(settings.updated_at),
-    ));
-    state
+    let page = state
         .public_cache
-        .put("policy".into(), generation, page.clone());
+        .get_or_render("policy".into(), generation, || async {
+            let settings = state.db(public::settings).await?;
+            state.remember_site_name(&settings.site_name);
+            let body = PolicyPage {
+                chrome: Chrome::public(&settings.site_name, "policy"),
+                policy_html: settings.editorial_policy_html.clone(),
+                approvals_required: settings.approvals_required,
+                review_interval_days: settings.review_interval_days,
+            }
+            .render()
+            .map_err(AppError::internal)?;
+            let identity = format!("policy {}", settings.version);
+            Ok::<_, AppError>(CachedPage::new(
+                StatusCode::OK,
+                HTML,
+                body,
+                &identity,
+                Some(settings.updated_at),
+            ))
+        })
+        .await?;
     Ok(respond(&req, &page))
 }
