@@ -114,7 +114,7 @@ fn time(label: &str, ctx: &mut Ctx<'_>, query: Option<&str>) {
     let mut hits = 0;
     for _ in 0..20 {
         let started = Instant::now();
-        let (cards, _) = public::index(ctx, query, 0, 20).unwrap();
+        let cards = public::index(ctx, query, 0, 20).unwrap().cards;
         times.push(started.elapsed());
         hits = cards.len();
     }

@@ -62,3 +62,41 @@ pub fn short_date(at: impl Moment, _: &dyn askama::Values) -> askama::Result<Str
 pub fn time(at: impl Moment, _: &dyn askama::Values) -> askama::Result<String> {
     Ok(format(&at, "%H:%M:%S"))
 }
+
+/// A whole number with thousands separators: `{{ n|grouped }}` (100,000).
+#[askama::filter_fn]
+pub fn grouped(n: impl std::fmt::Display, _: &dyn askama::Values) -> askama::Result<String> {
+    Ok(group_digits(&n.to_string()))
+}
+
+fn group_digits(number: &str) -> String {
+    let (sign, digits) = match number.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", number),
+    };
+    let mut out = String::with_capacity(number.len() + digits.len() / 3);
+    out.push_str(sign);
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn digits_are_grouped_by_thousands() {
+        for (n, shown) in [
+            ("0", "0"),
+            ("999", "999"),
+            ("1000", "1,000"),
+            ("100000", "100,000"),
+            ("-1234567", "-1,234,567"),
+        ] {
+            assert_eq!(super::group_digits(n), shown);
+        }
+    }
+}

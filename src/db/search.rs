@@ -99,44 +99,86 @@ fn expression(conn: &DbConn, terms: &[String]) -> String {
     }
 }
 
+/// The most matches a search ranks. Scoring is per match (bm25 reads each match's positions
+/// and column sizes): 15,000 matches of "blood pressure" in a 100,000-article archive took
+/// 21 ms to rank on SQLite, 1,000 take 3 ms. A search that matches more ranks its newest
+/// `RANKED_AT_MOST` matches and says so (see [`Found::narrowed`]).
+pub const RANKED_AT_MOST: i64 = 1_000;
+
+/// One page of search results.
+#[derive(Debug, Default)]
+pub struct Found {
+    /// Best match first.
+    pub ids: Vec<ArticleId>,
+    /// Whether a later page has more.
+    pub more: bool,
+    /// More than [`RANKED_AT_MOST`] articles matched, so only the newest of them were ranked.
+    pub narrowed: bool,
+}
+
 /// Articles matching every word of `query`, best match first, one page of them, and whether
 /// there are more. Ranked inside the index (FTS5's bm25 with title above summary above body;
-/// PostgreSQL's ts_rank over the weighted document), the page taken by `LIMIT`.
-pub fn search(
-    conn: &mut DbConn,
-    query: &str,
-    offset: i64,
-    limit: i64,
-) -> QueryResult<(Vec<ArticleId>, bool)> {
+/// PostgreSQL's ts_rank over the weighted document), among the newest [`RANKED_AT_MOST`]
+/// matches, the page taken by `LIMIT`.
+pub fn search(conn: &mut DbConn, query: &str, offset: i64, limit: i64) -> QueryResult<Found> {
     let terms = terms(query);
     if terms.is_empty() {
-        return Ok((Vec::new(), false));
+        return Ok(Found::default());
     }
     let expression = expression(conn, &terms);
-    let hits: Vec<Hit> = match conn {
-        DbConn::Sqlite(c) => diesel::sql_query(
-            "SELECT rowid AS article_id FROM search_documents WHERE search_documents MATCH ? \
-             ORDER BY bm25(search_documents, 10.0, 4.0, 1.0), rowid DESC LIMIT ? OFFSET ?",
-        )
-        .bind::<Text, _>(expression)
-        .bind::<BigInt, _>(limit + 1)
-        .bind::<BigInt, _>(offset)
-        .load(c)?,
-        DbConn::Pg(c) => diesel::sql_query(
-            "SELECT article_id FROM search_documents, to_tsquery('english', $1) AS query \
-             WHERE document @@ query \
-             ORDER BY ts_rank(document, query) DESC, article_id DESC LIMIT $2 OFFSET $3",
-        )
-        .bind::<Text, _>(expression)
-        .bind::<BigInt, _>(limit + 1)
-        .bind::<BigInt, _>(offset)
-        .load(c)?,
+    let (hits, beyond): (Vec<Hit>, Vec<Hit>) = match conn {
+        // FTS5 walks a match in rowid (article id) order without sorting; the inner LIMIT
+        // stops the walk, so bm25 runs for the candidates only.
+        DbConn::Sqlite(c) => (
+            diesel::sql_query(
+                "SELECT article_id FROM (SELECT rowid AS article_id, \
+                 bm25(search_documents, 10.0, 4.0, 1.0) AS score FROM search_documents \
+                 WHERE search_documents MATCH ? ORDER BY rowid DESC LIMIT ?) \
+                 ORDER BY score, article_id DESC LIMIT ? OFFSET ?",
+            )
+            .bind::<Text, _>(&expression)
+            .bind::<BigInt, _>(RANKED_AT_MOST)
+            .bind::<BigInt, _>(limit + 1)
+            .bind::<BigInt, _>(offset)
+            .load(c)?,
+            diesel::sql_query(
+                "SELECT rowid AS article_id FROM search_documents WHERE search_documents MATCH ? \
+                 ORDER BY rowid DESC LIMIT 1 OFFSET ?",
+            )
+            .bind::<Text, _>(&expression)
+            .bind::<BigInt, _>(RANKED_AT_MOST)
+            .load(c)?,
+        ),
+        DbConn::Pg(c) => (
+            diesel::sql_query(
+                "SELECT article_id FROM (SELECT article_id, ts_rank(document, query) AS score \
+                 FROM (SELECT article_id, document FROM search_documents \
+                 WHERE document @@ to_tsquery('english', $1) \
+                 ORDER BY article_id DESC LIMIT $2) AS candidates, \
+                 to_tsquery('english', $1) AS query) AS ranked \
+                 ORDER BY score DESC, article_id DESC LIMIT $3 OFFSET $4",
+            )
+            .bind::<Text, _>(&expression)
+            .bind::<BigInt, _>(RANKED_AT_MOST)
+            .bind::<BigInt, _>(limit + 1)
+            .bind::<BigInt, _>(offset)
+            .load(c)?,
+            diesel::sql_query(
+                "SELECT article_id FROM search_documents \
+                 WHERE document @@ to_tsquery('english', $1) \
+                 ORDER BY article_id DESC LIMIT 1 OFFSET $2",
+            )
+            .bind::<Text, _>(&expression)
+            .bind::<BigInt, _>(RANKED_AT_MOST)
+            .load(c)?,
+        ),
     };
     let (hits, more) = super::split_page(hits, limit);
-    Ok((
-        hits.into_iter().map(|h| ArticleId(h.article_id)).collect(),
+    Ok(Found {
+        ids: hits.into_iter().map(|h| ArticleId(h.article_id)).collect(),
         more,
-    ))
+        narrowed: !beyond.is_empty(),
+    })
 }
 
 /// Puts an article's current title in the title index (replacing what was there).

@@ -207,28 +207,45 @@ fn cards(
         .collect())
 }
 
+/// One page of the public index.
+pub struct IndexPage {
+    pub cards: Vec<Card>,
+    pub more: bool,
+    /// When the search matched more articles than are ranked: how many were (the newest
+    /// that many matches; see `search::RANKED_AT_MOST`).
+    pub narrowed: Option<i64>,
+}
+
 /// One page of the public index: the newest live articles, or those matching `query`.
 pub fn index(
     ctx: &mut Ctx<'_>,
     query: Option<&str>,
     offset: i64,
     limit: i64,
-) -> ServiceResult<(Vec<Card>, bool)> {
+) -> ServiceResult<IndexPage> {
     let conn = ctx.conn();
     match query.map(str::trim).filter(|q| !q.is_empty()) {
         None => {
             let (rows, more) = articles::live_page(conn, offset, limit)?;
-            Ok((cards(conn, rows, None)?, more))
+            Ok(IndexPage {
+                cards: cards(conn, rows, None)?,
+                more,
+                narrowed: None,
+            })
         }
         Some(query) => {
-            let (ids, more) = search::search(conn, query, offset, limit)?;
-            let mut found: HashMap<ArticleId, Article> = articles::find_many(conn, &ids)?
+            let found = search::search(conn, query, offset, limit)?;
+            let mut rows: HashMap<ArticleId, Article> = articles::find_many(conn, &found.ids)?
                 .into_iter()
                 .map(|a| (a.id, a))
                 .collect();
-            let ordered = ids.iter().filter_map(|id| found.remove(id)).collect();
+            let ordered = found.ids.iter().filter_map(|id| rows.remove(id)).collect();
             let terms = search::terms(query);
-            Ok((cards(conn, ordered, Some(&terms))?, more))
+            Ok(IndexPage {
+                cards: cards(conn, ordered, Some(&terms))?,
+                more: found.more,
+                narrowed: found.narrowed.then_some(search::RANKED_AT_MOST),
+            })
         }
     }
 }

@@ -22,6 +22,7 @@ on_both_backends!(
     the_editorial_policy_states_the_rule_in_force,
     the_feed_and_sitemap_list_live_articles_only,
     a_cached_page_is_served_without_the_database,
+    a_search_matching_more_than_it_ranks_says_so,
 );
 
 /// An editor and a reviewer (as people, and signed in), and a signed-in admin.
@@ -388,6 +389,39 @@ async fn search_finds_published_text_only_and_survives_any_input(app: TestApp) {
         assert_eq!(page.status, 200, "{hostile}");
     }
     public.get("/?page=abc").await.assert_status(400);
+}
+
+async fn a_search_matching_more_than_it_ranks_says_so(app: TestApp) {
+    // The scale fixture: every article's title is "Question N: …", and one in thirteen is
+    // about grapefruit and statins.
+    let spec = imprimatur::demo::scale::ScaleSpec {
+        articles: 1_100,
+        revisions: 1,
+    };
+    imprimatur::demo::scale::run(&app.env, spec).unwrap();
+    let public = app.client();
+    let everything = public.get("/?q=question").await;
+    everything
+        .assert_status(200)
+        .assert_contains("More than 1,000 articles match")
+        .assert_contains("rel=\"next\"");
+    // Fifty pages of twenty are ranked; past them there is nothing more to page to.
+    public
+        .get("/?q=question&page=50")
+        .await
+        .assert_status(200)
+        .assert_contains("<mark>Question</mark>");
+    let past = public.get("/?q=question&page=51").await;
+    past.assert_status(200);
+    assert!(
+        !past.body.contains("<mark>Question</mark>"),
+        "{}",
+        past.body
+    );
+    let some = public.get("/?q=grapefruit").await;
+    some.assert_status(200)
+        .assert_contains("<mark>grapefruit</mark>");
+    assert!(!some.body.contains("articles match"), "{}", some.body);
 }
 
 fn urlencode(value: &str) -> String {

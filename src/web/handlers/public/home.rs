@@ -1,7 +1,5 @@
 //! `GET /`: the newest published articles, or those matching `?q=`, 20 a page.
 
-use std::sync::Arc;
-
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
@@ -11,7 +9,7 @@ use crate::filters;
 use crate::services::public::{self, Card};
 use crate::web::error::AppError;
 use crate::web::extract::forms;
-use crate::web::public_cache::{CachedPage, respond};
+use crate::web::public_cache::{self, respond};
 use crate::web::render::{Chrome, Pager};
 use crate::web::state::AppState;
 
@@ -25,6 +23,8 @@ struct Home {
     cards: Vec<Card>,
     query: String,
     pager: Pager,
+    /// When the search matched more articles than are ranked: how many were.
+    narrowed: Option<i64>,
 }
 
 #[derive(Deserialize, Default)]
@@ -47,35 +47,35 @@ pub async fn home(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
         None => format!("home:{page}"),
         Some(q) => format!("search:{page}:{q}"),
     };
-    if let Some(cached) = state.public_cache.get(&key, generation) {
-        return Ok(respond(&req, &cached));
-    }
-    let search = q.clone();
-    let (cards, has_more, settings) = state
-        .db(move |ctx| {
-            let (cards, more) = public::index(ctx, search.as_deref(), offset, PAGE_SIZE)?;
-            Ok((cards, more, public::settings(ctx)?))
+    let rendered = state
+        .public_cache
+        .get_or_render(key, generation, || async {
+            let search = q.clone();
+            let (found, settings) = state
+                .db(move |ctx| {
+                    let found = public::index(ctx, search.as_deref(), offset, PAGE_SIZE)?;
+                    Ok((found, public::settings(ctx)?))
+                })
+                .await?;
+            state.remember_site_name(&settings.site_name);
+            let newest = found.cards.iter().filter_map(|c| c.last_reviewed_at).max();
+            let text = q.clone().unwrap_or_default();
+            let home = Home {
+                chrome: Chrome::public(&settings.site_name, "home"),
+                pager: Pager::numbered(
+                    page,
+                    found.more,
+                    |p| crate::urls::home_page(&text, p),
+                    false,
+                )
+                .by_time(),
+                query: text.clone(),
+                cards: found.cards,
+                narrowed: found.narrowed,
+            };
+            let body = home.render().map_err(AppError::internal)?;
+            Ok::<_, AppError>(public_cache::of_body(StatusCode::OK, HTML, body, newest))
         })
         .await?;
-    state.remember_site_name(&settings.site_name);
-    let newest = cards.iter().filter_map(|c| c.last_reviewed_at).max();
-    let text = q.clone().unwrap_or_default();
-    let home = Home {
-        chrome: Chrome::public(&settings.site_name, "home"),
-        pager: Pager::numbered(page, has_more, |p| crate::urls::home_page(&text, p), false)
-            .by_time(),
-        query: text.clone(),
-        cards,
-    };
-    let body = home.render().map_err(AppError::internal)?;
-    // The page is its own identity: any change to what it lists changes its tag.
-    let rendered = Arc::new(CachedPage::new(
-        StatusCode::OK,
-        HTML,
-        body.clone(),
-        &body,
-        newest,
-    ));
-    state.public_cache.put(key, generation, rendered.clone());
     Ok(respond(&req, &rendered))
 }
