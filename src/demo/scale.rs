@@ -587,15 +587,19 @@ fn chunk(
     let reviews = insert_all!(conn, reviews::table, review_rows);
     insert_all!(conn, assignments::table, assignment_rows);
     insert_all!(conn, comments::table, comment_rows);
-    // Same SQL on both backends; the bounds are numbers this function computed.
+    // Same SQL on both backends; the bounds are numbers this function computed. One pass
+    // over the chunk's revisions: a correlated MAX(id) per article let PostgreSQL, with no
+    // statistics yet on the fresh tables, walk the revisions' primary key backwards for
+    // each article, and the fill slowed to 80 articles/s by 20,000.
     diesel::sql_query(format!(
-        "UPDATE articles SET \
-             current_revision_id = (SELECT MAX(r.id) FROM revisions r \
-                 WHERE r.article_id = articles.id AND r.number IS NOT NULL), \
-             published_revision_id = (SELECT MAX(r.id) FROM revisions r \
-                 WHERE r.article_id = articles.id AND r.state = 'approved'), \
-             current_author_id = created_by \
-         WHERE id BETWEEN {first} AND {last}"
+        "UPDATE articles SET current_revision_id = chunk.current_id, \
+             published_revision_id = chunk.published_id, current_author_id = created_by \
+         FROM (SELECT article_id, \
+                 MAX(CASE WHEN number IS NOT NULL THEN id END) AS current_id, \
+                 MAX(CASE WHEN state = 'approved' THEN id END) AS published_id \
+               FROM revisions WHERE article_id BETWEEN {first} AND {last} \
+               GROUP BY article_id) AS chunk \
+         WHERE articles.id = chunk.article_id"
     ))
     .execute(&mut *conn)?;
     diesel::sql_query(format!(
