@@ -126,51 +126,47 @@ pub fn search(conn: &mut DbConn, query: &str, offset: i64, limit: i64) -> QueryR
         return Ok(Found::default());
     }
     let expression = expression(conn, &terms);
-    let (hits, beyond): (Vec<Hit>, Vec<Hit>) = match conn {
+    // The same two queries on either backend, with the same binds: one page of the ranked
+    // candidates, and whether a match exists past the candidates.
+    macro_rules! ranked_and_beyond {
+        ($c:expr, $ranked:expr, $beyond:expr) => {
+            (
+                diesel::sql_query($ranked)
+                    .bind::<Text, _>(&expression)
+                    .bind::<BigInt, _>(RANKED_AT_MOST)
+                    .bind::<BigInt, _>(limit + 1)
+                    .bind::<BigInt, _>(offset)
+                    .load::<Hit>($c)?,
+                diesel::sql_query($beyond)
+                    .bind::<Text, _>(&expression)
+                    .bind::<BigInt, _>(RANKED_AT_MOST)
+                    .load::<Hit>($c)?,
+            )
+        };
+    }
+    let (hits, beyond) = match conn {
         // FTS5 walks a match in rowid (article id) order without sorting; the inner LIMIT
         // stops the walk, so bm25 runs for the candidates only.
-        DbConn::Sqlite(c) => (
-            diesel::sql_query(
-                "SELECT article_id FROM (SELECT rowid AS article_id, \
-                 bm25(search_documents, 10.0, 4.0, 1.0) AS score FROM search_documents \
-                 WHERE search_documents MATCH ? ORDER BY rowid DESC LIMIT ?) \
-                 ORDER BY score, article_id DESC LIMIT ? OFFSET ?",
-            )
-            .bind::<Text, _>(&expression)
-            .bind::<BigInt, _>(RANKED_AT_MOST)
-            .bind::<BigInt, _>(limit + 1)
-            .bind::<BigInt, _>(offset)
-            .load(c)?,
-            diesel::sql_query(
-                "SELECT rowid AS article_id FROM search_documents WHERE search_documents MATCH ? \
-                 ORDER BY rowid DESC LIMIT 1 OFFSET ?",
-            )
-            .bind::<Text, _>(&expression)
-            .bind::<BigInt, _>(RANKED_AT_MOST)
-            .load(c)?,
+        DbConn::Sqlite(c) => ranked_and_beyond!(
+            c,
+            "SELECT article_id FROM (SELECT rowid AS article_id, \
+             bm25(search_documents, 10.0, 4.0, 1.0) AS score FROM search_documents \
+             WHERE search_documents MATCH ? ORDER BY rowid DESC LIMIT ?) \
+             ORDER BY score, article_id DESC LIMIT ? OFFSET ?",
+            "SELECT rowid AS article_id FROM search_documents WHERE search_documents MATCH ? \
+             ORDER BY rowid DESC LIMIT 1 OFFSET ?"
         ),
-        DbConn::Pg(c) => (
-            diesel::sql_query(
-                "SELECT article_id FROM (SELECT article_id, ts_rank(document, query) AS score \
-                 FROM (SELECT article_id, document FROM search_documents \
-                 WHERE document @@ to_tsquery('english', $1) \
-                 ORDER BY article_id DESC LIMIT $2) AS candidates, \
-                 to_tsquery('english', $1) AS query) AS ranked \
-                 ORDER BY score DESC, article_id DESC LIMIT $3 OFFSET $4",
-            )
-            .bind::<Text, _>(&expression)
-            .bind::<BigInt, _>(RANKED_AT_MOST)
-            .bind::<BigInt, _>(limit + 1)
-            .bind::<BigInt, _>(offset)
-            .load(c)?,
-            diesel::sql_query(
-                "SELECT article_id FROM search_documents \
-                 WHERE document @@ to_tsquery('english', $1) \
-                 ORDER BY article_id DESC LIMIT 1 OFFSET $2",
-            )
-            .bind::<Text, _>(&expression)
-            .bind::<BigInt, _>(RANKED_AT_MOST)
-            .load(c)?,
+        DbConn::Pg(c) => ranked_and_beyond!(
+            c,
+            "SELECT article_id FROM (SELECT article_id, ts_rank(document, query) AS score \
+             FROM (SELECT article_id, document FROM search_documents \
+             WHERE document @@ to_tsquery('english', $1) \
+             ORDER BY article_id DESC LIMIT $2) AS candidates, \
+             to_tsquery('english', $1) AS query) AS ranked \
+             ORDER BY score DESC, article_id DESC LIMIT $3 OFFSET $4",
+            "SELECT article_id FROM search_documents \
+             WHERE document @@ to_tsquery('english', $1) \
+             ORDER BY article_id DESC LIMIT 1 OFFSET $2"
         ),
     };
     let (hits, more) = super::split_page(hits, limit);
