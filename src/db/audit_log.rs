@@ -104,34 +104,103 @@ pub fn insert(conn: &mut DbConn, row: &AuditRow) -> QueryResult<usize> {
         .execute(conn)
 }
 
-fn filtered<'a>(filter: &AuditFilter) -> audit_log::BoxedQuery<'a, super::MultiBackend> {
-    let mut query = audit_log::table.into_boxed();
-    if let Some(actor) = filter.actor_id {
-        query = query.filter(audit_log::actor_id.eq(actor));
+type Filtered<'a> = audit_log::BoxedQuery<'a, super::MultiBackend>;
+
+/// How one listing of the log reads it: which rows (`filter`), and by which key it orders
+/// and bounds its pages.
+///
+/// Filtered by action on PostgreSQL, it orders by (action, id) and bounds pages by the row
+/// value (action, id), with the action as a range rather than `=`: the (action, id) index
+/// is then the one plan that needs no sort, and its seek starts at the cursor. Ordered by id
+/// with `action = ...`, PostgreSQL dropped the fixed action from the order and walked the
+/// primary key backwards testing each row: 610 ms to pass 400,000 rows of other actions in
+/// the 100,000-article archive, against 4 ms now. SQLite picks the index for `action = ...`
+/// by itself and does not seek on a row value, so it keeps the plain form.
+struct Listing<'f> {
+    filter: &'f AuditFilter,
+    by_action: bool,
+}
+
+impl<'f> Listing<'f> {
+    fn new(conn: &DbConn, filter: &'f AuditFilter) -> Self {
+        Self {
+            filter,
+            by_action: filter.action.is_some() && matches!(conn, DbConn::Pg(_)),
+        }
     }
-    if let Some(label) = &filter.actor_label {
-        query = query
-            .filter(audit_log::actor_id.is_null())
-            .filter(audit_log::actor_label.eq(label.clone()));
+
+    fn rows<'a>(&self) -> Filtered<'a> {
+        let filter = self.filter;
+        let mut query = audit_log::table.into_boxed();
+        if let Some(actor) = filter.actor_id {
+            query = query.filter(audit_log::actor_id.eq(actor));
+        }
+        if let Some(label) = &filter.actor_label {
+            query = query
+                .filter(audit_log::actor_id.is_null())
+                .filter(audit_log::actor_label.eq(label.clone()));
+        }
+        if let Some(action) = &filter.action {
+            query = if self.by_action {
+                query
+                    .filter(audit_log::action.ge(action.clone()))
+                    .filter(audit_log::action.le(action.clone()))
+            } else {
+                query.filter(audit_log::action.eq(action.clone()))
+            };
+        }
+        if let Some(article) = filter.article_id {
+            query = query.filter(audit_log::article_id.eq(article));
+        }
+        if let Some((kind, id)) = &filter.target {
+            query = query
+                .filter(audit_log::target_type.eq(kind.clone()))
+                .filter(audit_log::target_id.eq(*id));
+        }
+        if let Some(from) = filter.from {
+            query = query.filter(audit_log::occurred_at.ge(from));
+        }
+        if let Some(until) = filter.until {
+            query = query.filter(audit_log::occurred_at.lt(until));
+        }
+        query
     }
-    if let Some(action) = &filter.action {
-        query = query.filter(audit_log::action.eq(action.clone()));
+
+    fn newest_first<'a>(&self, query: Filtered<'a>) -> Filtered<'a> {
+        if self.by_action {
+            query.order((audit_log::action.desc(), audit_log::id.desc()))
+        } else {
+            query.order(audit_log::id.desc())
+        }
     }
-    if let Some(article) = filter.article_id {
-        query = query.filter(audit_log::article_id.eq(article));
+
+    fn oldest_first<'a>(&self, query: Filtered<'a>) -> Filtered<'a> {
+        if self.by_action {
+            query.order((audit_log::action.asc(), audit_log::id.asc()))
+        } else {
+            query.order(audit_log::id.asc())
+        }
     }
-    if let Some((kind, id)) = &filter.target {
-        query = query
-            .filter(audit_log::target_type.eq(kind.clone()))
-            .filter(audit_log::target_id.eq(*id));
+
+    /// Rows older than `id` (`older`), or newer.
+    fn beyond<'a>(&self, query: Filtered<'a>, id: AuditId, older: bool) -> Filtered<'a> {
+        use diesel::sql_types::{BigInt, Bool, Text};
+        match &self.filter.action {
+            Some(action) if self.by_action => query.filter(
+                diesel::dsl::sql::<Bool>(if older {
+                    "(action, id) < ("
+                } else {
+                    "(action, id) > ("
+                })
+                .bind::<Text, _>(action.clone())
+                .sql(", ")
+                .bind::<BigInt, _>(id.0)
+                .sql(")"),
+            ),
+            _ if older => query.filter(audit_log::id.lt(id)),
+            _ => query.filter(audit_log::id.gt(id)),
+        }
     }
-    if let Some(from) = filter.from {
-        query = query.filter(audit_log::occurred_at.ge(from));
-    }
-    if let Some(until) = filter.until {
-        query = query.filter(audit_log::occurred_at.lt(until));
-    }
-    query
 }
 
 /// Up to `limit` matching rows, newest first, starting at `cursor`.
@@ -141,20 +210,16 @@ pub fn page(
     cursor: Cursor,
     limit: i64,
 ) -> QueryResult<Vec<AuditRow>> {
+    let listing = Listing::new(conn, filter);
     match cursor {
-        Cursor::Newest => filtered(filter)
-            .order(audit_log::id.desc())
-            .limit(limit)
-            .load(conn),
-        Cursor::Before(id) => filtered(filter)
-            .filter(audit_log::id.lt(id))
-            .order(audit_log::id.desc())
+        Cursor::Newest => listing.newest_first(listing.rows()).limit(limit).load(conn),
+        Cursor::Before(id) => listing
+            .newest_first(listing.beyond(listing.rows(), id, true))
             .limit(limit)
             .load(conn),
         Cursor::After(id) => {
-            let mut rows: Vec<AuditRow> = filtered(filter)
-                .filter(audit_log::id.gt(id))
-                .order(audit_log::id.asc())
+            let mut rows: Vec<AuditRow> = listing
+                .oldest_first(listing.beyond(listing.rows(), id, false))
                 .limit(limit)
                 .load(conn)?;
             rows.reverse();
@@ -170,13 +235,20 @@ pub fn exists_beyond(
     older_than: Option<AuditId>,
     newer_than: Option<AuditId>,
 ) -> QueryResult<bool> {
-    let mut query = filtered(filter);
+    let listing = Listing::new(conn, filter);
+    let mut query = listing.rows();
     if let Some(id) = older_than {
-        query = query.filter(audit_log::id.lt(id));
+        query = listing.beyond(query, id, true);
     }
     if let Some(id) = newer_than {
-        query = query.filter(audit_log::id.gt(id));
+        query = listing.beyond(query, id, false);
     }
+    // Seek from the bound that is given: walking from the other end would pass every row.
+    let query = if older_than.is_none() && newer_than.is_some() {
+        listing.oldest_first(query)
+    } else {
+        listing.newest_first(query)
+    };
     let found: Option<AuditId> = query
         .select(audit_log::id)
         .limit(1)
@@ -193,9 +265,9 @@ pub fn batch_after(
     after: AuditId,
     limit: i64,
 ) -> QueryResult<Vec<AuditRow>> {
-    filtered(filter)
-        .filter(audit_log::id.gt(after))
-        .order(audit_log::id.asc())
+    let listing = Listing::new(conn, filter);
+    listing
+        .oldest_first(listing.beyond(listing.rows(), after, false))
         .limit(limit)
         .load(conn)
 }
