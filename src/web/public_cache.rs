@@ -50,21 +50,26 @@ impl CachedPage {
         identity: &str,
         last_modified: Option<NaiveDateTime>,
     ) -> Self {
-        use sha2::{Digest, Sha256};
-        let digest = Sha256::new()
-            .chain_update(identity)
-            .chain_update("|")
-            .chain_update(super::assets::stylesheet_path())
-            .finalize();
-        let tag = hex::encode(&digest[..12]);
         Self {
             status,
             content_type,
+            etag: etag(identity),
             body: Bytes::from(body),
-            etag: format!("\"{tag}\""),
             last_modified,
         }
     }
+}
+
+/// A strong ETag for what a page shows (`identity`) with the stylesheet it links: a new
+/// stylesheet changes every page's tag.
+fn etag(identity: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::new()
+        .chain_update(identity)
+        .chain_update("|")
+        .chain_update(super::assets::stylesheet_path())
+        .finalize();
+    format!("\"{}\"", hex::encode(&digest[..12]))
 }
 
 /// A page that is its own identity: any change to what it shows changes its tag.
@@ -74,9 +79,13 @@ pub fn of_body(
     body: String,
     last_modified: Option<NaiveDateTime>,
 ) -> CachedPage {
-    let mut page = CachedPage::new(status, content_type, String::new(), &body, last_modified);
-    page.body = Bytes::from(body);
-    page
+    CachedPage {
+        status,
+        content_type,
+        etag: etag(&body),
+        body: Bytes::from(body),
+        last_modified,
+    }
 }
 
 struct Entry {
