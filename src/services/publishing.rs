@@ -19,14 +19,15 @@ pub const REASON_MAX: usize = 2_000;
 
 /// Makes an approved revision the article's published version, schedules its next review,
 /// puts its text in the search index and ends any retraction: inside the approval's
-/// transaction.
+/// transaction. Returns the publication's audit event, for the approval to append after its
+/// own as the transaction's last write.
+#[must_use = "the publication's audit event must be recorded"]
 pub(crate) fn publish(
     tx: &mut Tx<'_>,
     env: &super::Env,
-    caller: &Caller,
     revision: &Revision,
     approvals: usize,
-) -> ServiceResult<()> {
+) -> ServiceResult<Event> {
     let article = articles::find(tx, revision.article_id)?.ok_or(Missing::Article)?;
     let interval = review_interval(settings::load(tx)?.review_interval_days);
     let now = db::now();
@@ -42,21 +43,16 @@ pub(crate) fn publish(
         &revision.body,
     )?;
     super::notify::published(tx, env, revision, &article.slug)?;
-    audit::record(
-        tx,
-        caller.actor(),
-        Event::new(AuditAction::ArticlePublished)
-            .target_article(article.id)
-            .details(json!({
-                "revision": revision.id,
-                "number": revision.number,
-                "replaces": article.published_revision_id,
-                "was_retracted": article.retracted_at.is_some(),
-                "approvals": approvals,
-                "next_review_due": now + interval,
-            })),
-    )?;
-    Ok(())
+    Ok(Event::new(AuditAction::ArticlePublished)
+        .target_article(article.id)
+        .details(json!({
+            "revision": revision.id,
+            "number": revision.number,
+            "replaces": article.published_revision_id,
+            "was_retracted": article.retracted_at.is_some(),
+            "approvals": approvals,
+            "next_review_due": now + interval,
+        })))
 }
 
 /// Takes a published article off the public site: its page answers 410, and it leaves the

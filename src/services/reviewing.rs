@@ -246,11 +246,6 @@ fn act_once(
         }
         _ => {}
     }
-    audit::record(
-        tx,
-        caller.actor(),
-        target(Event::new(audit_action).details(details)),
-    )?;
     let name = editing::caller_name(tx, caller)?;
     match action {
         Action::Comment => notify::comment(tx, env, me, &name, &revision, &text)?,
@@ -263,9 +258,22 @@ fn act_once(
         }
         _ => {}
     }
+    // The audit row comes last but for the publication (whose own row follows it): on
+    // PostgreSQL appending to the chain holds a lock until commit, so everything else this
+    // transaction does happens before it, outside the section reviewers queue for.
+    let mut events = vec![target(Event::new(audit_action).details(details))];
     if transition.publishes {
-        publishing::publish(tx, env, caller, &revision, approvers.len() + 1)?;
+        events.push(publishing::publish(
+            tx,
+            env,
+            &revision,
+            approvers.len() + 1,
+        )?);
     }
+    // The audit rows are the last writes: on PostgreSQL appending to the chain holds a lock
+    // until commit, so everything else this transaction does happens before it, outside
+    // the section that reviewers acting at once queue for.
+    audit::record_all(tx, caller.actor(), events)?;
     Ok(transition)
 }
 

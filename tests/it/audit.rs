@@ -6,7 +6,7 @@ use imprimatur::services::audit::{self, Event, Verification};
 use imprimatur::services::{Actor, Caller, Ctx};
 
 use crate::on_both_backends;
-use crate::support::{Page, TestApp};
+use crate::support::{ArticleBuilder, Page, TestApp};
 
 on_both_backends!(
     the_audit_page_filters_by_actor_action_and_date_and_pages_through,
@@ -16,6 +16,7 @@ on_both_backends!(
     verify_detects_a_row_inserted_out_of_chain,
     the_database_refuses_updates_and_deletes_of_audit_rows,
     concurrent_writers_keep_one_unbroken_chain,
+    the_publishing_approval_appends_its_row_then_the_publications,
 );
 
 fn record_many(app: &TestApp, n: usize) {
@@ -312,4 +313,41 @@ async fn concurrent_writers_keep_one_unbroken_chain(app: TestApp) {
         verify(&app),
         Verification::Intact { rows: 200, .. }
     ));
+}
+
+/// The approval that meets the policy writes its own row and the publication's last, in
+/// that order and as one link after the other (on PostgreSQL the chain stays locked from
+/// the first of them to the commit, so they are written together at the end).
+async fn the_publishing_approval_appends_its_row_then_the_publications(app: TestApp) {
+    use diesel::prelude::*;
+    use imprimatur::db::schema::audit_log;
+
+    let ed = app.person("ed@example.org", "Ed", &[Role::Editor]);
+    let rita = app.person("rita@example.org", "Rita", &[Role::Reviewer]);
+    let built = ArticleBuilder::new(&app, &ed).approved_by(&[&rita]).build();
+    let mut conn = app.conn();
+    let newest: Vec<(String, Option<i64>, String, String)> = audit_log::table
+        .order(audit_log::id.desc())
+        .select((
+            audit_log::action,
+            audit_log::article_id,
+            audit_log::prev_hash,
+            audit_log::row_hash,
+        ))
+        .limit(2)
+        .load(&mut *conn)
+        .unwrap();
+    let [published, approved] = newest.as_slice() else {
+        panic!("expected two rows, got {newest:?}");
+    };
+    assert_eq!(approved.0, AuditAction::RevisionApproved.as_str());
+    assert_eq!(published.0, AuditAction::ArticlePublished.as_str());
+    assert_eq!(approved.1, Some(built.article.0));
+    assert_eq!(published.1, Some(built.article.0));
+    assert_eq!(
+        published.2, approved.3,
+        "the publication links to the approval"
+    );
+    drop(conn);
+    assert!(matches!(verify(&app), Verification::Intact { .. }));
 }

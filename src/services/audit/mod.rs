@@ -71,28 +71,49 @@ impl Event {
 /// Appends a row inside the transaction that makes the change it records, so the row
 /// exists exactly when the change does.
 pub fn record(tx: &mut Tx<'_>, actor: &Actor, event: Event) -> ServiceResult<AuditId> {
+    append(tx, actor, vec![event])
+}
+
+/// Appends rows in order, inside the transaction of the change they record.
+///
+/// On PostgreSQL the chain is locked from here until commit, so a use case that can appends
+/// its rows as its last writes, all at once.
+pub fn record_all(tx: &mut Tx<'_>, actor: &Actor, events: Vec<Event>) -> ServiceResult<()> {
+    if !events.is_empty() {
+        append(tx, actor, events)?;
+    }
+    Ok(())
+}
+
+/// Chains `events` after the head of the log; returns the id of the last row written.
+fn append(tx: &mut Tx<'_>, actor: &Actor, events: Vec<Event>) -> ServiceResult<AuditId> {
     let conn: &mut db::DbConn = tx;
     // Only one writer may extend the chain at a time, or two rows would link to the same
     // predecessor. SQLite's immediate transaction already guarantees that.
     db::lock_for_transaction(conn, CHAIN_LOCK)?;
-    let (prev_id, prev_hash) =
+    let (mut prev_id, mut prev_hash) =
         audit_log::head(conn)?.unwrap_or((AuditId(0), GENESIS_HASH.to_owned()));
-    let chained = ChainedRow {
-        id: prev_id.0 + 1,
-        occurred_at: db::now(),
-        actor_id: actor.user_id.map(|id| id.0),
-        actor_label: actor.label.clone(),
-        action: event.action.as_str().to_owned(),
-        target_type: event.target.map(|(kind, _)| kind.as_str().to_owned()),
-        target_id: event.target.map(|(_, id)| id),
-        details: event.details.to_string(),
-        client_addr: actor.client_addr.clone(),
-        prev_hash,
-        article_id: event.article.map(|id| id.0),
-    };
-    let row = AuditRow::sealed(chained);
-    audit_log::insert(conn, &row)?;
-    Ok(row.id)
+    let occurred_at = db::now();
+    for event in events {
+        let chained = ChainedRow {
+            id: prev_id.0 + 1,
+            occurred_at,
+            actor_id: actor.user_id.map(|id| id.0),
+            actor_label: actor.label.clone(),
+            action: event.action.as_str().to_owned(),
+            target_type: event.target.map(|(kind, _)| kind.as_str().to_owned()),
+            target_id: event.target.map(|(_, id)| id),
+            details: event.details.to_string(),
+            client_addr: actor.client_addr.clone(),
+            prev_hash,
+            article_id: event.article.map(|id| id.0),
+        };
+        let row = AuditRow::sealed(chained);
+        audit_log::insert(conn, &row)?;
+        prev_id = row.id;
+        prev_hash = row.row_hash.clone();
+    }
+    Ok(prev_id)
 }
 
 /// Records an event in a transaction of its own (for events that change nothing else).
