@@ -13,6 +13,16 @@ struct Hit {
     article_id: i64,
 }
 
+/// A PostgreSQL search row: one of the page's articles (none when the page is empty) and
+/// whether more matched than were ranked.
+#[derive(QueryableByName)]
+struct PgHit {
+    #[diesel(sql_type = diesel::sql_types::Nullable<BigInt>)]
+    article_id: Option<i64>,
+    #[diesel(sql_type = diesel::sql_types::Bool)]
+    narrowed: bool,
+}
+
 /// Puts an article's published text in the index (replacing what was there).
 pub fn index(
     conn: &mut DbConn,
@@ -34,13 +44,15 @@ pub fn index(
         .bind::<Text, _>(body)
         .bind::<BigInt, _>(article.0)
         .execute(c)?,
+        // Only the weighted words are kept (`search_document` is in the migrations).
         DbConn::Pg(c) => diesel::sql_query(
-            "INSERT INTO search_documents (title, summary, body, article_id) VALUES ($1, $2, $3, $4)",
+            "INSERT INTO search_documents (article_id, document) \
+             VALUES ($1, search_document($2, $3, $4))",
         )
+        .bind::<BigInt, _>(article.0)
         .bind::<Text, _>(title)
         .bind::<Text, _>(summary)
         .bind::<Text, _>(body)
-        .bind::<BigInt, _>(article.0)
         .execute(c)?,
     };
     Ok(())
@@ -126,54 +138,68 @@ pub fn search(conn: &mut DbConn, query: &str, offset: i64, limit: i64) -> QueryR
         return Ok(Found::default());
     }
     let expression = expression(conn, &terms);
-    // The same two queries on either backend, with the same binds: one page of the ranked
-    // candidates, and whether a match exists past the candidates.
-    macro_rules! ranked_and_beyond {
-        ($c:expr, $ranked:expr, $beyond:expr) => {
-            (
-                diesel::sql_query($ranked)
-                    .bind::<Text, _>(&expression)
-                    .bind::<BigInt, _>(RANKED_AT_MOST)
-                    .bind::<BigInt, _>(limit + 1)
-                    .bind::<BigInt, _>(offset)
-                    .load::<Hit>($c)?,
-                diesel::sql_query($beyond)
-                    .bind::<Text, _>(&expression)
-                    .bind::<BigInt, _>(RANKED_AT_MOST)
-                    .load::<Hit>($c)?,
-            )
-        };
-    }
-    let (hits, beyond) = match conn {
+    let (hits, narrowed) = match conn {
         // FTS5 walks a match in rowid (article id) order without sorting; the inner LIMIT
-        // stops the walk, so bm25 runs for the candidates only.
-        DbConn::Sqlite(c) => ranked_and_beyond!(
-            c,
-            "SELECT article_id FROM (SELECT rowid AS article_id, \
-             bm25(search_documents, 10.0, 4.0, 1.0) AS score FROM search_documents \
-             WHERE search_documents MATCH ? ORDER BY rowid DESC LIMIT ?) \
-             ORDER BY score, article_id DESC LIMIT ? OFFSET ?",
-            "SELECT rowid AS article_id FROM search_documents WHERE search_documents MATCH ? \
-             ORDER BY rowid DESC LIMIT 1 OFFSET ?"
-        ),
-        DbConn::Pg(c) => ranked_and_beyond!(
-            c,
-            "SELECT article_id FROM (SELECT article_id, ts_rank(document, query) AS score \
-             FROM (SELECT article_id, document FROM search_documents \
-             WHERE document @@ to_tsquery('english', $1) \
-             ORDER BY article_id DESC LIMIT $2) AS candidates, \
-             to_tsquery('english', $1) AS query) AS ranked \
-             ORDER BY score DESC, article_id DESC LIMIT $3 OFFSET $4",
-            "SELECT article_id FROM search_documents \
-             WHERE document @@ to_tsquery('english', $1) \
-             ORDER BY article_id DESC LIMIT 1 OFFSET $2"
-        ),
+        // stops the walk, so bm25 runs for the candidates only. A second walk tells whether
+        // a match lies past the candidates.
+        DbConn::Sqlite(c) => {
+            let hits = diesel::sql_query(
+                "SELECT article_id FROM (SELECT rowid AS article_id, \
+                 bm25(search_documents, 10.0, 4.0, 1.0) AS score FROM search_documents \
+                 WHERE search_documents MATCH ? ORDER BY rowid DESC LIMIT ?) \
+                 ORDER BY score, article_id DESC LIMIT ? OFFSET ?",
+            )
+            .bind::<Text, _>(&expression)
+            .bind::<BigInt, _>(RANKED_AT_MOST)
+            .bind::<BigInt, _>(limit + 1)
+            .bind::<BigInt, _>(offset)
+            .load::<Hit>(c)?;
+            let beyond = diesel::sql_query(
+                "SELECT rowid AS article_id FROM search_documents \
+                 WHERE search_documents MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?",
+            )
+            .bind::<Text, _>(&expression)
+            .bind::<BigInt, _>(RANKED_AT_MOST)
+            .load::<Hit>(c)?;
+            (
+                hits.into_iter().map(|h| h.article_id).collect(),
+                !beyond.is_empty(),
+            )
+        }
+        // One walk of the matches, newest first, takes one candidate more than are ranked
+        // (whether there are more is its count); only the ranked candidates' word vectors
+        // are read back: carrying every match's vector through the sort cost ten times as
+        // much. The LEFT JOIN answers one row even when the page is empty.
+        DbConn::Pg(c) => {
+            let rows = diesel::sql_query(
+                "WITH candidates AS MATERIALIZED (SELECT article_id FROM search_documents \
+                 WHERE document @@ to_tsquery('english', $1) \
+                 ORDER BY article_id DESC LIMIT $2 + 1) \
+                 SELECT page.article_id, beyond.narrowed \
+                 FROM (SELECT count(*) > $2 AS narrowed FROM candidates) AS beyond \
+                 LEFT JOIN LATERAL (SELECT d.article_id, \
+                 ts_rank(d.document, to_tsquery('english', $1)) AS score \
+                 FROM (SELECT article_id FROM candidates ORDER BY article_id DESC LIMIT $2) \
+                 AS ranked JOIN search_documents d USING (article_id) \
+                 ORDER BY score DESC, d.article_id DESC LIMIT $3 OFFSET $4) AS page ON true",
+            )
+            .bind::<Text, _>(&expression)
+            .bind::<BigInt, _>(RANKED_AT_MOST)
+            .bind::<BigInt, _>(limit + 1)
+            .bind::<BigInt, _>(offset)
+            .load::<PgHit>(c)?;
+            let narrowed = rows.first().is_some_and(|r| r.narrowed);
+            (
+                rows.into_iter().filter_map(|r| r.article_id).collect(),
+                narrowed,
+            )
+        }
     };
-    let (hits, more) = super::split_page(hits, limit);
+    let (hits, more) = super::split_page::<i64>(hits, limit);
     Ok(Found {
-        ids: hits.into_iter().map(|h| ArticleId(h.article_id)).collect(),
+        ids: hits.into_iter().map(ArticleId).collect(),
         more,
-        narrowed: !beyond.is_empty(),
+        narrowed,
     })
 }
 
