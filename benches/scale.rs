@@ -12,7 +12,8 @@
 //! 3), `BENCH_CONNECTIONS` (default 8), `BENCH_PORT` (default 18190), `BENCH_WRITES` (set to
 //! 0 to skip the write phase: it approves waiting revisions, so it changes the archive),
 //! `BENCH_PAGES` (set to 0 to time the writes only), `BENCH_ONLY` (time only the pages whose
-//! label contains it, e.g. `queue`: for profiling one page).
+//! label contains it, e.g. `queue`: for profiling one page), `BENCH_APPROVE_FROM` (skip that
+//! many waiting revisions, so a second run on the same archive approves fresh ones).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::collections::HashMap;
@@ -563,6 +564,7 @@ async fn approvals(base: &str, accounts: &HashMap<String, String>, revisions: i6
     let articles = number("BENCH_ARTICLES", 100_000) as i64;
     let waiting: Vec<i64> = (1..=articles)
         .filter(|i| i % 20 == 0)
+        .skip(number("BENCH_APPROVE_FROM", 0) as usize)
         .map(|i| revision_id(revisions, i, revisions))
         .collect();
     // Everyone signs in first: the clock covers the approvals only.
