@@ -195,7 +195,7 @@ pub fn search(conn: &mut DbConn, query: &str, offset: i64, limit: i64) -> QueryR
             )
         }
     };
-    let (hits, more) = super::split_page::<i64>(hits, limit);
+    let (hits, more) = super::split_page(hits, limit);
     Ok(Found {
         ids: hits.into_iter().map(ArticleId).collect(),
         more,

@@ -21,7 +21,6 @@ pub const REASON_MAX: usize = 2_000;
 /// puts its text in the search index and ends any retraction: inside the approval's
 /// transaction. Returns the publication's audit event, for the approval to append after its
 /// own as the transaction's last write.
-#[must_use = "the publication's audit event must be recorded"]
 pub(crate) fn publish(
     tx: &mut Tx<'_>,
     env: &super::Env,

@@ -258,9 +258,6 @@ fn act_once(
         }
         _ => {}
     }
-    // The audit row comes last but for the publication (whose own row follows it): on
-    // PostgreSQL appending to the chain holds a lock until commit, so everything else this
-    // transaction does happens before it, outside the section reviewers queue for.
     let mut events = vec![target(Event::new(audit_action).details(details))];
     if transition.publishes {
         events.push(publishing::publish(
