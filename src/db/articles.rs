@@ -236,14 +236,3 @@ pub fn live_count(conn: &mut DbConn) -> QueryResult<i64> {
         .count()
         .get_result(conn)
 }
-
-/// Live articles whose next review is due before `cutoff`, soonest first.
-pub fn due_before(conn: &mut DbConn, cutoff: NaiveDateTime) -> QueryResult<Vec<Article>> {
-    articles::table
-        .filter(articles::published_revision_id.is_not_null())
-        .filter(articles::retracted_at.is_null())
-        .filter(articles::next_review_due.le(cutoff))
-        .order(articles::next_review_due.asc())
-        .limit(1_000)
-        .load(conn)
-}

@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 use chrono::{Duration, NaiveDateTime};
 
 use super::{Ctx, Env, Failure, ServiceResult};
-use crate::db::articles::{self, Article};
+use crate::db::articles::Article;
 use crate::db::outbox::{self, NewMail};
 use crate::db::revisions::{self, Revision};
 use crate::db::users::{self, User};
@@ -310,21 +310,41 @@ pub(crate) fn published(
     tell(tx, env, &to, &notice, revision)
 }
 
+/// Articles read per batch by [`review_reminders`].
+const REMINDER_BATCH: i64 = 500;
+
 /// Queues review-date reminders: "due soon" within the window and "overdue" once past, each
 /// once per due date, to the reviewers who last approved the article and its editors.
 /// Returns how many messages were queued. Run by the server's reminder job.
 pub fn review_reminders(ctx: &mut Ctx<'_>, now: NaiveDateTime) -> ServiceResult<usize> {
-    let due = articles::due_before(ctx.conn(), now + due_soon_window())?;
+    review_reminders_by(ctx, now, REMINDER_BATCH)
+}
+
+/// [`review_reminders`], reading the articles owed one `batch` at a time until none are
+/// left, each article in its own transaction.
+pub fn review_reminders_by(
+    ctx: &mut Ctx<'_>,
+    now: NaiveDateTime,
+    batch: i64,
+) -> ServiceResult<usize> {
     let env = ctx.env();
+    let cutoff = now + due_soon_window();
+    let mut after = None;
     let mut queued = 0;
-    for article in due {
-        let Some(due_at) = article.next_review_due else {
-            continue;
-        };
-        let overdue = due_at <= now;
-        queued += ctx.write(|tx| remind(tx, env, &article, due_at, overdue, now))?;
+    loop {
+        let due = review_reminders::owed(ctx.conn(), now, cutoff, after, batch)?;
+        for article in &due {
+            let Some(due_at) = article.next_review_due else {
+                continue;
+            };
+            after = Some((due_at, article.id));
+            let overdue = due_at <= now;
+            queued += ctx.write(|tx| remind(tx, env, article, due_at, overdue, now))?;
+        }
+        if i64::try_from(due.len()).unwrap_or(0) < batch {
+            return Ok(queued);
+        }
     }
-    Ok(queued)
 }
 
 fn remind(
@@ -338,7 +358,11 @@ fn remind(
     let Some(published) = article.published_revision_id else {
         return Ok(0);
     };
-    let kind = if overdue { "overdue" } else { "due_soon" };
+    let kind = if overdue {
+        review_reminders::OVERDUE
+    } else {
+        review_reminders::DUE_SOON
+    };
     if !review_reminders::record_once(tx, article.id, kind, due_at, now)? {
         return Ok(0);
     }

@@ -40,6 +40,7 @@ on_both_backends!(smtp:
     invitations_and_resets_are_emailed_with_working_links,
     workflow_events_mail_the_right_people,
     review_reminders_go_once_per_due_date,
+    reminders_reach_every_article_owed_one_past_a_full_batch,
     user_text_arrives_escaped_in_html_and_plain_in_text,
     any_display_name_reaches_its_owner,
     a_forgotten_password_is_emailed_without_telling_who_has_an_account,
@@ -394,6 +395,65 @@ async fn review_reminders_go_once_per_due_date(app: TestApp, smtp: SmtpServer) {
     assert!(!mails.iter().any(|m| m.to.contains("r2@example.org")
         && m.subject.contains("Review")
         && !m.subject.starts_with("Review requested")));
+}
+
+/// The job reads the articles owed a reminder a batch at a time. Articles already reminded
+/// must not fill a batch and hide the ones behind them (it once read the soonest 1,000 due,
+/// reminded or not, so an archive with more overdue than that stopped reminding).
+async fn reminders_reach_every_article_owed_one_past_a_full_batch(app: TestApp, smtp: SmtpServer) {
+    app.create_user("ed@example.org", "Ed Editor", &[Role::Editor]);
+    app.create_user("r1@example.org", "Rita One", &[Role::Reviewer]);
+    let ed = app.signed_in("ed@example.org").await;
+    let rita = app.signed_in("r1@example.org").await;
+    let mut first = None;
+    for title in ["Statins", "Sunscreen", "Sleep"] {
+        let revision = create_article(&ed, title, true).await;
+        act(&rita, revision, "approve", &[]).await;
+        first.get_or_insert(revision);
+    }
+    let statins = format!(
+        "(SELECT article_id FROM revisions WHERE id = {})",
+        first.unwrap()
+    );
+    let remind = |batch| {
+        app.ctx(|ctx| {
+            imprimatur::services::notify::review_reminders_by(ctx, imprimatur::db::now(), batch)
+        })
+        .unwrap()
+    };
+    // The first is reminded on its own; the other two become due afterwards.
+    app.execute(&format!(
+        "UPDATE articles SET next_review_due = {} WHERE id = {statins}",
+        crate::support::minutes_ago(180)
+    ));
+    assert_eq!(remind(1), 2, "Ed and Rita, for Statins");
+    app.execute(&format!(
+        "UPDATE articles SET next_review_due = {} WHERE id <> {statins}",
+        crate::support::minutes_ago(60)
+    ));
+    // Statins is the soonest due and already reminded: batches of one still reach the rest.
+    assert_eq!(remind(1), 4, "Ed and Rita, for Sunscreen and for Sleep");
+    assert_eq!(remind(1), 0, "each once per due date");
+    let deadline = std::time::Instant::now() + WAIT;
+    let overdue = |mails: &[Mail]| {
+        mails
+            .iter()
+            .filter(|m| m.subject.starts_with("Review overdue"))
+            .count()
+    };
+    let mut mails = smtp.messages();
+    while overdue(&mails) < 6 && std::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        mails = smtp.messages();
+    }
+    assert_eq!(overdue(&mails), 6);
+    for title in ["Statins", "Sunscreen", "Sleep"] {
+        assert_eq!(
+            to(&mails, &format!("Review overdue: {title}")),
+            set(&["Ed Editor <ed@example.org>", "Rita One <r1@example.org>"]),
+            "{title}"
+        );
+    }
 }
 
 async fn user_text_arrives_escaped_in_html_and_plain_in_text(app: TestApp, smtp: SmtpServer) {
