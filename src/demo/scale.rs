@@ -25,7 +25,7 @@ use crate::db::schema::{
     articles, assignments, audit_log as audit_table, comments, mail_outbox, reviews,
     revision_references, revisions,
 };
-use crate::db::{self, DbConn};
+use crate::db::{self, DbConn, review_reminders};
 use crate::domain::audit::{AuditAction, ChainedRow, GENESIS_HASH, TargetKind};
 use crate::domain::content::{Content, Reference, ReferenceKind, slugify};
 use crate::domain::markdown;
@@ -354,6 +354,7 @@ pub fn run(env: &Env, spec: ScaleSpec) -> ServiceResult<ScaleSummary> {
         Ok(())
     })?;
     let audit_rows = env.ctx(|ctx| Ok(audit_trail(ctx.conn(), &shape, &cast)?))?;
+    env.ctx(|ctx| Ok(reminders_sent(ctx.conn())?))?;
     env.ctx(|ctx| Ok(finish(ctx.conn())?))?;
     Ok(ScaleSummary {
         accounts,
@@ -546,8 +547,8 @@ fn chunk(
                 }
                 _ => {}
             }
-            if k == n {
-                let sent = state == State::Approved && i % 100 != 7;
+            if k == n && state == State::Approved {
+                let sent = i % 100 != 7;
                 mail_rows.push(MailRow {
                     id: cast.mail_base + i,
                     recipient: cast.email(author).to_owned(),
@@ -565,9 +566,8 @@ fn chunk(
                     attempts: if sent { 1 } else { 3 },
                     next_attempt_at: at,
                     sent_at: sent.then_some(at),
-                    failed_at: (!sent && state == State::Approved).then_some(at),
-                    last_error: (!sent && state == State::Approved)
-                        .then_some("550 mailbox unavailable"),
+                    failed_at: (!sent).then_some(at),
+                    last_error: (!sent).then_some("550 mailbox unavailable"),
                 });
             }
             if state.awaits_reviewers() {
@@ -699,6 +699,44 @@ fn audit_trail(conn: &mut DbConn, shape: &Shape, cast: &Cast) -> QueryResult<i64
         }
     }
     flush(conn, &mut rows)?;
+    Ok(written)
+}
+
+/// Records the review-date reminders as sent for every article due now or soon, as a
+/// server that had been running would have: the archive starts in its steady state, and
+/// the first server started on it does not spend its first minutes catching up.
+fn reminders_sent(conn: &mut DbConn) -> QueryResult<usize> {
+    use crate::db::schema::review_reminders as sent;
+    use diesel::sql_types::{Text, Timestamp};
+    let now = db::now();
+    let mut written = 0;
+    for (kind, from, to) in [
+        (review_reminders::OVERDUE, None, now),
+        (
+            review_reminders::DUE_SOON,
+            Some(now),
+            now + crate::services::notify::due_soon_window(),
+        ),
+    ] {
+        let mut owed = articles::table
+            .filter(articles::published_revision_id.is_not_null())
+            .filter(articles::retracted_at.is_null())
+            .filter(articles::next_review_due.le(to))
+            .into_boxed::<db::MultiBackend>();
+        if let Some(from) = from {
+            owed = owed.filter(articles::next_review_due.gt(from));
+        }
+        let owed = owed.select((
+            articles::id,
+            kind.into_sql::<Text>(),
+            articles::next_review_due.assume_not_null(),
+            now.into_sql::<Timestamp>(),
+        ));
+        written += diesel::insert_into(sent::table)
+            .values(owed)
+            .into_columns((sent::article_id, sent::kind, sent::due_at, sent::sent_at))
+            .execute(conn)?;
+    }
     Ok(written)
 }
 
