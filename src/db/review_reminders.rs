@@ -53,8 +53,8 @@ pub fn owed(
     if let Some((at, id)) = after {
         query = query.filter(
             articles::next_review_due
-                .gt(at)
-                .or(articles::next_review_due.eq(at).and(articles::id.gt(id))),
+                .ge(at)
+                .and(articles::next_review_due.gt(at).or(articles::id.gt(id))),
         );
     }
     query

@@ -340,7 +340,11 @@ pub const LINE: LineColumns = (
     revisions::approvals_required,
 );
 
-/// Where a page of a list ordered by a time and an id starts: after this row.
+/// Where a page of a list ordered by a time and an id starts: after this row. Queries
+/// write "after" as `at >= cursor.at AND (at > cursor.at OR id > cursor.id)` (or the
+/// mirror for newest first): the first half is an index range both backends seek to and
+/// walk in order. The plain `at > c OR (at = c AND id > i)` is not one; PostgreSQL
+/// answered it with a bitmap of every later row, then a sort.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Cursor {
     pub at: NaiveDateTime,
@@ -421,9 +425,11 @@ pub fn list_current(
     }
     if let Some(c) = after {
         query = query.filter(
-            articles::updated_at.lt(c.at).or(articles::updated_at
-                .eq(c.at)
-                .and(articles::id.lt(ArticleId(c.id)))),
+            articles::updated_at.le(c.at).and(
+                articles::updated_at
+                    .lt(c.at)
+                    .or(articles::id.lt(ArticleId(c.id))),
+            ),
         );
     }
     let rows: Vec<CurrentRow> = query
@@ -447,9 +453,11 @@ pub fn drafts_by(
         .into_boxed::<MultiBackend>();
     if let Some(c) = after {
         query = query.filter(
-            revisions::updated_at.lt(c.at).or(revisions::updated_at
-                .eq(c.at)
-                .and(revisions::id.lt(RevisionId(c.id)))),
+            revisions::updated_at.le(c.at).and(
+                revisions::updated_at
+                    .lt(c.at)
+                    .or(revisions::id.lt(RevisionId(c.id))),
+            ),
         );
     }
     let rows = query
@@ -533,34 +541,54 @@ pub fn waiting_for(
                 .load(conn)?,
         ),
     };
-    let mut all: Vec<RevisionLine> = Vec::new();
-    for state in State::all_where(State::awaits_reviewers) {
-        let approved = reviews::table
+    let approved = |reviewer: UserId| {
+        reviews::table
             .filter(reviews::revision_id.eq(revisions::id))
             .filter(reviews::reviewer_id.eq(reviewer))
-            .filter(reviews::verdict.eq(workflow::Verdict::Approve.as_str()));
-        let mut query = revisions::table
-            .filter(revisions::state.eq(state.as_str()))
+            .filter(reviews::verdict.eq(workflow::Verdict::Approve.as_str()))
+    };
+    let after_cursor = |query: BoxedLines<'static>| match after {
+        Some(c) => query.filter(
+            revisions::submitted_at.ge(c.at).and(
+                revisions::submitted_at
+                    .gt(c.at)
+                    .or(revisions::id.gt(RevisionId(c.id))),
+            ),
+        ),
+        None => query,
+    };
+    if let Some(ids) = assigned_ids {
+        // At most ASSIGNMENTS_READ primary-key probes, sorted: one query for every state.
+        if ids.is_empty() {
+            return Ok((Vec::new(), false));
+        }
+        let query = revisions::table
+            .filter(revisions::id.eq_any(ids))
+            .filter(revisions::state.eq_any(names(&State::all_where(State::awaits_reviewers))))
             .filter(revisions::author_id.ne(reviewer))
-            .filter(diesel::dsl::not(diesel::dsl::exists(approved)))
+            .filter(diesel::dsl::not(diesel::dsl::exists(approved(reviewer))))
             .select(LINE)
             .into_boxed::<MultiBackend>();
-        query = match &assigned_ids {
-            None => query.filter(diesel::dsl::not(diesel::dsl::exists(
+        let rows: Vec<RevisionLine> = after_cursor(query)
+            .order((revisions::submitted_at.asc(), revisions::id.asc()))
+            .limit(limit + 1)
+            .load(conn)?;
+        return Ok(super::split_page(rows, limit));
+    }
+    let mut all: Vec<RevisionLine> = Vec::new();
+    for state in State::all_where(State::awaits_reviewers) {
+        let query = revisions::table
+            .filter(revisions::state.eq(state.as_str()))
+            .filter(revisions::author_id.ne(reviewer))
+            .filter(diesel::dsl::not(diesel::dsl::exists(approved(reviewer))))
+            .filter(diesel::dsl::not(diesel::dsl::exists(
                 assignments::table
                     .filter(assignments::revision_id.eq(revisions::id))
                     .filter(assignments::reviewer_id.eq(reviewer)),
-            ))),
-            Some(ids) => query.filter(revisions::id.eq_any(ids.clone())),
-        };
-        if let Some(c) = after {
-            query = query.filter(
-                revisions::submitted_at.gt(c.at).or(revisions::submitted_at
-                    .eq(c.at)
-                    .and(revisions::id.gt(RevisionId(c.id)))),
-            );
-        }
-        let rows: Vec<RevisionLine> = query
+            )))
+            .select(LINE)
+            .into_boxed::<MultiBackend>();
+        let rows: Vec<RevisionLine> = after_cursor(query)
             .order((revisions::submitted_at.asc(), revisions::id.asc()))
             .limit(limit + 1)
             .load(conn)?;
@@ -569,6 +597,9 @@ pub fn waiting_for(
     all.sort_by_key(|r| (r.submitted_at, r.id));
     Ok(super::split_page(all, limit))
 }
+
+/// A boxed query of [`RevisionLine`]s.
+type BoxedLines<'a> = revisions::BoxedQuery<'a, MultiBackend, <LineColumns as Expression>::SqlType>;
 
 /// Recently approved revisions that are (still) published, newest first: read from the
 /// articles in their order of last review (articles_published).

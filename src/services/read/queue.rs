@@ -60,17 +60,20 @@ pub(super) fn queue_page(
     } else {
         None
     };
-    let items = items(conn, show, rows)?;
+    let items = items(conn, rows.into_iter().map(|r| (show, r)).collect())?;
     Ok(QueuePage { items, next })
 }
 
 /// The first `limit` items of the whole queue, re-requested first, then assigned, then the
-/// rest: what the dashboard shows.
+/// rest: what the dashboard shows. The lists are read in turn and their items looked up
+/// together.
 pub(super) fn first_items(
     conn: &mut DbConn,
     caller: &Caller,
     limit: i64,
 ) -> ServiceResult<Vec<QueueItem>> {
+    caller.require(Role::Reviewer)?;
+    let me = caller.me()?;
     let mut all = Vec::new();
     for show in [
         QueueShow::ReRequested,
@@ -81,24 +84,24 @@ pub(super) fn first_items(
         if left <= 0 {
             break;
         }
-        all.extend(queue_page(conn, caller, show, None, left)?.items);
+        let (rows, _) = revisions::waiting_for(conn, me, show, None, left)?;
+        all.extend(rows.into_iter().map(|r| (show, r)));
     }
-    Ok(all)
+    items(conn, all)
 }
 
-fn items(
-    conn: &mut DbConn,
-    show: QueueShow,
-    rows: Vec<RevisionLine>,
-) -> ServiceResult<Vec<QueueItem>> {
-    let ids: Vec<RevisionId> = rows.iter().map(|r| r.id).collect();
+fn items(conn: &mut DbConn, rows: Vec<(QueueShow, RevisionLine)>) -> ServiceResult<Vec<QueueItem>> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<RevisionId> = rows.iter().map(|(_, r)| r.id).collect();
     let counts = reviews::approval_counts(conn, &ids)?;
-    let authors: Vec<UserId> = rows.iter().map(|r| r.author_id).collect();
+    let authors: Vec<UserId> = rows.iter().map(|(_, r)| r.author_id).collect();
     let names = users::names(conn, &authors)?;
     let policy = settings::load(conn)?.approvals_required;
     Ok(rows
         .into_iter()
-        .map(|revision| QueueItem {
+        .map(|(show, revision)| QueueItem {
             author: name_of(&names, revision.author_id),
             waiting_since: revision.submitted_at,
             approvals: counts.get(&revision.id).copied().unwrap_or(0),
