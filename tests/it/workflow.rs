@@ -719,6 +719,33 @@ async fn the_article_list_filters_by_state_author_and_title(app: TestApp) {
     let by_title = rita.get("/manage/articles?q=METFORMIN").await;
     by_title.assert_contains("Metformin and B12");
     assert!(!by_title.body.contains("Statins"));
+    // A title filter pages too: a full first page, then the rest.
+    let bulk = rita.get("/manage/articles?q=bulk").await;
+    let more = bulk
+        .body
+        .split("rel=\"next\"")
+        .next()
+        .and_then(|head| head.rsplit("href=\"").next())
+        .and_then(|href| href.split('"').next())
+        .expect("a next link for the title filter")
+        .replace("&amp;", "&")
+        .replace("&#38;", "&");
+    let rest = rita.get(&more).await;
+    rest.assert_status(200);
+    let numbers = |page: &str| -> Vec<String> {
+        page.split("Bulk article ")
+            .skip(1)
+            .map(|rest| rest[..2].to_owned())
+            .collect()
+    };
+    let mut found = numbers(&bulk.body);
+    assert!(found.len() > 1 && found.len() < 26, "{}", found.len());
+    found.extend(numbers(&rest.body));
+    assert!(!rest.body.contains("Metformin"));
+    let listed = found.len();
+    found.sort();
+    found.dedup();
+    assert_eq!((found.len(), listed), (26, 26), "each bulk title once");
     // Keyset pages: the next page starts after the first page's last row, and together
     // they list every article once.
     let first = rita.get("/manage/articles").await;
