@@ -5,15 +5,14 @@ use serde_json::json;
 use super::audit::{self, Event};
 use super::{Caller, Ctx, Missing, Refusal, ServiceResult};
 use crate::db;
-use crate::db::outbox::{self, MailStatus, OutboxRow};
+use crate::db::outbox::{self, MailLine, MailStatus};
 use crate::domain::audit::AuditAction;
 use crate::domain::roles::Role;
 
 /// One page of the outbox.
 pub struct MailPage {
-    pub rows: Vec<OutboxRow>,
+    pub rows: Vec<MailLine>,
     pub queued: i64,
-    pub sent: i64,
     pub failed: i64,
     /// Where the next (older) page starts, if there is one.
     pub older: Option<i64>,
@@ -34,11 +33,10 @@ pub fn page(
     } else {
         None
     };
-    let (queued, sent, failed) = outbox::counts(conn)?;
+    let (queued, failed) = outbox::counts(conn)?;
     Ok(MailPage {
         rows,
         queued,
-        sent,
         failed,
         older,
     })

@@ -76,17 +76,19 @@ async fn mail_page(
         current: status.is_none(),
     }];
     for (shown, label, count) in [
-        (MailStatus::Queued, "Queued", page.queued),
-        (MailStatus::Sent, "Sent", page.sent),
-        (MailStatus::Failed, "Failed", page.failed),
+        (MailStatus::Queued, "Queued", Some(page.queued)),
+        (MailStatus::Sent, "Sent", None),
+        (MailStatus::Failed, "Failed", Some(page.failed)),
     ] {
         statuses.push(StatusLink {
             label,
             link: urls::mail_status(shown.as_str()),
-            count: Some(if count > crate::db::outbox::COUNT_CAP {
-                "1,000+".to_owned()
-            } else {
-                count.to_string()
+            count: count.map(|count| {
+                if count > crate::db::outbox::COUNT_CAP {
+                    "1,000+".to_owned()
+                } else {
+                    count.to_string()
+                }
             }),
             current: status == Some(shown),
         });
