@@ -92,6 +92,15 @@ pub fn find(conn: &mut DbConn, id: RevisionId) -> QueryResult<Option<Revision>> 
     revisions::table.find(id).first(conn).optional()
 }
 
+/// A revision's list line, without its text.
+pub fn find_line(conn: &mut DbConn, id: RevisionId) -> QueryResult<Option<RevisionLine>> {
+    revisions::table
+        .find(id)
+        .select(LINE)
+        .first(conn)
+        .optional()
+}
+
 pub fn find_many(conn: &mut DbConn, ids: &[RevisionId]) -> QueryResult<Vec<Revision>> {
     revisions::table
         .filter(revisions::id.eq_any(ids))
@@ -149,13 +158,13 @@ pub fn next_number(conn: &mut DbConn, article: ArticleId) -> QueryResult<i32> {
 }
 
 /// Revisions of an article that `viewer` may see (everything but other people's drafts):
-/// the viewer's draft first, then by number, newest first.
+/// the viewer's draft first, then by number, newest first. Lines, not bodies.
 pub fn list_for_article(
     conn: &mut DbConn,
     article: ArticleId,
     viewer: UserId,
     limit: i64,
-) -> QueryResult<Vec<Revision>> {
+) -> QueryResult<Vec<RevisionLine>> {
     revisions::table
         .filter(revisions::article_id.eq(article))
         .filter(
@@ -163,9 +172,10 @@ pub fn list_for_article(
                 .eq_any(names(&workflow::visible_to_everyone()))
                 .or(revisions::author_id.eq(viewer)),
         )
+        .select(LINE)
         .order(revisions::id.desc())
         .limit(limit)
-        .load::<Revision>(conn)
+        .load::<RevisionLine>(conn)
         .map(|mut rows| {
             // NULL sorts differently on the two backends: order drafts first here.
             rows.sort_by_key(|r| std::cmp::Reverse(r.number.unwrap_or(i32::MAX)));
@@ -304,6 +314,8 @@ pub struct RevisionLine {
     pub submitted_at: Option<NaiveDateTime>,
     pub decided_at: Option<NaiveDateTime>,
     pub approvals_required: Option<i32>,
+    /// What the author said changed (at most 500 characters).
+    pub change_note: String,
 }
 
 impl RevisionLine {
@@ -325,6 +337,7 @@ pub type LineColumns = (
     revisions::submitted_at,
     revisions::decided_at,
     revisions::approvals_required,
+    revisions::change_note,
 );
 
 pub const LINE: LineColumns = (
@@ -338,6 +351,7 @@ pub const LINE: LineColumns = (
     revisions::submitted_at,
     revisions::decided_at,
     revisions::approvals_required,
+    revisions::change_note,
 );
 
 /// Where a page of a list ordered by a time and an id starts: after this row. Queries

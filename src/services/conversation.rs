@@ -11,7 +11,7 @@ use super::audit::{self, Event};
 use super::read::name_of;
 use super::{Caller, Ctx, Missing, Refusal, ServiceError, ServiceResult};
 use crate::db::comments::{self, Comment};
-use crate::db::revisions::{self, Revision};
+use crate::db::revisions::{self, Revision, RevisionLine};
 use crate::db::users::{self, Name};
 use crate::db::{self, DbConn, articles, reviews};
 use crate::domain::audit::AuditAction;
@@ -83,7 +83,7 @@ pub fn threads(
     shown_references: &[Reference],
 ) -> ServiceResult<Vec<Thread>> {
     let me = caller.me()?;
-    let revisions: Vec<Revision> =
+    let revisions: Vec<RevisionLine> =
         revisions::list_for_article(conn, shown.article_id, me, REVISIONS_MAX)?
             .into_iter()
             .filter(|r| r.state.is_submitted() || r.id == shown.id)

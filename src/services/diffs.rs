@@ -3,7 +3,7 @@
 use super::reviewing::visible;
 use super::{Caller, Ctx, Missing, ServiceResult};
 use crate::db::articles::{self, Article};
-use crate::db::revisions::{self, Revision};
+use crate::db::revisions::{self, Revision, RevisionLine};
 use crate::db::{DbConn, references, reviews, users};
 use crate::domain::content::Reference;
 use crate::domain::diff::{self, Layout, RevisionDiff, Side};
@@ -19,7 +19,7 @@ pub struct DiffInputs {
     /// What it is compared against; `None` for a never-published article (all new).
     pub against: Option<(Revision, Vec<Reference>)>,
     /// Other revisions it can be compared against, newest first.
-    pub candidates: Vec<Revision>,
+    pub candidates: Vec<RevisionLine>,
     pub layout: Layout,
     /// What the comparison is, and the other comparisons offered in one click.
     pub basis: Basis,
@@ -64,15 +64,16 @@ pub fn comparisons(
     article: &Article,
 ) -> ServiceResult<Vec<(Basis, RevisionId)>> {
     // Submitted before this one (every submitted revision, for a draft).
-    let is_earlier = |r: &Revision| match (r.number, revision.number) {
+    let is_earlier = |r: &RevisionLine| match (r.number, revision.number) {
         (Some(n), Some(this)) => n < this,
         (Some(_), None) => true,
         (None, _) => false,
     };
-    let earlier: Vec<Revision> = revisions::list_for_article(conn, article.id, caller.me()?, 500)?
-        .into_iter()
-        .filter(is_earlier)
-        .collect();
+    let earlier: Vec<RevisionLine> =
+        revisions::list_for_article(conn, article.id, caller.me()?, 500)?
+            .into_iter()
+            .filter(is_earlier)
+            .collect();
     let ids: Vec<RevisionId> = earlier.iter().map(|r| r.id).collect();
     let mut out = Vec::new();
     if let Some(reviewed) = reviews::last_reviewed_by(conn, caller.me()?, &ids)? {

@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use super::name_of;
 use crate::db::articles::{self, Article};
 use crate::db::reviews::{self, Review};
-use crate::db::revisions::{self, Revision};
+use crate::db::revisions::{self, Revision, RevisionLine};
 use crate::db::users::{self, Name};
 use crate::db::{assignments, references, settings};
 use crate::domain::content::Reference;
@@ -53,8 +53,8 @@ pub struct RevisionPage {
     pub actions: Vec<Action>,
     /// Reviewers who could be assigned (when the caller may assign).
     pub reviewers: Vec<(UserId, String, String)>,
-    pub published: Option<Revision>,
-    pub base: Option<Revision>,
+    pub published: Option<RevisionLine>,
+    pub base: Option<RevisionLine>,
     /// Who did what last, and when: the status line.
     pub status: String,
     /// The caller wrote it and it waits on them: "Revise" is offered.
@@ -106,18 +106,18 @@ pub fn revision_page(
     people.extend(standing.lapsed.iter().copied());
     let names = users::names(conn, &people)?;
     let published = match article.published_revision_id {
-        Some(pid) if pid != revision.id => revisions::find(conn, pid)?,
+        Some(pid) if pid != revision.id => revisions::find_line(conn, pid)?,
         _ => None,
     };
     let base = match revision.base_revision_id {
-        Some(bid) => revisions::find(conn, bid)?,
+        Some(bid) => revisions::find_line(conn, bid)?,
         None => None,
     };
     let compare = diffs::comparisons(conn, caller, &revision, &article)?
         .into_iter()
         .next();
     let superseded_by = match (revision.state, article.current_revision_id) {
-        (State::Superseded, Some(current)) => revisions::find(conn, current)?,
+        (State::Superseded, Some(current)) => revisions::find_line(conn, current)?,
         _ => None,
     };
     let status = status_line(
@@ -216,7 +216,7 @@ fn status_line(
     reviews: &[Review],
     names: &HashMap<UserId, Name>,
     standing: &Standing,
-    superseded_by: Option<&Revision>,
+    superseded_by: Option<&RevisionLine>,
 ) -> String {
     let date = |at: chrono::NaiveDateTime| at.format("%-d %B %Y").to_string();
     let last_vote = |verdict: Verdict| {

@@ -7,7 +7,7 @@ use chrono::NaiveDateTime;
 use super::name_of;
 use crate::db::articles::{self, Article};
 use crate::db::reviews::{self, Review};
-use crate::db::revisions::{self, Revision};
+use crate::db::revisions::{self, RevisionLine};
 use crate::db::users::{self, Name};
 use crate::domain::workflow::Verdict;
 use crate::ids::{ArticleId, RevisionId, UserId};
@@ -15,7 +15,7 @@ use crate::services::{Caller, Ctx, Missing, ServiceResult};
 
 /// One revision in an article's timeline.
 pub struct TimelineEntry {
-    pub revision: Revision,
+    pub revision: RevisionLine,
     pub author: Name,
     pub is_published: bool,
     /// Reviewer name and verdict, oldest first.
