@@ -50,10 +50,11 @@ pub fn replace(
         revision_references::table.filter(revision_references::revision_id.eq(revision)),
     )
     .execute(conn)?;
-    // One row at a time: batch inserts are not available across backends.
-    for (index, reference) in references.iter().enumerate() {
-        diesel::insert_into(revision_references::table)
-            .values((
+    let rows: Vec<_> = references
+        .iter()
+        .enumerate()
+        .map(|(index, reference)| {
+            (
                 revision_references::revision_id.eq(revision),
                 revision_references::position.eq(i32::try_from(index + 1).unwrap_or(i32::MAX)),
                 revision_references::kind.eq(reference.kind.as_str()),
@@ -61,8 +62,21 @@ pub fn replace(
                 revision_references::source.eq(&reference.source),
                 revision_references::year.eq(reference.year),
                 revision_references::url.eq(reference.url.as_deref()),
-            ))
-            .execute(conn)?;
+            )
+        })
+        .collect();
+    if rows.is_empty() {
+        return Ok(());
     }
+    // One statement for all of them. Multi-row inserts are not available through the
+    // two-backend connection, so each backend's own connection writes them.
+    match conn {
+        DbConn::Sqlite(c) => diesel::insert_into(revision_references::table)
+            .values(&rows)
+            .execute(c)?,
+        DbConn::Pg(c) => diesel::insert_into(revision_references::table)
+            .values(&rows)
+            .execute(c)?,
+    };
     Ok(())
 }
