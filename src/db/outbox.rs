@@ -76,7 +76,8 @@ impl MailStatus {
 }
 
 /// A message as the admin's list shows it: no bodies.
-#[derive(Debug, Clone, Queryable)]
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = mail_outbox)]
 pub struct MailLine {
     pub id: i64,
     pub recipient: String,
@@ -95,31 +96,6 @@ impl MailLine {
         MailStatus::of(self.sent_at, self.failed_at)
     }
 }
-
-/// The columns of a [`MailLine`].
-const MAIL_LINE: (
-    mail_outbox::id,
-    mail_outbox::recipient,
-    mail_outbox::subject,
-    mail_outbox::event,
-    mail_outbox::created_at,
-    mail_outbox::attempts,
-    mail_outbox::next_attempt_at,
-    mail_outbox::sent_at,
-    mail_outbox::failed_at,
-    mail_outbox::last_error,
-) = (
-    mail_outbox::id,
-    mail_outbox::recipient,
-    mail_outbox::subject,
-    mail_outbox::event,
-    mail_outbox::created_at,
-    mail_outbox::attempts,
-    mail_outbox::next_attempt_at,
-    mail_outbox::sent_at,
-    mail_outbox::failed_at,
-    mail_outbox::last_error,
-);
 
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = mail_outbox)]
@@ -315,7 +291,7 @@ pub fn list(
     limit: i64,
 ) -> QueryResult<Vec<MailLine>> {
     let mut query = mail_outbox::table
-        .select(MAIL_LINE)
+        .select(MailLine::as_select())
         .into_boxed::<super::MultiBackend>();
     if let Some(before) = before {
         query = query.filter(mail_outbox::id.lt(before));

@@ -555,7 +555,7 @@ pub fn waiting_for(
                 .load(conn)?,
         ),
     };
-    let approved = |reviewer: UserId| {
+    let approved = || {
         reviews::table
             .filter(reviews::revision_id.eq(revisions::id))
             .filter(reviews::reviewer_id.eq(reviewer))
@@ -580,7 +580,7 @@ pub fn waiting_for(
             .filter(revisions::id.eq_any(ids))
             .filter(revisions::state.eq_any(names(&State::all_where(State::awaits_reviewers))))
             .filter(revisions::author_id.ne(reviewer))
-            .filter(diesel::dsl::not(diesel::dsl::exists(approved(reviewer))))
+            .filter(diesel::dsl::not(diesel::dsl::exists(approved())))
             .select(LINE)
             .into_boxed::<MultiBackend>();
         let rows: Vec<RevisionLine> = after_cursor(query)
@@ -594,7 +594,7 @@ pub fn waiting_for(
         let query = revisions::table
             .filter(revisions::state.eq(state.as_str()))
             .filter(revisions::author_id.ne(reviewer))
-            .filter(diesel::dsl::not(diesel::dsl::exists(approved(reviewer))))
+            .filter(diesel::dsl::not(diesel::dsl::exists(approved())))
             .filter(diesel::dsl::not(diesel::dsl::exists(
                 assignments::table
                     .filter(assignments::revision_id.eq(revisions::id))

@@ -695,6 +695,23 @@ async fn settings_changes_are_validated_versioned_and_audited(app: TestApp) {
     ed.get("/dashboard").await.assert_contains("Health Answers");
 }
 
+/// The page's `rel="next"` link, unescaped.
+fn next_link(body: &str) -> Option<String> {
+    body.split("rel=\"next\"")
+        .next()
+        .and_then(|head| head.rsplit("href=\"").next())
+        .and_then(|href| href.split('"').next())
+        .map(|href| href.replace("&amp;", "&").replace("&#38;", "&"))
+}
+
+/// The two-digit numbers of the "Bulk article NN" titles on a page.
+fn bulk_numbers(body: &str) -> Vec<String> {
+    body.split("Bulk article ")
+        .skip(1)
+        .map(|rest| rest[..2].to_owned())
+        .collect()
+}
+
 async fn the_article_list_filters_by_state_author_and_title(app: TestApp) {
     app.create_user("ann@example.org", "Ann", &[Role::Editor]);
     app.create_user("ben@example.org", "Ben", &[Role::Editor]);
@@ -721,26 +738,12 @@ async fn the_article_list_filters_by_state_author_and_title(app: TestApp) {
     assert!(!by_title.body.contains("Statins"));
     // A title filter pages too: a full first page, then the rest.
     let bulk = rita.get("/manage/articles?q=bulk").await;
-    let more = bulk
-        .body
-        .split("rel=\"next\"")
-        .next()
-        .and_then(|head| head.rsplit("href=\"").next())
-        .and_then(|href| href.split('"').next())
-        .expect("a next link for the title filter")
-        .replace("&amp;", "&")
-        .replace("&#38;", "&");
+    let more = next_link(&bulk.body).expect("a next link for the title filter");
     let rest = rita.get(&more).await;
     rest.assert_status(200);
-    let numbers = |page: &str| -> Vec<String> {
-        page.split("Bulk article ")
-            .skip(1)
-            .map(|rest| rest[..2].to_owned())
-            .collect()
-    };
-    let mut found = numbers(&bulk.body);
+    let mut found = bulk_numbers(&bulk.body);
     assert!(found.len() > 1 && found.len() < 26, "{}", found.len());
-    found.extend(numbers(&rest.body));
+    found.extend(bulk_numbers(&rest.body));
     assert!(!rest.body.contains("Metformin"));
     let listed = found.len();
     found.sort();
@@ -749,26 +752,12 @@ async fn the_article_list_filters_by_state_author_and_title(app: TestApp) {
     // Keyset pages: the next page starts after the first page's last row, and together
     // they list every article once.
     let first = rita.get("/manage/articles").await;
-    let next = first
-        .body
-        .split("rel=\"next\"")
-        .next()
-        .and_then(|head| head.rsplit("href=\"").next())
-        .and_then(|href| href.split('"').next())
-        .expect("a next link")
-        .replace("&amp;", "&")
-        .replace("&#38;", "&");
+    let next = next_link(&first.body).expect("a next link");
     assert!(next.contains("after="), "{next}");
     let second = rita.get(&next).await;
     second.assert_status(200).assert_contains("rel=\"prev\"");
-    let titles = |page: &str| -> Vec<String> {
-        page.split("Bulk article ")
-            .skip(1)
-            .map(|rest| rest[..2].to_owned())
-            .collect()
-    };
-    let mut seen = titles(&first.body);
-    seen.extend(titles(&second.body));
+    let mut seen = bulk_numbers(&first.body);
+    seen.extend(bulk_numbers(&second.body));
     let count = seen.len();
     assert_eq!(count, 26, "every bulk article on one of the two pages");
     seen.sort();

@@ -138,10 +138,16 @@ impl SmtpServer {
 
     /// Waits until at least `n` messages arrived (or `timeout` passed); returns them all.
     pub async fn wait_for(&self, n: usize, timeout: Duration) -> Vec<Mail> {
+        self.wait_until(|messages| messages.len() >= n, timeout)
+            .await
+    }
+
+    /// Waits until the messages so far satisfy `done` (or `timeout` passed); returns them all.
+    pub async fn wait_until(&self, done: impl Fn(&[Mail]) -> bool, timeout: Duration) -> Vec<Mail> {
         let deadline = Instant::now() + timeout;
         loop {
             let messages = self.messages();
-            if messages.len() >= n || Instant::now() >= deadline {
+            if done(&messages) || Instant::now() >= deadline {
                 return messages;
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
