@@ -5,7 +5,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::DbConn;
-use super::schema::sessions;
+use super::schema::{sessions, user_roles, users};
 use crate::ids::UserId;
 
 #[derive(Debug, Clone, Queryable, Insertable)]
@@ -26,6 +26,52 @@ pub fn insert(conn: &mut DbConn, row: &SessionRow) -> QueryResult<usize> {
 
 pub fn find(conn: &mut DbConn, id_hash: &str) -> QueryResult<Option<SessionRow>> {
     sessions::table.find(id_hash).first(conn).optional()
+}
+
+/// The account a session is signed in to, as a request needs it.
+#[derive(Debug, Clone, Queryable)]
+pub struct SessionAccount {
+    pub id: UserId,
+    pub email: String,
+    pub display_name: String,
+    pub is_active: bool,
+}
+
+/// A session row, its account (none for a session without one, or when the account is
+/// gone), and the account's role names.
+pub type SessionWithAccount = (SessionRow, Option<SessionAccount>, Vec<String>);
+
+/// A session with its account and the account's role names, in one query (one row per
+/// role): every signed-in request starts with this, so it is one round trip, not three.
+pub fn find_with_account(
+    conn: &mut DbConn,
+    id_hash: &str,
+) -> QueryResult<Option<SessionWithAccount>> {
+    let rows: Vec<(SessionRow, Option<SessionAccount>, Option<String>)> = sessions::table
+        .left_join(users::table.on(users::id.nullable().eq(sessions::user_id)))
+        .left_join(user_roles::table.on(user_roles::user_id.eq(users::id)))
+        .filter(sessions::id_hash.eq(id_hash))
+        .select((
+            sessions::all_columns,
+            (
+                users::id,
+                users::email,
+                users::display_name,
+                users::is_active,
+            )
+                .nullable(),
+            user_roles::role.nullable(),
+        ))
+        .load(conn)?;
+    let mut rows = rows.into_iter();
+    let Some((session, account, role)) = rows.next() else {
+        return Ok(None);
+    };
+    let roles = role
+        .into_iter()
+        .chain(rows.filter_map(|(_, _, role)| role))
+        .collect();
+    Ok(Some((session, account, roles)))
 }
 
 pub fn touch(conn: &mut DbConn, id_hash: &str, now: NaiveDateTime) -> QueryResult<usize> {

@@ -5,8 +5,8 @@ use chrono::Duration;
 
 use super::{Ctx, ServiceResult, secrets};
 use crate::db::sessions::{self as rows, SessionRow};
-use crate::db::{self, DbConn, users};
-use crate::domain::roles::RoleSet;
+use crate::db::{self, DbConn};
+use crate::domain::roles::{Role, RoleSet};
 use crate::domain::sessions::{Freshness, freshness};
 use crate::ids::UserId;
 
@@ -46,7 +46,7 @@ pub fn load(
         return Ok(None);
     }
     let id_hash = secrets::hash_token(cookie_value);
-    let Some(row) = rows::find(conn, &id_hash)? else {
+    let Some((row, account, roles)) = rows::find_with_account(conn, &id_hash)? else {
         return Ok(None);
     };
     let now = db::now();
@@ -63,20 +63,18 @@ pub fn load(
         }
         Freshness::Valid { touch } => touch,
     };
-    let user = match row.user_id {
-        None => None,
-        Some(user_id) => match users::find_by_id(conn, user_id)? {
-            Some(user) if user.is_active => Some(SessionUser {
-                id: user.id,
-                email: user.email,
-                display_name: user.display_name,
-                roles: users::roles_of(conn, user_id)?,
-            }),
-            _ => {
-                rows::delete(conn, &id_hash)?;
-                return Ok(None);
-            }
-        },
+    let user = match (row.user_id, account) {
+        (None, _) => None,
+        (Some(_), Some(account)) if account.is_active => Some(SessionUser {
+            id: account.id,
+            email: account.email,
+            display_name: account.display_name,
+            roles: roles.iter().filter_map(|n| Role::parse(n)).collect(),
+        }),
+        (Some(_), _) => {
+            rows::delete(conn, &id_hash)?;
+            return Ok(None);
+        }
     };
     if touch {
         rows::touch(conn, &id_hash, now)?;
