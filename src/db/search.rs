@@ -228,8 +228,22 @@ pub fn index_title(conn: &mut DbConn, article: ArticleId, title: &str) -> QueryR
     Ok(())
 }
 
+/// `text` as a PostgreSQL string literal (quotes doubled; the connection keeps
+/// `standard_conforming_strings` on, so a backslash is an ordinary character).
+///
+/// PostgreSQL connections plan parameterised statements once, generically (see
+/// `db::POSTGRES_SETTINGS`): right for the workspace's lists, whose plans follow their
+/// indexes whatever the values. A full-text query's best plan depends on how common its
+/// words are, which a generic plan cannot know ("question 777" took 40 ms planned
+/// generically, 4 ms planned for its words), so these statements carry their words, and
+/// their numbers, as literals: each is planned for what it asks. The words come from
+/// [`terms`] (letters and digits only), and are quoted besides.
+fn pg_literal(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "''"))
+}
+
 /// Newest titles PostgreSQL checks before asking the title index.
-const TITLE_WINDOW: i64 = 2_000;
+const TITLE_WINDOW: i64 = 500;
 
 /// Articles whose current title has every word of `query` (the last as a prefix), newest
 /// article first, below `before` (an article id), at most `limit`.
@@ -259,28 +273,24 @@ pub fn titles(
             // titles fill a page from the newest few thousand titles, so those are tried
             // first; rarer words are found in the index and sorted (a walk back through
             // every title until the page filled took 16 ms, or over a second cold, for
-            // "question 777").
-            let recent: Vec<Hit> = diesel::sql_query(
+            // "question 777"). Written with literals, not parameters, so that each is
+            // planned for its words (see [`pg_literal`]).
+            let query = pg_literal(&expression);
+            let recent: Vec<Hit> = diesel::sql_query(format!(
                 "SELECT article_id FROM (SELECT article_id, document FROM article_titles \
-                 WHERE article_id < $2 ORDER BY article_id DESC LIMIT $4) AS recent \
-                 WHERE document @@ to_tsquery('simple', $1) ORDER BY article_id DESC LIMIT $3",
-            )
-            .bind::<Text, _>(&expression)
-            .bind::<BigInt, _>(before)
-            .bind::<BigInt, _>(limit)
-            .bind::<BigInt, _>(TITLE_WINDOW)
+                 WHERE article_id < {before} ORDER BY article_id DESC LIMIT {TITLE_WINDOW}) \
+                 AS recent WHERE document @@ to_tsquery('simple', {query}) \
+                 ORDER BY article_id DESC LIMIT {limit}"
+            ))
             .load(c)?;
             if i64::try_from(recent.len()).unwrap_or(0) >= limit {
                 recent
             } else {
-                diesel::sql_query(
+                diesel::sql_query(format!(
                     "WITH hits AS MATERIALIZED (SELECT article_id FROM article_titles \
-                     WHERE document @@ to_tsquery('simple', $1) AND article_id < $2) \
-                     SELECT article_id FROM hits ORDER BY article_id DESC LIMIT $3",
-                )
-                .bind::<Text, _>(expression)
-                .bind::<BigInt, _>(before)
-                .bind::<BigInt, _>(limit)
+                     WHERE document @@ to_tsquery('simple', {query}) AND article_id < {before}) \
+                     SELECT article_id FROM hits ORDER BY article_id DESC LIMIT {limit}"
+                ))
                 .load(c)?
             }
         }

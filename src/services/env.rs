@@ -114,7 +114,7 @@ impl Env {
     /// Runs `work` with a connection from the pool (on the calling thread: callers on an
     /// async runtime use a blocking thread).
     pub fn ctx<T>(&self, work: impl FnOnce(&mut Ctx<'_>) -> ServiceResult<T>) -> ServiceResult<T> {
-        let mut conn = self.pool.get()?;
+        let mut conn = db::checkout(&self.pool)?;
         work(&mut Ctx::new(&mut conn, self))
     }
 }

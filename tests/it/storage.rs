@@ -299,3 +299,77 @@ fn a_refused_postgres_connection_reports_the_real_error() {
         "{message}"
     );
 }
+
+/// A pooled connection the database closed (a restart, an administrator, an idle timeout)
+/// is tested before it is handed out again once it has been idle, and replaced: the next
+/// pages answer as usual. Connections in constant use skip the test (`db::checkout`), so
+/// this is what keeps them honest.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connections_the_database_closed_are_replaced_not_handed_out() {
+    use diesel::pg::PgConnection;
+    use imprimatur::config::DatabaseUrl;
+    let test = "connections_the_database_closed_are_replaced_not_handed_out";
+    let Some(app) = TestApp::spawn(Backend::Postgres, test) else {
+        return;
+    };
+    app.create_user("rita@example.org", "Rita", &[Role::Reviewer, Role::Editor]);
+    let client = app.signed_in("rita@example.org").await;
+    // Several requests at once, so the pool holds several connections.
+    let pages = futures::future::join_all((0..6).map(|_| client.get("/dashboard"))).await;
+    for page in &pages {
+        page.assert_status(200);
+    }
+    let DatabaseUrl::Postgres(url) = &app.database.url else {
+        unreachable!("a PostgreSQL test app")
+    };
+    let mut outside = PgConnection::establish(url).unwrap();
+    #[derive(QueryableByName)]
+    struct Closed {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    let closed: Closed = diesel::sql_query(
+        "SELECT count(*) AS n FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+         WHERE datname = current_database() AND pid <> pg_backend_pid()) AS t",
+    )
+    .get_result(&mut outside)
+    .unwrap();
+    assert!(closed.n >= 2, "the app held {} connections", closed.n);
+    tokio::time::sleep(db::ALIVE_BYPASS + std::time::Duration::from_millis(100)).await;
+    for _ in 0..3 {
+        let pages = futures::future::join_all((0..6).map(|_| client.get("/dashboard"))).await;
+        for page in &pages {
+            page.assert_status(200);
+        }
+    }
+}
+
+/// Every PostgreSQL connection plans the workspace's statements once and keeps the plan,
+/// and never starts parallel workers or JIT compilation for them (see
+/// `db::POSTGRES_SETTINGS`): a page's queries are small, and planning or starting workers
+/// cost more than running them. (SQLite has no such settings: it prepares each statement
+/// once per connection.)
+#[test]
+fn postgres_connections_keep_generic_plans_without_workers() {
+    let test = "postgres_connections_keep_generic_plans_without_workers";
+    let Some(database) = TestDatabase::create(Backend::Postgres, test) else {
+        return;
+    };
+    let pool = database.pool();
+    let mut conn = db::checkout(&pool).unwrap();
+    #[derive(QueryableByName)]
+    struct Setting {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        value: String,
+    }
+    let mut show = |name: &str| {
+        diesel::sql_query(format!("SELECT current_setting('{name}') AS value"))
+            .get_result::<Setting>(&mut conn)
+            .unwrap()
+            .value
+    };
+    assert_eq!(show("plan_cache_mode"), "force_generic_plan");
+    assert_eq!(show("max_parallel_workers_per_gather"), "0");
+    assert_eq!(show("jit"), "off");
+    assert_eq!(show("standard_conforming_strings"), "on");
+}
