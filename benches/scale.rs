@@ -476,10 +476,38 @@ async fn main() {
         worst = worst.max(run.quantile(0.5));
         show(label, &run);
     }
-    // Searches that miss the page cache: every request asks for something not asked in the
+    // Searches that miss the page cache: every request asks for a page not asked in the
     // last few seconds. Common words: each topic of the archive (each matches thousands of
     // articles), as typed (the last word cut short, as search-as-you-type sends it), every
-    // page of its ranked results. Rare words: one article's number.
+    // page of its ranked results, in turn (a query's pages share its ranking). Rare words:
+    // one article's number.
+    // A query's ranking is kept for two seconds and shared by its pages: first, the first
+    // page of each of the 48 common-word queries, asked once each by one client, so every
+    // one is ranked anew (what a reader typing a new query waits for, alone).
+    if chosen("search, new query") {
+        let firsts: Vec<String> = COMMON_QUERIES
+            .iter()
+            .flat_map(|words| (0..4).map(move |cut| &words[..words.len() - cut]))
+            .map(|words| format!("{base}/?q={words}"))
+            .collect();
+        let started = Instant::now();
+        let mut latencies = Vec::new();
+        for url in &firsts {
+            let start = Instant::now();
+            let answer = public.get(url).send().await.unwrap();
+            assert!(answer.status().is_success(), "{url}");
+            answer.bytes().await.unwrap();
+            latencies.push(start.elapsed());
+        }
+        latencies.sort();
+        let run = Run {
+            latencies,
+            errors: 0,
+            bytes: 0,
+            elapsed: started.elapsed(),
+        };
+        show("search, new query (1 client)", &run);
+    }
     let common: Vec<String> = COMMON_QUERIES
         .iter()
         .flat_map(|words| (0..4).map(move |cut| &words[..words.len() - cut]))

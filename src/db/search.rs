@@ -13,12 +13,11 @@ struct Hit {
     article_id: i64,
 }
 
-/// A PostgreSQL search row: one of the page's articles (none when the page is empty) and
-/// whether more matched than were ranked.
+/// A PostgreSQL search row: one ranked article, and whether more matched than were ranked.
 #[derive(QueryableByName)]
 struct PgHit {
-    #[diesel(sql_type = diesel::sql_types::Nullable<BigInt>)]
-    article_id: Option<i64>,
+    #[diesel(sql_type = BigInt)]
+    article_id: i64,
     #[diesel(sql_type = diesel::sql_types::Bool)]
     narrowed: bool,
 }
@@ -117,6 +116,28 @@ fn expression(conn: &DbConn, terms: &[String]) -> String {
 /// `RANKED_AT_MOST` matches and says so (see [`Found::narrowed`]).
 pub const RANKED_AT_MOST: i64 = 1_000;
 
+/// A query's matches, best first: at most [`RANKED_AT_MOST`] of them.
+#[derive(Debug, Clone, Default)]
+pub struct Ranked {
+    pub ids: Vec<ArticleId>,
+    /// More than [`RANKED_AT_MOST`] articles matched, so only the newest of them were ranked.
+    pub narrowed: bool,
+}
+
+impl Ranked {
+    /// One page of the ranking: `limit` ids from `offset`, and whether more follow.
+    pub fn page(&self, offset: i64, limit: i64) -> Found {
+        let offset = usize::try_from(offset).unwrap_or(usize::MAX);
+        let limit = usize::try_from(limit).unwrap_or(0);
+        let ids: Vec<ArticleId> = self.ids.iter().skip(offset).take(limit).copied().collect();
+        Found {
+            more: self.ids.len() > offset.saturating_add(limit),
+            ids,
+            narrowed: self.narrowed,
+        }
+    }
+}
+
 /// One page of search results.
 #[derive(Debug, Default)]
 pub struct Found {
@@ -128,17 +149,30 @@ pub struct Found {
     pub narrowed: bool,
 }
 
-/// Articles matching every word of `query`, best match first, one page of them, and whether
-/// there are more. Ranked inside the index (FTS5's bm25 with title above summary above body;
-/// PostgreSQL's ts_rank over the weighted document), among the newest [`RANKED_AT_MOST`]
-/// matches, the page taken by `LIMIT`.
+/// What identifies a query's ranking: its words as [`terms`] reads them (the last one a
+/// prefix), so "Blood  pressure" and "blood pressure" share one. `None` for no words.
+pub fn ranking_key(query: &str) -> Option<String> {
+    let terms = terms(query);
+    (!terms.is_empty()).then(|| terms.join(" "))
+}
+
+/// One page of the articles matching every word of `query`, best match first, and whether
+/// there are more: a slice of [`rank`].
 pub fn search(conn: &mut DbConn, query: &str, offset: i64, limit: i64) -> QueryResult<Found> {
+    Ok(rank(conn, query)?.page(offset, limit))
+}
+
+/// Articles matching every word of `query`, best match first. Ranked inside the index
+/// (FTS5's bm25 with title above summary above body; PostgreSQL's ts_rank over the weighted
+/// document), among the newest [`RANKED_AT_MOST`] matches. Every page of a query's results
+/// is a slice of this one ranking (the service keeps recent rankings).
+pub fn rank(conn: &mut DbConn, query: &str) -> QueryResult<Ranked> {
     let terms = terms(query);
     if terms.is_empty() {
-        return Ok(Found::default());
+        return Ok(Ranked::default());
     }
     let expression = expression(conn, &terms);
-    let (hits, narrowed) = match conn {
+    let (hits, narrowed): (Vec<i64>, bool) = match conn {
         // FTS5 walks a match in rowid (article id) order without sorting; the inner LIMIT
         // stops the walk, so bm25 runs for the candidates only. A second walk tells whether
         // a match lies past the candidates.
@@ -147,12 +181,10 @@ pub fn search(conn: &mut DbConn, query: &str, offset: i64, limit: i64) -> QueryR
                 "SELECT article_id FROM (SELECT rowid AS article_id, \
                  bm25(search_documents, 10.0, 4.0, 1.0) AS score FROM search_documents \
                  WHERE search_documents MATCH ? ORDER BY rowid DESC LIMIT ?) \
-                 ORDER BY score, article_id DESC LIMIT ? OFFSET ?",
+                 ORDER BY score, article_id DESC",
             )
             .bind::<Text, _>(&expression)
             .bind::<BigInt, _>(RANKED_AT_MOST)
-            .bind::<BigInt, _>(limit + 1)
-            .bind::<BigInt, _>(offset)
             .load::<Hit>(c)?;
             let beyond = diesel::sql_query(
                 "SELECT rowid AS article_id FROM search_documents \
@@ -169,36 +201,27 @@ pub fn search(conn: &mut DbConn, query: &str, offset: i64, limit: i64) -> QueryR
         // One walk of the matches, newest first, takes one candidate more than are ranked
         // (whether there are more is its count); only the ranked candidates' word vectors
         // are read back: carrying every match's vector through the sort cost ten times as
-        // much. The LEFT JOIN answers one row even when the page is empty.
+        // much. Literals, not parameters: planned for its words (see [`pg_literal`]).
         DbConn::Pg(c) => {
-            let rows = diesel::sql_query(
+            let query = pg_literal(&expression);
+            let rows = diesel::sql_query(format!(
                 "WITH candidates AS MATERIALIZED (SELECT article_id FROM search_documents \
-                 WHERE document @@ to_tsquery('english', $1) \
-                 ORDER BY article_id DESC LIMIT $2 + 1) \
-                 SELECT page.article_id, beyond.narrowed \
-                 FROM (SELECT count(*) > $2 AS narrowed FROM candidates) AS beyond \
-                 LEFT JOIN LATERAL (SELECT d.article_id, \
-                 ts_rank(d.document, to_tsquery('english', $1)) AS score \
-                 FROM (SELECT article_id FROM candidates ORDER BY article_id DESC LIMIT $2) \
-                 AS ranked JOIN search_documents d USING (article_id) \
-                 ORDER BY score DESC, d.article_id DESC LIMIT $3 OFFSET $4) AS page ON true",
-            )
-            .bind::<Text, _>(&expression)
-            .bind::<BigInt, _>(RANKED_AT_MOST)
-            .bind::<BigInt, _>(limit + 1)
-            .bind::<BigInt, _>(offset)
+                 WHERE document @@ to_tsquery('english', {query}) \
+                 ORDER BY article_id DESC LIMIT {RANKED_AT_MOST} + 1) \
+                 SELECT d.article_id, \
+                 (SELECT count(*) > {RANKED_AT_MOST} FROM candidates) AS narrowed \
+                 FROM (SELECT article_id FROM candidates ORDER BY article_id DESC \
+                 LIMIT {RANKED_AT_MOST}) AS ranked JOIN search_documents d USING (article_id) \
+                 ORDER BY ts_rank(d.document, to_tsquery('english', {query})) DESC, \
+                 d.article_id DESC"
+            ))
             .load::<PgHit>(c)?;
             let narrowed = rows.first().is_some_and(|r| r.narrowed);
-            (
-                rows.into_iter().filter_map(|r| r.article_id).collect(),
-                narrowed,
-            )
+            (rows.into_iter().map(|r| r.article_id).collect(), narrowed)
         }
     };
-    let (hits, more) = super::split_page(hits, limit);
-    Ok(Found {
+    Ok(Ranked {
         ids: hits.into_iter().map(ArticleId).collect(),
-        more,
         narrowed,
     })
 }

@@ -11,6 +11,7 @@ use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use tokio::sync::Notify;
 
 use super::passwords::Gate;
+use super::rankings::Rankings;
 use super::visitors::{self, VisitorKey};
 use super::{ServiceError, ServiceResult};
 use crate::db::{self, DbConn, EffectSink, Effects, Pool, Tx};
@@ -60,6 +61,8 @@ pub struct Env {
     signals: Signals,
     public_url: Arc<str>,
     hashing: Arc<Gate>,
+    /// Recent search rankings, shared by the pages of each query's results.
+    rankings: Arc<Rankings>,
     /// Read from the database on first use.
     visitor_key: Arc<OnceLock<VisitorKey>>,
     /// Write transactions on SQLite take turns here. SQLite lets one writer in at a time
@@ -77,6 +80,7 @@ impl Env {
             signals: Signals::default(),
             public_url: public_url.trim_end_matches('/').into(),
             hashing: Arc::new(Gate::for_this_machine()),
+            rankings: Arc::default(),
             visitor_key: Arc::default(),
             sqlite_writer: Arc::default(),
         }
@@ -109,6 +113,10 @@ impl Env {
 
     pub(crate) fn hashing(&self) -> &Gate {
         &self.hashing
+    }
+
+    pub(crate) fn rankings(&self) -> &Rankings {
+        &self.rankings
     }
 
     /// Runs `work` with a connection from the pool (on the calling thread: callers on an

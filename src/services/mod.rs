@@ -20,6 +20,7 @@ pub mod notify;
 pub mod passwords;
 pub mod public;
 pub mod publishing;
+pub mod rankings;
 pub mod read;
 pub mod reviewing;
 pub mod round;

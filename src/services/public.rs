@@ -223,6 +223,7 @@ pub fn index(
     offset: i64,
     limit: i64,
 ) -> ServiceResult<IndexPage> {
+    let env = ctx.env();
     let conn = ctx.conn();
     match query.map(str::trim).filter(|q| !q.is_empty()) {
         None => {
@@ -234,7 +235,18 @@ pub fn index(
             })
         }
         Some(query) => {
-            let found = search::search(conn, query, offset, limit)?;
+            let Some(key) = search::ranking_key(query) else {
+                return Ok(IndexPage {
+                    cards: Vec::new(),
+                    more: false,
+                    narrowed: None,
+                });
+            };
+            let generation = env.signals().public_generation();
+            let found = env
+                .rankings()
+                .get_or_rank(&key, generation, || search::rank(conn, query))?
+                .page(offset, limit);
             let mut rows: HashMap<ArticleId, Article> = articles::find_many(conn, &found.ids)?
                 .into_iter()
                 .map(|a| (a.id, a))

@@ -23,6 +23,7 @@ on_both_backends!(
     the_feed_and_sitemap_list_live_articles_only,
     a_cached_page_is_served_without_the_database,
     a_search_matching_more_than_it_ranks_says_so,
+    a_search_s_pages_share_one_ranking_and_a_publication_ranks_it_again,
 );
 
 /// An editor and a reviewer (as people, and signed in), and a signed-in admin.
@@ -422,6 +423,47 @@ async fn a_search_matching_more_than_it_ranks_says_so(app: TestApp) {
     some.assert_status(200)
         .assert_contains("<mark>grapefruit</mark>");
     assert!(!some.body.contains("articles match"), "{}", some.body);
+}
+
+/// The pages of a query's results are slices of one ranking, kept for a moment
+/// (`services::rankings`); publishing an article that matches makes it stale at once, and
+/// the next request, for any page, ranks again.
+async fn a_search_s_pages_share_one_ranking_and_a_publication_ranks_it_again(app: TestApp) {
+    let cast = cast(&app).await;
+    for i in 0..25 {
+        published(&app, &cast, &format!("Grapefruit note {i:02}"));
+    }
+    let public = app.client();
+    // The numbers of the notes a page lists (each is shown in its title and snippet).
+    let titles = |page: &Page| -> Vec<String> {
+        let numbers: std::collections::BTreeSet<String> = page
+            .body
+            .match_indices("<mark>note</mark> ")
+            .map(|(at, m)| page.body[at + m.len()..at + m.len() + 2].to_owned())
+            .collect();
+        numbers.into_iter().collect()
+    };
+    let first = public.get("/?q=grapefruit+note").await;
+    first.assert_status(200).assert_contains("rel=\"next\"");
+    let second = public.get("/?q=grapefruit+note&page=2").await;
+    second.assert_status(200);
+    let (mut one, two) = (titles(&first), titles(&second));
+    assert_eq!((one.len(), two.len()), (20, 5), "{one:?} {two:?}");
+    one.extend(two);
+    one.sort();
+    one.dedup();
+    assert_eq!(one.len(), 25, "every match once across the pages: {one:?}");
+    // A new matching article shows on the next request, whichever page it asks for.
+    published(&app, &cast, "Grapefruit note 25");
+    let all: Vec<String> = [
+        public.get("/?q=grapefruit+note&page=2").await,
+        public.get("/?q=grapefruit+note").await,
+    ]
+    .iter()
+    .flat_map(titles)
+    .collect();
+    assert_eq!(all.len(), 26, "{all:?}");
+    assert!(all.contains(&"25".to_owned()), "{all:?}");
 }
 
 fn urlencode(value: &str) -> String {
