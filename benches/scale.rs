@@ -234,10 +234,17 @@ fn memory(pid: u32) -> String {
             .map(|kb| format!("{:.1} MB", kb as f64 / 1024.0))
             .unwrap_or_else(|| "?".into())
     };
+    let threads = status
+        .lines()
+        .find(|l| l.starts_with("Threads"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .unwrap_or("?");
     format!(
-        "peak {} (VmHWM), now {} (VmRSS)",
+        "peak {} (VmHWM), now {} (VmRSS: {} anonymous, {} of files), {threads} threads",
         field("VmHWM"),
-        field("VmRSS")
+        field("VmRSS"),
+        field("RssAnon"),
+        field("RssFile"),
     )
 }
 

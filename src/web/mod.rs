@@ -31,6 +31,11 @@ pub use state::AppState;
 /// Builds the server on an already bound listener (tests bind port 0).
 pub fn server(state: AppState, listener: TcpListener, workers: usize) -> std::io::Result<Server> {
     let https = state.config.secure_cookies();
+    // Database work runs on each worker's blocking threads and holds a pooled connection,
+    // so threads beyond the pool's size would only wait for one. actix's default (512
+    // divided by the cores) let the server grow to dozens of threads under load, each
+    // keeping its allocator cache.
+    let blocking = usize::try_from(state.pool().max_size()).unwrap_or(8).max(2);
     let data = web::Data::new(state);
     let server = HttpServer::new(move || {
         App::new()
@@ -48,6 +53,7 @@ pub fn server(state: AppState, listener: TcpListener, workers: usize) -> std::io
             )
     })
     .workers(workers.max(1))
+    .worker_max_blocking_threads(blocking)
     .listen(listener)?
     .run();
     Ok(server)
