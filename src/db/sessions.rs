@@ -24,10 +24,6 @@ pub fn insert(conn: &mut DbConn, row: &SessionRow) -> QueryResult<usize> {
         .execute(conn)
 }
 
-pub fn find(conn: &mut DbConn, id_hash: &str) -> QueryResult<Option<SessionRow>> {
-    sessions::table.find(id_hash).first(conn).optional()
-}
-
 /// The account a session is signed in to, as a request needs it.
 #[derive(Debug, Clone, Queryable)]
 pub struct SessionAccount {
