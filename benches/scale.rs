@@ -47,6 +47,14 @@ const COMMON_QUERIES: [&str; 12] = [
     "kidney+disease",
 ];
 
+/// Each common query as search-as-you-type sends it: whole, then with its last word cut
+/// short by one to three letters.
+fn typed_queries() -> impl Iterator<Item = &'static str> {
+    COMMON_QUERIES
+        .iter()
+        .flat_map(|words| (0..4).map(move |cut| &words[..words.len() - cut]))
+}
+
 /// Latencies of one measured run.
 struct Run {
     latencies: Vec<Duration>,
@@ -56,6 +64,18 @@ struct Run {
 }
 
 impl Run {
+    /// A run of requests made one after another (or gathered from several tasks), with
+    /// `errors` refused ones.
+    fn of(mut latencies: Vec<Duration>, errors: usize, elapsed: Duration) -> Self {
+        latencies.sort();
+        Self {
+            latencies,
+            errors,
+            bytes: 0,
+            elapsed,
+        }
+    }
+
     fn quantile(&self, q: f64) -> Duration {
         if self.latencies.is_empty() {
             return Duration::ZERO;
@@ -492,9 +512,7 @@ async fn main() {
     // page of each of the 48 common-word queries, asked once each by one client, so every
     // one is ranked anew (what a reader typing a new query waits for, alone).
     if chosen("search, new query") {
-        let firsts: Vec<String> = COMMON_QUERIES
-            .iter()
-            .flat_map(|words| (0..4).map(move |cut| &words[..words.len() - cut]))
+        let firsts: Vec<String> = typed_queries()
             .map(|words| format!("{base}/?q={words}"))
             .collect();
         let started = Instant::now();
@@ -506,18 +524,10 @@ async fn main() {
             answer.bytes().await.unwrap();
             latencies.push(start.elapsed());
         }
-        latencies.sort();
-        let run = Run {
-            latencies,
-            errors: 0,
-            bytes: 0,
-            elapsed: started.elapsed(),
-        };
+        let run = Run::of(latencies, 0, started.elapsed());
         show("search, new query (1 client)", &run);
     }
-    let common: Vec<String> = COMMON_QUERIES
-        .iter()
-        .flat_map(|words| (0..4).map(move |cut| &words[..words.len() - cut]))
+    let common: Vec<String> = typed_queries()
         .flat_map(|words| {
             let base = base.clone();
             (1..=50).map(move |p| format!("{base}/?q={words}&page={p}"))
@@ -646,13 +656,7 @@ async fn approvals(base: &str, accounts: &HashMap<String, String>, revisions: i6
         latencies.extend(l);
     }
     let elapsed = started.elapsed().as_secs_f64();
-    latencies.sort();
-    let run = Run {
-        latencies,
-        errors: refused,
-        bytes: 0,
-        elapsed: started.elapsed(),
-    };
+    let run = Run::of(latencies, refused, started.elapsed());
     println!(
         "approve, {count} reviewers at once: {done} approvals in {elapsed:.1} s = {:.0}/s, p50 {}, p99 {}, {refused} refused (already approved by that reviewer)",
         done as f64 / elapsed,
@@ -700,13 +704,7 @@ async fn saves(base: &str, editor: &Session, count: usize) {
         assert_eq!(answer.status().as_u16(), 303, "saving a draft");
         latencies.push(start.elapsed());
     }
-    latencies.sort();
-    let run = Run {
-        latencies,
-        errors: 0,
-        bytes: 0,
-        elapsed: Duration::from_secs(1),
-    };
+    let run = Run::of(latencies, 0, Duration::from_secs(1));
     println!(
         "save a draft with 20 references, one at a time: {count} saves, p50 {}, p99 {}",
         ms(run.quantile(0.5)),

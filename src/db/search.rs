@@ -156,12 +156,6 @@ pub fn ranking_key(query: &str) -> Option<String> {
     (!terms.is_empty()).then(|| terms.join(" "))
 }
 
-/// One page of the articles matching every word of `query`, best match first, and whether
-/// there are more: a slice of [`rank`].
-pub fn search(conn: &mut DbConn, query: &str, offset: i64, limit: i64) -> QueryResult<Found> {
-    Ok(rank(conn, query)?.page(offset, limit))
-}
-
 /// Articles matching every word of `query`, best match first. Ranked inside the index
 /// (FTS5's bm25 with title above summary above body; PostgreSQL's ts_rank over the weighted
 /// document), among the newest [`RANKED_AT_MOST`] matches. Every page of a query's results
