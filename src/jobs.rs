@@ -15,6 +15,7 @@ use crate::services::{Env, Failure, ServiceResult, housekeeping, notify};
 
 const REMINDERS_EVERY: Duration = Duration::from_secs(3600);
 const HOUSEKEEPING_EVERY: Duration = Duration::from_secs(15 * 60);
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(250);
 
 /// The running loops.
 pub struct Jobs {
@@ -35,6 +36,7 @@ impl Jobs {
                 "review reminders",
                 |ctx| notify::review_reminders(ctx, db::now()).map(|_| ()),
             )),
+            tokio::spawn(checkpoints(env.clone(), stopped.clone())),
             tokio::spawn(every(
                 HOUSEKEEPING_EVERY,
                 stopped,
@@ -84,6 +86,33 @@ async fn deliver(env: Env, courier: Courier, poll: Duration, mut stop: watch::Re
         }
     }
     tracing::info!(worker = %courier.id(), "mail delivery stopped");
+}
+
+/// The checkpoint job, on SQLite only. (On PostgreSQL it would only take a connection from
+/// the pool every quarter of a second for nothing, and keep that connection looking
+/// recently used, so it would be handed out untested after the database closed it.)
+async fn checkpoints(env: Env, stop: watch::Receiver<bool>) {
+    let probe = env.clone();
+    let sqlite = tokio::task::spawn_blocking(move || {
+        probe.ctx(|ctx| Ok(matches!(ctx.conn(), db::DbConn::Sqlite(_))))
+    })
+    .await;
+    match sqlite {
+        Ok(Ok(true)) => every(CHECKPOINT_EVERY, stop, env, "checkpoint", checkpoint).await,
+        Ok(Ok(false)) => {}
+        Ok(Err(error)) => tracing::warn!(%error, "checkpoint job not started"),
+        Err(error) => tracing::warn!(%error, "checkpoint job not started"),
+    }
+}
+
+/// Keeps SQLite's write-ahead log short: copies it into the database, and when it has
+/// grown long, starts it again (see `db::restart_log`).
+fn checkpoint(ctx: &mut crate::services::Ctx<'_>) -> ServiceResult<()> {
+    let copied = db::checkpoint(ctx.conn())?;
+    if copied.is_some_and(|c| c.log >= db::CHECKPOINT_RESTART_PAGES) {
+        ctx.exclusive(|conn| Ok(db::restart_log(conn)?))?;
+    }
+    Ok(())
 }
 
 /// Runs `work` on a blocking thread now and then every `period`, until `stop`.

@@ -5,6 +5,7 @@ pub mod account_tokens;
 pub mod articles;
 pub mod assignments;
 pub mod audit_log;
+pub mod cached;
 pub mod comments;
 pub mod login_attempts;
 pub mod outbox;
@@ -54,9 +55,13 @@ const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/po
 /// default is 2 MiB), and `soft_heap_limit` (for the whole process) makes the caches recycle
 /// pages rather than grow past 24 MiB together: the file's pages stay in the operating
 /// system's cache either way, so this bounds the server's memory, not its reads.
+/// `wal_autocheckpoint` is a safety net only: the server checkpoints from a job of its own
+/// ([`checkpoint`]), so a writer does not copy the log into the database while it holds the
+/// write lock and every other writer waits.
 const SQLITE_PRAGMAS: &str = "PRAGMA busy_timeout = 10000; \
      PRAGMA journal_mode = WAL; \
      PRAGMA synchronous = NORMAL; \
+     PRAGMA wal_autocheckpoint = 10000; \
      PRAGMA foreign_keys = ON; \
      PRAGMA cache_size = -1024; \
      PRAGMA soft_heap_limit = 25165824;";
@@ -210,9 +215,11 @@ pub fn run_migrations(conn: &mut DbConn) -> Result<usize, SetupError> {
 pub fn lock_for_transaction(conn: &mut DbConn, key: i64) -> QueryResult<()> {
     match conn {
         DbConn::Pg(pg) => {
-            diesel::sql_query("SELECT pg_advisory_xact_lock($1)")
-                .bind::<diesel::sql_types::BigInt, _>(key)
-                .execute(pg)?;
+            cached::cached(
+                &["SELECT pg_advisory_xact_lock(", ")"],
+                cached::bind::<diesel::sql_types::BigInt, _>(key),
+            )
+            .execute(pg)?;
             Ok(())
         }
         DbConn::Sqlite(_) => Ok(()),
@@ -231,6 +238,52 @@ pub fn split_page<T>(mut rows: Vec<T>, limit: i64) -> (Vec<T>, bool) {
     let more = rows.len() > limit;
     rows.truncate(limit);
     (rows, more)
+}
+
+/// How a [`checkpoint`] ended: how many pages the write-ahead log holds, how many of them
+/// are in the database file now, and whether readers or writers kept it from finishing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, QueryableByName)]
+pub struct Checkpoint {
+    #[diesel(sql_type = diesel::sql_types::Integer)]
+    pub busy: i32,
+    #[diesel(sql_type = diesel::sql_types::Integer)]
+    pub log: i32,
+    #[diesel(sql_type = diesel::sql_types::Integer)]
+    pub checkpointed: i32,
+}
+
+/// Pages of log past which the checkpoint job also starts the log again.
+pub const CHECKPOINT_RESTART_PAGES: i32 = 1_000;
+
+/// Copies what SQLite's write-ahead log holds into the database file, without waiting for
+/// readers or writers (a passive checkpoint). Run by the server's checkpoint job every
+/// fraction of a second, off the writers' path: writers checkpoint themselves only past
+/// `wal_autocheckpoint` (10,000 pages), when this job is not running. `None` on PostgreSQL.
+pub fn checkpoint(conn: &mut DbConn) -> QueryResult<Option<Checkpoint>> {
+    match conn {
+        DbConn::Sqlite(sqlite) => diesel::sql_query("PRAGMA wal_checkpoint(PASSIVE)")
+            .get_result(sqlite)
+            .map(Some),
+        DbConn::Pg(_) => Ok(None),
+    }
+}
+
+/// Starts the write-ahead log again from its beginning, once readers are done with it: the
+/// caller holds the write turn, so no writer adds to it meanwhile. Waits at most 20 ms for
+/// readers (a long export may be reading), and then leaves the log as it is. Under a steady
+/// stream of reads and writes a passive checkpoint copies the log but the log itself never
+/// starts again (some reader is always using it), so it grew to `wal_autocheckpoint`, and
+/// from there every commit checkpointed and synced the file itself.
+pub fn restart_log(conn: &mut DbConn) -> QueryResult<Option<Checkpoint>> {
+    match conn {
+        DbConn::Sqlite(sqlite) => {
+            sqlite.batch_execute("PRAGMA busy_timeout = 20")?;
+            let done = diesel::sql_query("PRAGMA wal_checkpoint(RESTART)").get_result(sqlite);
+            sqlite.batch_execute("PRAGMA busy_timeout = 10000")?;
+            done.map(Some)
+        }
+        DbConn::Pg(_) => Ok(None),
+    }
 }
 
 /// Whether the database answers; used by `/healthz`.

@@ -149,16 +149,18 @@ impl Courier {
                 let worker = self.id.clone();
                 blocking(&self.env, move |ctx| {
                     let now = db::now();
-                    for id in unsent {
-                        outbox::mark_retry(
-                            ctx.conn(),
-                            id,
-                            &worker,
-                            now,
-                            "not tried: the server was stopping",
-                        )?;
-                    }
-                    Ok(())
+                    ctx.write(|tx| {
+                        for &id in &unsent {
+                            outbox::mark_retry(
+                                tx,
+                                id,
+                                &worker,
+                                now,
+                                "not tried: the server was stopping",
+                            )?;
+                        }
+                        Ok(())
+                    })
                 })
                 .await?;
                 return Ok(pass);
@@ -184,8 +186,11 @@ impl Courier {
         blocking(&self.env, move |ctx| {
             let now = db::now();
             match outcome {
+                // Through `write`, like every other write: on SQLite a lone statement that
+                // found the write lock taken would wait in SQLite's busy handler, and a
+                // writer that queued behind it would sleep there too.
                 Ok(()) => {
-                    outbox::mark_sent(ctx.conn(), row.id, &worker, now)?;
+                    ctx.write(|tx| Ok(outbox::mark_sent(tx, row.id, &worker, now)?))?;
                     Ok(Recorded::Sent)
                 }
                 Err(error) if now - row.created_at >= policy.max_age => {
@@ -210,7 +215,7 @@ impl Courier {
                 Err(error) => {
                     tracing::warn!(mail = row.id, to = %row.recipient, %error, "mail not sent; will retry");
                     let next = policy.next_attempt(row.attempts, now);
-                    outbox::mark_retry(ctx.conn(), row.id, &worker, next, &error)?;
+                    ctx.write(|tx| Ok(outbox::mark_retry(tx, row.id, &worker, next, &error)?))?;
                     Ok(Recorded::Retry)
                 }
             }

@@ -147,6 +147,24 @@ impl<'a> Ctx<'a> {
         self.env
     }
 
+    /// Runs `work` on the connection, outside any transaction, while no other writer of
+    /// this process may start (on SQLite; on PostgreSQL it just runs).
+    pub fn exclusive<T>(
+        &mut self,
+        work: impl FnOnce(&mut DbConn) -> ServiceResult<T>,
+    ) -> ServiceResult<T> {
+        let _turn = match self.conn {
+            DbConn::Sqlite(_) => Some(
+                self.env
+                    .sqlite_writer
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner),
+            ),
+            DbConn::Pg(_) => None,
+        };
+        work(self.conn)
+    }
+
     /// Runs a write transaction, and runs it again (up to five times in all) when it lost a
     /// compare-and-set race or a uniqueness race to a concurrent writer: each run starts
     /// from fresh reads, so the retried action is decided on what is true now. Once it
