@@ -3,6 +3,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use super::cached::{bind, cached};
 use super::revisions::Revision;
 use super::schema::articles;
 use super::{DbConn, Tx};
@@ -98,33 +99,48 @@ pub fn bump(
     Ok(changed == 1)
 }
 
-/// Makes `revision` the published one (ending any retraction).
+/// Makes `revision` the published one (ending any retraction), if the article is still at
+/// `version`; bumps the version. One statement: the claim, the publication and the first
+/// publication date are one row's update.
 pub fn publish(
     tx: &mut Tx<'_>,
     id: ArticleId,
+    version: i64,
     revision: RevisionId,
     now: NaiveDateTime,
     next_review_due: NaiveDateTime,
-) -> QueryResult<usize> {
+) -> QueryResult<bool> {
+    use diesel::sql_types::{BigInt, Timestamp};
     tx.public_content_changed();
-    diesel::update(articles::table.find(id))
-        .set((
-            articles::published_revision_id.eq(revision),
-            articles::last_reviewed_at.eq(now),
-            articles::next_review_due.eq(next_review_due),
-            articles::updated_at.eq(now),
-            articles::retracted_at.eq(None::<NaiveDateTime>),
-            articles::retraction_reason.eq(None::<String>),
-            articles::retracted_by.eq(None::<UserId>),
-        ))
-        .execute(&mut **tx)?;
-    diesel::update(
-        articles::table
-            .find(id)
-            .filter(articles::first_published_at.is_null()),
+    let changed = cached(
+        &[
+            "UPDATE articles SET version = ",
+            ", published_revision_id = ",
+            ", first_published_at = COALESCE(first_published_at, ",
+            "), last_reviewed_at = ",
+            ", next_review_due = ",
+            ", updated_at = ",
+            ", retracted_at = NULL, retraction_reason = NULL, retracted_by = NULL WHERE id = ",
+            " AND version = ",
+            "",
+        ],
+        (
+            (
+                bind::<BigInt, _>(version + 1),
+                bind::<BigInt, _>(revision.0),
+                bind::<Timestamp, _>(now),
+                bind::<Timestamp, _>(now),
+            ),
+            (
+                bind::<Timestamp, _>(next_review_due),
+                bind::<Timestamp, _>(now),
+                bind::<BigInt, _>(id.0),
+                bind::<BigInt, _>(version),
+            ),
+        ),
     )
-    .set(articles::first_published_at.eq(now))
-    .execute(&mut **tx)
+    .execute(&mut **tx)?;
+    Ok(changed == 1)
 }
 
 /// Makes `revision` the one the workspace lists for the article, with its state, author

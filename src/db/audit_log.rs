@@ -4,6 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::DbConn;
+use super::cached::{bind, cached};
 use super::schema::audit_log;
 use crate::domain::audit::ChainedRow;
 use crate::ids::{ArticleId, AuditId, UserId};
@@ -98,10 +99,50 @@ pub fn head(conn: &mut DbConn) -> QueryResult<Option<(AuditId, String)>> {
         .optional()
 }
 
+/// Appends `row`. On PostgreSQL this runs while the chain is locked, so it is a statement
+/// each connection prepares once (diesel would prepare its own insert anew each time: its
+/// optional columns may be left to their defaults).
 pub fn insert(conn: &mut DbConn, row: &AuditRow) -> QueryResult<usize> {
-    diesel::insert_into(audit_log::table)
-        .values(row)
-        .execute(conn)
+    use diesel::sql_types::{BigInt, Nullable, Text, Timestamp};
+    cached(
+        &[
+            "INSERT INTO audit_log (id, occurred_at, actor_id, actor_label, action, target_type, \
+             target_id, details, client_addr, prev_hash, row_hash, article_id) VALUES (",
+            ", ",
+            ", ",
+            ", ",
+            ", ",
+            ", ",
+            ", ",
+            ", ",
+            ", ",
+            ", ",
+            ", ",
+            ", ",
+            ")",
+        ],
+        (
+            (
+                bind::<BigInt, _>(row.id.0),
+                bind::<Timestamp, _>(row.occurred_at),
+                bind::<Nullable<BigInt>, _>(row.actor_id.map(|id| id.0)),
+                bind::<Text, _>(&row.actor_label),
+            ),
+            (
+                bind::<Text, _>(&row.action),
+                bind::<Nullable<Text>, _>(row.target_type.as_deref()),
+                bind::<Nullable<BigInt>, _>(row.target_id),
+                bind::<Text, _>(&row.details),
+            ),
+            (
+                bind::<Nullable<Text>, _>(row.client_addr.as_deref()),
+                bind::<Text, _>(&row.prev_hash),
+                bind::<Text, _>(&row.row_hash),
+                bind::<Nullable<BigInt>, _>(row.article_id.map(|id| id.0)),
+            ),
+        ),
+    )
+    .execute(conn)
 }
 
 type Filtered<'a> = audit_log::BoxedQuery<'a, super::MultiBackend>;

@@ -4,6 +4,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use super::cached::{bind, cached};
 use super::schema::{articles, revisions};
 use super::{DbConn, MultiBackend, Tx};
 use crate::domain::workflow::{self, State, Transition};
@@ -253,26 +254,61 @@ pub fn transition(
     now: NaiveDateTime,
 ) -> QueryResult<bool> {
     tx.public_content_changed();
-    let target = revisions::table
-        .find(id)
-        .filter(revisions::version.eq(version));
-    let changed = diesel::update(target)
-        .set((
-            revisions::state.eq(transition.to.as_str()),
-            revisions::version.eq(version + 1),
-            revisions::updated_at.eq(now),
-        ))
-        .execute(&mut **tx)?;
-    if changed == 1 && transition.decides() {
-        diesel::update(revisions::table.find(id))
-            .set(revisions::decided_at.eq(now))
-            .execute(&mut **tx)?;
-    }
+    use diesel::sql_types::{BigInt, Text, Timestamp};
+    // One statement either way (on SQLite an update rewrites the whole row, body
+    // included), of fixed text, so each connection prepares it once.
+    let state = transition.to.as_str();
+    let changed = if transition.decides() {
+        cached(
+            &[
+                "UPDATE revisions SET state = ",
+                ", version = ",
+                ", updated_at = ",
+                ", decided_at = ",
+                " WHERE id = ",
+                " AND version = ",
+                "",
+            ],
+            (
+                bind::<Text, _>(state),
+                bind::<BigInt, _>(version + 1),
+                bind::<Timestamp, _>(now),
+                bind::<Timestamp, _>(now),
+                (bind::<BigInt, _>(id.0), bind::<BigInt, _>(version)),
+            ),
+        )
+        .execute(&mut **tx)?
+    } else {
+        cached(
+            &[
+                "UPDATE revisions SET state = ",
+                ", version = ",
+                ", updated_at = ",
+                " WHERE id = ",
+                " AND version = ",
+                "",
+            ],
+            (
+                bind::<Text, _>(state),
+                bind::<BigInt, _>(version + 1),
+                bind::<Timestamp, _>(now),
+                bind::<BigInt, _>(id.0),
+                bind::<BigInt, _>(version),
+            ),
+        )
+        .execute(&mut **tx)?
+    };
     if changed == 1 {
         // The article list filters on its current revision's state.
-        diesel::update(articles::table.filter(articles::current_revision_id.eq(id)))
-            .set(articles::current_state.eq(transition.to.as_str()))
-            .execute(&mut **tx)?;
+        cached(
+            &[
+                "UPDATE articles SET current_state = ",
+                " WHERE current_revision_id = ",
+                "",
+            ],
+            (bind::<Text, _>(state), bind::<BigInt, _>(id.0)),
+        )
+        .execute(&mut **tx)?;
     }
     Ok(changed == 1)
 }
@@ -659,9 +695,11 @@ pub fn any_visible(conn: &mut DbConn, article: ArticleId, viewer: UserId) -> Que
 pub fn lock(tx: &mut Tx<'_>, id: RevisionId) -> QueryResult<()> {
     match &mut **tx {
         DbConn::Pg(pg) => {
-            diesel::sql_query("SELECT id FROM revisions WHERE id = $1 FOR UPDATE")
-                .bind::<diesel::sql_types::BigInt, _>(id.0)
-                .execute(pg)?;
+            cached(
+                &["SELECT id FROM revisions WHERE id = ", " FOR UPDATE"],
+                bind::<diesel::sql_types::BigInt, _>(id.0),
+            )
+            .execute(pg)?;
             Ok(())
         }
         DbConn::Sqlite(_) => Ok(()),

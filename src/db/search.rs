@@ -5,6 +5,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
 
 use super::DbConn;
+use super::cached::{bind, cached};
 use crate::ids::ArticleId;
 
 #[derive(QueryableByName)]
@@ -33,25 +34,40 @@ pub fn index(
     remove(conn, article)?;
     match conn {
         // The rowid is the article's id: found again without a scan.
-        DbConn::Sqlite(c) => diesel::sql_query(
-            "INSERT INTO search_documents (rowid, title, summary, body, article_id) \
-             VALUES (?, ?, ?, ?, ?)",
+        DbConn::Sqlite(c) => cached(
+            &[
+                "INSERT INTO search_documents (rowid, title, summary, body, article_id) VALUES (",
+                ", ",
+                ", ",
+                ", ",
+                ", ",
+                ")",
+            ],
+            (
+                bind::<BigInt, _>(article.0),
+                bind::<Text, _>(title),
+                bind::<Text, _>(summary),
+                bind::<Text, _>(body),
+                bind::<BigInt, _>(article.0),
+            ),
         )
-        .bind::<BigInt, _>(article.0)
-        .bind::<Text, _>(title)
-        .bind::<Text, _>(summary)
-        .bind::<Text, _>(body)
-        .bind::<BigInt, _>(article.0)
         .execute(c)?,
         // Only the weighted words are kept (`search_document` is in the migrations).
-        DbConn::Pg(c) => diesel::sql_query(
-            "INSERT INTO search_documents (article_id, document) \
-             VALUES ($1, search_document($2, $3, $4))",
+        DbConn::Pg(c) => cached(
+            &[
+                "INSERT INTO search_documents (article_id, document) VALUES (",
+                ", search_document(",
+                ", ",
+                ", ",
+                "))",
+            ],
+            (
+                bind::<BigInt, _>(article.0),
+                bind::<Text, _>(title),
+                bind::<Text, _>(summary),
+                bind::<Text, _>(body),
+            ),
         )
-        .bind::<BigInt, _>(article.0)
-        .bind::<Text, _>(title)
-        .bind::<Text, _>(summary)
-        .bind::<Text, _>(body)
         .execute(c)?,
     };
     Ok(())
@@ -60,12 +76,16 @@ pub fn index(
 /// Takes an article out of the index.
 pub fn remove(conn: &mut DbConn, article: ArticleId) -> QueryResult<()> {
     match conn {
-        DbConn::Sqlite(c) => diesel::sql_query("DELETE FROM search_documents WHERE rowid = ?")
-            .bind::<BigInt, _>(article.0)
-            .execute(c)?,
-        DbConn::Pg(c) => diesel::sql_query("DELETE FROM search_documents WHERE article_id = $1")
-            .bind::<BigInt, _>(article.0)
-            .execute(c)?,
+        DbConn::Sqlite(c) => cached(
+            &["DELETE FROM search_documents WHERE rowid = ", ""],
+            bind::<BigInt, _>(article.0),
+        )
+        .execute(c)?,
+        DbConn::Pg(c) => cached(
+            &["DELETE FROM search_documents WHERE article_id = ", ""],
+            bind::<BigInt, _>(article.0),
+        )
+        .execute(c)?,
     };
     Ok(())
 }

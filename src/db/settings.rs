@@ -39,10 +39,22 @@ pub fn load(conn: &mut DbConn) -> QueryResult<Settings> {
     settings::table.find(1).first(conn)
 }
 
+/// The settings, read once per transaction: a publishing approval needs them for the next
+/// review date and again for each message it queues.
+pub fn in_tx(tx: &mut Tx<'_>) -> QueryResult<Settings> {
+    if let Some(settings) = &tx.settings {
+        return Ok(settings.clone());
+    }
+    let settings = load(tx)?;
+    tx.settings = Some(settings.clone());
+    Ok(settings)
+}
+
 /// Compare-and-set on the version: returns false when someone changed the settings since
 /// `version` was read.
 pub fn update(tx: &mut Tx<'_>, version: i64, changes: &SettingsChanges<'_>) -> QueryResult<bool> {
     tx.public_content_changed();
+    tx.settings = None;
     let changed = diesel::update(
         settings::table
             .find(1)

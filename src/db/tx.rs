@@ -40,6 +40,8 @@ pub trait EffectSink {
 pub struct Tx<'c> {
     conn: &'c mut DbConn,
     effects: Effects,
+    /// The settings as this transaction read them, once (`settings::in_tx`).
+    pub(super) settings: Option<super::settings::Settings>,
 }
 
 impl Tx<'_> {
@@ -92,6 +94,7 @@ where
                 let mut tx = Tx {
                     conn,
                     effects: Effects::default(),
+                    settings: None,
                 };
                 let value = work(&mut tx)?;
                 effects = tx.effects;
@@ -105,6 +108,7 @@ where
             let mut tx = Tx {
                 conn,
                 effects: Effects::default(),
+                settings: None,
             };
             match work(&mut tx) {
                 Ok(value) => {

@@ -324,7 +324,7 @@ pub(crate) fn submit_draft(
         }
         carried.extend(round::carried_reviewers(tx, &older, draft.author_id)?);
     }
-    let required = settings::load(tx)?.approvals_required;
+    let required = settings::in_tx(tx)?.approvals_required;
     if !revisions::submit(
         tx,
         draft.id,

@@ -57,7 +57,7 @@ fn enqueue(
     if to.is_empty() {
         return Ok(());
     }
-    let site = settings::load(tx)?.site_name;
+    let site = settings::in_tx(tx)?.site_name;
     let settings_url = link(env, &urls::notification_settings());
     let rendered = notice
         .render(Frame {

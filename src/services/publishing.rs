@@ -28,12 +28,18 @@ pub(crate) fn publish(
     approvals: usize,
 ) -> ServiceResult<Event> {
     let article = articles::find(tx, revision.article_id)?.ok_or(Missing::Article)?;
-    let interval = review_interval(settings::load(tx)?.review_interval_days);
+    let interval = review_interval(settings::in_tx(tx)?.review_interval_days);
     let now = db::now();
-    if !articles::bump(tx, article.id, article.version, now)? {
+    if !articles::publish(
+        tx,
+        article.id,
+        article.version,
+        revision.id,
+        now,
+        now + interval,
+    )? {
         return Err(ServiceError::Contended);
     }
-    articles::publish(tx, article.id, revision.id, now, now + interval)?;
     search::index(
         tx,
         article.id,

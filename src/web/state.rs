@@ -1,6 +1,7 @@
 //! The application state every request shares: its own resources, nothing process-wide.
 
 use std::sync::{Arc, PoisonError, RwLock};
+use std::time::{Duration, Instant};
 
 use actix_web::web;
 
@@ -18,8 +19,20 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub public_cache: Arc<PublicCache>,
     /// The site name last read from the settings, for pages rendered without a database
-    /// round trip (error pages).
-    site_name: Arc<RwLock<String>>,
+    /// round trip (error pages), and for a second after it was read for every page.
+    site_name: Arc<RwLock<SiteName>>,
+}
+
+/// How long a page may show the site name as read, without reading the settings again.
+/// A change made on this instance shows at once (it bumps the public generation); one made
+/// on another instance sharing the database shows within this time.
+const SITE_NAME_FRESH: Duration = Duration::from_secs(1);
+
+struct SiteName {
+    name: String,
+    read_at: Instant,
+    /// The public generation when it was read.
+    generation: u64,
 }
 
 impl AppState {
@@ -34,7 +47,12 @@ impl AppState {
             env,
             config: Arc::new(config),
             public_cache: Arc::default(),
-            site_name: Arc::new(RwLock::new(site_name)),
+            site_name: Arc::new(RwLock::new(SiteName {
+                name: site_name,
+                // Stale at once: the first page reads the settings.
+                read_at: Instant::now() - SITE_NAME_FRESH,
+                generation: u64::MAX,
+            })),
         }
     }
 
@@ -48,22 +66,49 @@ impl AppState {
         self.env.signals().public_generation()
     }
 
+    /// The site name last read, however old.
     pub fn site_name(&self) -> String {
         self.site_name
             .read()
             .unwrap_or_else(PoisonError::into_inner)
+            .name
             .clone()
     }
 
-    /// Remembers the site name read from the settings.
+    /// The site name, if it was read less than a second ago and no change committed here
+    /// since.
+    pub fn fresh_site_name(&self) -> Option<String> {
+        let known = self
+            .site_name
+            .read()
+            .unwrap_or_else(PoisonError::into_inner);
+        (known.generation == self.public_generation() && known.read_at.elapsed() < SITE_NAME_FRESH)
+            .then(|| known.name.clone())
+    }
+
+    /// Remembers the site name read from the settings, for error pages.
     pub fn remember_site_name(&self, name: &str) {
-        let mut current = self
+        let mut known = self
             .site_name
             .write()
             .unwrap_or_else(PoisonError::into_inner);
-        if *current != name {
-            name.clone_into(&mut current);
+        if known.name != name {
+            name.clone_into(&mut known.name);
         }
+    }
+
+    /// Remembers the site name read from the settings, as fresh for pages for a second;
+    /// `generation` is the public generation from before it was read.
+    pub fn site_name_read(&self, name: &str, generation: u64) {
+        let mut known = self
+            .site_name
+            .write()
+            .unwrap_or_else(PoisonError::into_inner);
+        if known.name != name {
+            name.clone_into(&mut known.name);
+        }
+        known.read_at = Instant::now();
+        known.generation = generation;
     }
 
     /// Runs a use case on a blocking thread with a pooled connection. diesel is

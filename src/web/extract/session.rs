@@ -155,17 +155,37 @@ async fn load(req: &HttpRequest) -> Result<Loaded, AppError> {
         .cookie(cookie_name(&state))
         .map(|c| c.value().to_owned());
     let timeouts = state.timeouts();
-    let (session, site_name) = state
-        .db(move |ctx| {
-            let session = match cookie {
-                Some(value) => sessions::load(ctx, &value, timeouts)?,
-                None => None,
-            };
-            Ok((session, crate::services::settings::current(ctx)?.site_name))
-        })
-        .await?;
-    state.remember_site_name(&site_name);
-    let loaded = Loaded { session, site_name };
+    let known = state.fresh_site_name();
+    let generation = state.public_generation();
+    let loaded = if cookie.is_none()
+        && let Some(site_name) = known
+    {
+        // A visitor without a session: nothing to read.
+        Loaded {
+            session: None,
+            site_name,
+        }
+    } else {
+        let read_name = known.is_none();
+        let (session, read) = state
+            .db(move |ctx| {
+                let session = match cookie {
+                    Some(value) => sessions::load(ctx, &value, timeouts)?,
+                    None => None,
+                };
+                let name = match read_name {
+                    true => Some(crate::services::settings::current(ctx)?.site_name),
+                    false => None,
+                };
+                Ok((session, name))
+            })
+            .await?;
+        if let Some(name) = &read {
+            state.site_name_read(name, generation);
+        }
+        let site_name = read.or(known).unwrap_or_else(|| state.site_name());
+        Loaded { session, site_name }
+    };
     req.extensions_mut().insert(loaded.clone());
     Ok(loaded)
 }
