@@ -689,19 +689,13 @@ pub fn any_visible(conn: &mut DbConn, article: ArticleId, viewer: UserId) -> Que
     .get_result(conn)
 }
 
-/// Locks a revision's row for the rest of the transaction, so actions on one revision (two
-/// reviewers commenting at once, say) take turns instead of failing each other's
-/// compare-and-set. On SQLite the immediate transaction already holds the only write lock.
-pub fn lock(tx: &mut Tx<'_>, id: RevisionId) -> QueryResult<()> {
+/// Reads a revision and locks its row for the rest of the transaction, so actions on one
+/// revision (two reviewers commenting at once, say) take turns instead of failing each
+/// other's compare-and-set. One statement (`SELECT ... FOR UPDATE`) on PostgreSQL; on
+/// SQLite the immediate transaction already holds the only write lock.
+pub fn find_locked(tx: &mut Tx<'_>, id: RevisionId) -> QueryResult<Option<Revision>> {
     match &mut **tx {
-        DbConn::Pg(pg) => {
-            cached(
-                &["SELECT id FROM revisions WHERE id = ", " FOR UPDATE"],
-                bind::<diesel::sql_types::BigInt, _>(id.0),
-            )
-            .execute(pg)?;
-            Ok(())
-        }
-        DbConn::Sqlite(_) => Ok(()),
+        DbConn::Pg(pg) => revisions::table.find(id).for_update().first(pg).optional(),
+        sqlite @ DbConn::Sqlite(_) => find(sqlite, id),
     }
 }

@@ -53,8 +53,7 @@ pub fn in_tx(tx: &mut Tx<'_>) -> QueryResult<Settings> {
 /// Compare-and-set on the version: returns false when someone changed the settings since
 /// `version` was read.
 pub fn update(tx: &mut Tx<'_>, version: i64, changes: &SettingsChanges<'_>) -> QueryResult<bool> {
-    tx.public_content_changed();
-    tx.settings = None;
+    tx.settings_changed();
     let changed = diesel::update(
         settings::table
             .find(1)

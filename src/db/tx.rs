@@ -22,6 +22,8 @@ pub struct Effects {
     pub public_content: bool,
     /// Messages are waiting in the outbox.
     pub mail_queued: bool,
+    /// The site settings changed.
+    pub settings_changed: bool,
 }
 
 impl Effects {
@@ -48,6 +50,13 @@ impl Tx<'_> {
     /// Called by writes that change what public pages show.
     pub fn public_content_changed(&mut self) {
         self.effects.public_content = true;
+    }
+
+    /// Called by writes that change the site settings (which public pages show too).
+    pub fn settings_changed(&mut self) {
+        self.effects.settings_changed = true;
+        self.effects.public_content = true;
+        self.settings = None;
     }
 
     /// Called by writes that put messages in the outbox.

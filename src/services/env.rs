@@ -26,6 +26,7 @@ pub struct Signals {
 #[derive(Default)]
 struct SignalsInner {
     public_generation: AtomicU64,
+    settings_generation: AtomicU64,
     mail: Notify,
 }
 
@@ -33,6 +34,11 @@ impl Signals {
     /// The current generation of public content: a page cached at an older one is stale.
     pub fn public_generation(&self) -> u64 {
         self.inner.public_generation.load(Ordering::Acquire)
+    }
+
+    /// The current generation of the site settings: bumped by every committed change.
+    pub fn settings_generation(&self) -> u64 {
+        self.inner.settings_generation.load(Ordering::Acquire)
     }
 
     /// Waits until a committed transaction has queued mail (returns at once if one did
@@ -46,6 +52,11 @@ impl EffectSink for Signals {
     fn apply(&self, effects: Effects) {
         if effects.public_content {
             self.inner.public_generation.fetch_add(1, Ordering::AcqRel);
+        }
+        if effects.settings_changed {
+            self.inner
+                .settings_generation
+                .fetch_add(1, Ordering::AcqRel);
         }
         if effects.mail_queued {
             self.inner.mail.notify_one();
@@ -205,6 +216,7 @@ mod tests {
         signals.apply(Effects {
             public_content: true,
             mail_queued: false,
+            settings_changed: false,
         });
         assert_eq!(signals.public_generation(), 1);
         let idle =
@@ -213,10 +225,17 @@ mod tests {
         signals.apply(Effects {
             public_content: false,
             mail_queued: true,
+            settings_changed: false,
         });
         let woken =
             tokio::time::timeout(std::time::Duration::from_millis(500), signals.mail_queued());
         assert!(woken.await.is_ok(), "queued mail wakes the worker");
         assert_eq!(signals.public_generation(), 1);
+        assert_eq!(signals.settings_generation(), 0);
+        signals.apply(Effects {
+            settings_changed: true,
+            ..Effects::default()
+        });
+        assert_eq!(signals.settings_generation(), 1);
     }
 }

@@ -160,8 +160,10 @@ fn act_once(
     action: Action,
     input: &ActionInput,
 ) -> ServiceResult<Transition> {
-    revisions::lock(tx, id)?;
-    let revision = visible(tx, caller, id)?;
+    caller.require_any_role()?;
+    let revision = revisions::find_locked(tx, id)?
+        .filter(|r| workflow::visible_to(r.state, caller.is(r.author_id)))
+        .ok_or(Missing::Revision)?;
     let me = caller.me()?;
     let actor = workflow_actor(caller, &revision);
     let standing = approvals(tx, caller, &revision)?;
@@ -246,13 +248,24 @@ fn act_once(
         }
         _ => {}
     }
-    let name = editing::caller_name(tx, caller)?;
+    // The caller's name is read only for the messages that carry it (an approval's
+    // message is the publication's, which names the revision).
     match action {
-        Action::Comment => notify::comment(tx, env, me, &name, &revision, &text)?,
-        Action::RequestChanges => notify::decision(tx, env, &name, &revision, &text, false)?,
-        Action::Reject => notify::decision(tx, env, &name, &revision, &text, true)?,
+        Action::Comment => {
+            let name = editing::caller_name(tx, caller)?;
+            notify::comment(tx, env, me, &name, &revision, &text)?;
+        }
+        Action::RequestChanges => {
+            let name = editing::caller_name(tx, caller)?;
+            notify::decision(tx, env, &name, &revision, &text, false)?;
+        }
+        Action::Reject => {
+            let name = editing::caller_name(tx, caller)?;
+            notify::decision(tx, env, &name, &revision, &text, true)?;
+        }
         Action::Assign => {
             if let Some(reviewer) = input.reviewer {
+                let name = editing::caller_name(tx, caller)?;
                 notify::assigned(tx, env, me, &name, &revision, reviewer)?;
             }
         }

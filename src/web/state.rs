@@ -24,14 +24,14 @@ pub struct AppState {
 }
 
 /// How long a page may show the site name as read, without reading the settings again.
-/// A change made on this instance shows at once (it bumps the public generation); one made
-/// on another instance sharing the database shows within this time.
+/// A change made on this instance shows at once (it bumps the settings generation); one
+/// made on another instance sharing the database shows within this time.
 const SITE_NAME_FRESH: Duration = Duration::from_secs(1);
 
 struct SiteName {
     name: String,
     read_at: Instant,
-    /// The public generation when it was read.
+    /// The settings generation when it was read.
     generation: u64,
 }
 
@@ -82,7 +82,8 @@ impl AppState {
             .site_name
             .read()
             .unwrap_or_else(PoisonError::into_inner);
-        (known.generation == self.public_generation() && known.read_at.elapsed() < SITE_NAME_FRESH)
+        (known.generation == self.env.signals().settings_generation()
+            && known.read_at.elapsed() < SITE_NAME_FRESH)
             .then(|| known.name.clone())
     }
 
@@ -98,7 +99,7 @@ impl AppState {
     }
 
     /// Remembers the site name read from the settings, as fresh for pages for a second;
-    /// `generation` is the public generation from before it was read.
+    /// `generation` is the settings generation from before it was read.
     pub fn site_name_read(&self, name: &str, generation: u64) {
         let mut known = self
             .site_name

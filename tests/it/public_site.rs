@@ -579,6 +579,13 @@ async fn the_editorial_policy_states_the_rule_in_force(app: TestApp) {
     policy
         .assert_contains("<h2>Our board</h2>")
         .assert_contains("Health Answers");
+    // Pages reuse the site name read in the last second, but a change made here shows on
+    // the very next page.
+    cast.admin
+        .get("/dashboard")
+        .await
+        .assert_status(200)
+        .assert_contains("<a class=\"brand\" href=\"/\">Health Answers</a>");
 }
 
 async fn the_feed_and_sitemap_list_live_articles_only(app: TestApp) {

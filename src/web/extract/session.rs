@@ -156,7 +156,7 @@ async fn load(req: &HttpRequest) -> Result<Loaded, AppError> {
         .map(|c| c.value().to_owned());
     let timeouts = state.timeouts();
     let known = state.fresh_site_name();
-    let generation = state.public_generation();
+    let generation = state.env.signals().settings_generation();
     let loaded = if cookie.is_none()
         && let Some(site_name) = known
     {
