@@ -254,50 +254,32 @@ pub fn transition(
     now: NaiveDateTime,
 ) -> QueryResult<bool> {
     tx.public_content_changed();
-    use diesel::sql_types::{BigInt, Text, Timestamp};
-    // One statement either way (on SQLite an update rewrites the whole row, body
+    use diesel::sql_types::{BigInt, Bool, Text, Timestamp};
+    // One statement, decision or not (on SQLite an update rewrites the whole row, body
     // included), of fixed text, so each connection prepares it once.
     let state = transition.to.as_str();
-    let changed = if transition.decides() {
-        cached(
-            &[
-                "UPDATE revisions SET state = ",
-                ", version = ",
-                ", updated_at = ",
-                ", decided_at = ",
-                " WHERE id = ",
-                " AND version = ",
-                "",
-            ],
+    let changed = cached(
+        &[
+            "UPDATE revisions SET state = ",
+            ", version = ",
+            ", updated_at = ",
+            ", decided_at = CASE WHEN ",
+            " THEN ",
+            " ELSE decided_at END WHERE id = ",
+            " AND version = ",
+            "",
+        ],
+        (
+            (bind::<Text, _>(state), bind::<BigInt, _>(version + 1)),
             (
-                bind::<Text, _>(state),
-                bind::<BigInt, _>(version + 1),
                 bind::<Timestamp, _>(now),
+                bind::<Bool, _>(transition.decides()),
                 bind::<Timestamp, _>(now),
-                (bind::<BigInt, _>(id.0), bind::<BigInt, _>(version)),
             ),
-        )
-        .execute(&mut **tx)?
-    } else {
-        cached(
-            &[
-                "UPDATE revisions SET state = ",
-                ", version = ",
-                ", updated_at = ",
-                " WHERE id = ",
-                " AND version = ",
-                "",
-            ],
-            (
-                bind::<Text, _>(state),
-                bind::<BigInt, _>(version + 1),
-                bind::<Timestamp, _>(now),
-                bind::<BigInt, _>(id.0),
-                bind::<BigInt, _>(version),
-            ),
-        )
-        .execute(&mut **tx)?
-    };
+            (bind::<BigInt, _>(id.0), bind::<BigInt, _>(version)),
+        ),
+    )
+    .execute(&mut **tx)?;
     if changed == 1 {
         // The article list filters on its current revision's state.
         cached(

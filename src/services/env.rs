@@ -158,13 +158,10 @@ impl<'a> Ctx<'a> {
         self.env
     }
 
-    /// Runs `work` on the connection, outside any transaction, while no other writer of
-    /// this process may start (on SQLite; on PostgreSQL it just runs).
-    pub fn exclusive<T>(
-        &mut self,
-        work: impl FnOnce(&mut DbConn) -> ServiceResult<T>,
-    ) -> ServiceResult<T> {
-        let _turn = match self.conn {
+    /// This process's write turn on SQLite (held until dropped); none on PostgreSQL, whose
+    /// writers run concurrently.
+    fn write_turn(&self) -> Option<std::sync::MutexGuard<'a, ()>> {
+        match self.conn {
             DbConn::Sqlite(_) => Some(
                 self.env
                     .sqlite_writer
@@ -172,7 +169,16 @@ impl<'a> Ctx<'a> {
                     .unwrap_or_else(PoisonError::into_inner),
             ),
             DbConn::Pg(_) => None,
-        };
+        }
+    }
+
+    /// Runs `work` on the connection, outside any transaction, while no other writer of
+    /// this process may start (on SQLite; on PostgreSQL it just runs).
+    pub fn exclusive<T>(
+        &mut self,
+        work: impl FnOnce(&mut DbConn) -> ServiceResult<T>,
+    ) -> ServiceResult<T> {
+        let _turn = self.write_turn();
         work(self.conn)
     }
 
@@ -186,15 +192,7 @@ impl<'a> Ctx<'a> {
     ) -> ServiceResult<T> {
         const ATTEMPTS: usize = 5;
         let mut attempt = 1;
-        let _turn = match self.conn {
-            DbConn::Sqlite(_) => Some(
-                self.env
-                    .sqlite_writer
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner),
-            ),
-            DbConn::Pg(_) => None,
-        };
+        let _turn = self.write_turn();
         loop {
             match db::write_tx(self.conn, &self.env.signals, &mut work) {
                 Err(error) if attempt < ATTEMPTS && error.is_race() => attempt += 1,

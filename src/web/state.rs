@@ -101,13 +101,11 @@ impl AppState {
     /// Remembers the site name read from the settings, as fresh for pages for a second;
     /// `generation` is the settings generation from before it was read.
     pub fn site_name_read(&self, name: &str, generation: u64) {
+        self.remember_site_name(name);
         let mut known = self
             .site_name
             .write()
             .unwrap_or_else(PoisonError::into_inner);
-        if known.name != name {
-            name.clone_into(&mut known.name);
-        }
         known.read_at = Instant::now();
         known.generation = generation;
     }

@@ -173,9 +173,10 @@ async fn load(req: &HttpRequest) -> Result<Loaded, AppError> {
                     Some(value) => sessions::load(ctx, &value, timeouts)?,
                     None => None,
                 };
-                let name = match read_name {
-                    true => Some(crate::services::settings::current(ctx)?.site_name),
-                    false => None,
+                let name = if read_name {
+                    Some(crate::services::settings::current(ctx)?.site_name)
+                } else {
+                    None
                 };
                 Ok((session, name))
             })
