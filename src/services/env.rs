@@ -6,7 +6,7 @@
 //! worker.
 
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
 
 use tokio::sync::Notify;
 
@@ -79,9 +79,20 @@ pub struct Env {
     /// Write transactions on SQLite take turns here. SQLite lets one writer in at a time
     /// anyway; a writer that finds the lock taken waits in SQLite's busy handler, which
     /// sleeps in steps of up to 100 ms, so under load most of a writer's time was sleep.
-    /// Queueing on a mutex hands the lock over as soon as it is free. (PostgreSQL writers
-    /// run concurrently; they do not take it.)
-    sqlite_writer: Arc<Mutex<()>>,
+    /// Queueing on a mutex hands the lock over as soon as it is free. The turn comes with
+    /// the one connection the writes go through (see [`db::sqlite_writer`]). (PostgreSQL
+    /// writers run concurrently; they do not take it.)
+    sqlite_writer: Arc<Mutex<Writer>>,
+}
+
+/// The connection SQLite writes go through, opened at the first write.
+#[derive(Default)]
+enum Writer {
+    #[default]
+    Unopened,
+    Open(DbConn),
+    /// The database is not a file (in memory): writes use the caller's own connection.
+    Caller,
 }
 
 impl Env {
@@ -158,9 +169,9 @@ impl<'a> Ctx<'a> {
         self.env
     }
 
-    /// This process's write turn on SQLite (held until dropped); none on PostgreSQL, whose
-    /// writers run concurrently.
-    fn write_turn(&self) -> Option<std::sync::MutexGuard<'a, ()>> {
+    /// This process's write turn on SQLite (held until dropped), with the connection writes
+    /// go through; none on PostgreSQL, whose writers run concurrently.
+    fn write_turn(&self) -> Option<MutexGuard<'a, Writer>> {
         match self.conn {
             DbConn::Sqlite(_) => Some(
                 self.env
@@ -192,14 +203,39 @@ impl<'a> Ctx<'a> {
     ) -> ServiceResult<T> {
         const ATTEMPTS: usize = 5;
         let mut attempt = 1;
-        let _turn = self.write_turn();
-        loop {
-            match db::write_tx(self.conn, &self.env.signals, &mut work) {
-                Err(error) if attempt < ATTEMPTS && error.is_race() => attempt += 1,
-                Err(error) if error.is_race() => return Err(ServiceError::Contended),
-                other => return other,
-            }
+        let mut turn = self.write_turn();
+        if let Some(writer) = turn.as_deref_mut()
+            && matches!(writer, Writer::Unopened)
+        {
+            *writer = match db::sqlite_writer(self.conn) {
+                Ok(Some(conn)) => Writer::Open(conn),
+                Ok(None) => Writer::Caller,
+                // Writing through the caller's connection works too, only slower.
+                Err(error) => {
+                    tracing::warn!(%error, "cannot open the SQLite writer connection; writing through the pool");
+                    Writer::Caller
+                }
+            };
         }
+        let conn = match turn.as_deref_mut() {
+            Some(Writer::Open(writer)) => writer,
+            _ => &mut *self.conn,
+        };
+        let outcome = loop {
+            match db::write_tx(conn, &self.env.signals, &mut work) {
+                Err(error) if attempt < ATTEMPTS && error.is_race() => attempt += 1,
+                Err(error) if error.is_race() => break Err(ServiceError::Contended),
+                other => break other,
+            }
+        };
+        // A connection whose transaction could not be ended is not used again.
+        if let Some(writer) = turn.as_deref_mut()
+            && let Writer::Open(conn) = writer
+            && db::broken(conn)
+        {
+            *writer = Writer::Unopened;
+        }
+        outcome
     }
 }
 

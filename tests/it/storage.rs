@@ -455,3 +455,52 @@ fn postgres_connections_keep_generic_plans_without_workers() {
     assert_eq!(show("jit"), "off");
     assert_eq!(show("standard_conforming_strings"), "on");
 }
+
+/// Every write on SQLite goes through one connection: SQLite empties a connection's page
+/// cache when another connection has committed since, so writers taking turns on pooled
+/// connections each started cold. `PRAGMA data_version` changes, for a connection, exactly
+/// when another connection has committed: between two writes made from different pooled
+/// connections, the writing connection saw no commit but its own.
+#[test]
+fn sqlite_writes_go_through_one_connection() {
+    use imprimatur::services::{Ctx, Env, ServiceError};
+    #[derive(QueryableByName)]
+    struct DataVersion {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        data_version: i64,
+    }
+    let database = TestDatabase::create(Backend::Sqlite, "one_writer").unwrap();
+    let pool = database.pool();
+    let env = Env::new(pool.clone(), "http://127.0.0.1");
+    let (mut first, mut second) = (pool.get().unwrap(), pool.get().unwrap());
+    let write = |conn: &mut db::DbConn, n: i64| -> i64 {
+        Ctx::new(conn, &env)
+            .write(|tx| {
+                diesel::insert_into(login_attempts::table)
+                    .values((
+                        login_attempts::email.eq(format!("writer{n}@example.org")),
+                        login_attempts::client_addr.eq("127.0.0.1"),
+                        login_attempts::attempted_at.eq(db::now()),
+                        login_attempts::failed.eq(true),
+                    ))
+                    .execute(&mut **tx)?;
+                let version: DataVersion =
+                    diesel::sql_query("PRAGMA data_version").get_result(&mut **tx)?;
+                Ok::<_, ServiceError>(version.data_version)
+            })
+            .unwrap()
+    };
+    let before = write(&mut first, 1);
+    write(&mut second, 2);
+    let after = write(&mut first, 3);
+    assert_eq!(
+        before, after,
+        "the connection that wrote saw another connection's commit in between"
+    );
+    // Every write is there for every reader.
+    let count: i64 = login_attempts::table
+        .count()
+        .get_result(&mut *second)
+        .unwrap();
+    assert_eq!(count, 3);
+}
