@@ -146,10 +146,21 @@ struct Loaded {
     site_name: String,
 }
 
+/// Where one request's [`Loaded`] is kept: the first extractor that asks reads it, and
+/// any other asking meanwhile waits for that read. actix polls a handler's extractors
+/// together, so the signed-in check and the form's CSRF check both asked while neither had
+/// an answer yet, and every signed-in form post read its session twice.
+type LoadedCell = std::rc::Rc<tokio::sync::OnceCell<Loaded>>;
+
 async fn load(req: &HttpRequest) -> Result<Loaded, AppError> {
-    if let Some(loaded) = req.extensions().get::<Loaded>() {
-        return Ok(loaded.clone());
-    }
+    let cell = req
+        .extensions_mut()
+        .get_or_insert_with(LoadedCell::default)
+        .clone();
+    cell.get_or_try_init(|| read(req)).await.cloned()
+}
+
+async fn read(req: &HttpRequest) -> Result<Loaded, AppError> {
     let state = state(req)?;
     let cookie = req
         .cookie(cookie_name(&state))
@@ -187,7 +198,6 @@ async fn load(req: &HttpRequest) -> Result<Loaded, AppError> {
         let site_name = read.or(known).unwrap_or_else(|| state.site_name());
         Loaded { session, site_name }
     };
-    req.extensions_mut().insert(loaded.clone());
     Ok(loaded)
 }
 
