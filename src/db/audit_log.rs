@@ -4,7 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::DbConn;
-use super::cached::{bind, cached};
+use super::cached::{Binds, bind, cached};
 use super::schema::audit_log;
 use crate::domain::audit::ChainedRow;
 use crate::ids::{ArticleId, AuditId, UserId};
@@ -99,50 +99,81 @@ pub fn head(conn: &mut DbConn) -> QueryResult<Option<(AuditId, String)>> {
         .optional()
 }
 
-/// Appends `row`. On PostgreSQL this runs while the chain is locked, so it is a statement
-/// each connection prepares once (diesel would prepare its own insert anew each time: its
-/// optional columns may be left to their defaults).
-pub fn insert(conn: &mut DbConn, row: &AuditRow) -> QueryResult<usize> {
+/// The newest row's id and hash, once this transaction holds the chain: on PostgreSQL the
+/// advisory lock `key`, taken and the head read in one round trip (the `audit_chain_head`
+/// function, in the migrations), for the lock is held until commit and every writer waits
+/// for it; on SQLite the immediate transaction already holds the only write lock.
+pub fn head_locked(conn: &mut DbConn, key: i64) -> QueryResult<Option<(AuditId, String)>> {
+    #[derive(QueryableByName)]
+    struct Head {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        id: i64,
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        row_hash: String,
+    }
+    match conn {
+        DbConn::Pg(pg) => Ok(cached(
+            &["SELECT id, row_hash FROM audit_chain_head(", ")"],
+            bind::<diesel::sql_types::BigInt, _>(key),
+        )
+        .load::<Head>(pg)?
+        .into_iter()
+        .next()
+        .map(|h| (AuditId(h.id), h.row_hash))),
+        DbConn::Sqlite(_) => head(conn),
+    }
+}
+
+/// The text of an insert of `N` rows: every row's twelve values.
+const INSERT: &str = "INSERT INTO audit_log (id, occurred_at, actor_id, actor_label, action, \
+     target_type, target_id, details, client_addr, prev_hash, row_hash, article_id) VALUES (";
+const ONE_ROW: [&str; 13] = [
+    INSERT, ", ", ", ", ", ", ", ", ", ", ", ", ", ", ", ", ", ", ", ", ", ", ")",
+];
+const TWO_ROWS: [&str; 25] = [
+    INSERT, ", ", ", ", ", ", ", ", ", ", ", ", ", ", ", ", ", ", ", ", ", ", "), (", ", ", ", ",
+    ", ", ", ", ", ", ", ", ", ", ", ", ", ", ", ", ", ", ")",
+];
+
+/// A row's values, in the column order of [`INSERT`].
+fn values(row: &AuditRow) -> impl Binds<super::MultiBackend> + '_ {
     use diesel::sql_types::{BigInt, Nullable, Text, Timestamp};
-    cached(
-        &[
-            "INSERT INTO audit_log (id, occurred_at, actor_id, actor_label, action, target_type, \
-             target_id, details, client_addr, prev_hash, row_hash, article_id) VALUES (",
-            ", ",
-            ", ",
-            ", ",
-            ", ",
-            ", ",
-            ", ",
-            ", ",
-            ", ",
-            ", ",
-            ", ",
-            ", ",
-            ")",
-        ],
+    (
         (
-            (
-                bind::<BigInt, _>(row.id.0),
-                bind::<Timestamp, _>(row.occurred_at),
-                bind::<Nullable<BigInt>, _>(row.actor_id.map(|id| id.0)),
-                bind::<Text, _>(&row.actor_label),
-            ),
-            (
-                bind::<Text, _>(&row.action),
-                bind::<Nullable<Text>, _>(row.target_type.as_deref()),
-                bind::<Nullable<BigInt>, _>(row.target_id),
-                bind::<Text, _>(&row.details),
-            ),
-            (
-                bind::<Nullable<Text>, _>(row.client_addr.as_deref()),
-                bind::<Text, _>(&row.prev_hash),
-                bind::<Text, _>(&row.row_hash),
-                bind::<Nullable<BigInt>, _>(row.article_id.map(|id| id.0)),
-            ),
+            bind::<BigInt, _>(row.id.0),
+            bind::<Timestamp, _>(row.occurred_at),
+            bind::<Nullable<BigInt>, _>(row.actor_id.map(|id| id.0)),
+            bind::<Text, _>(&row.actor_label),
+        ),
+        (
+            bind::<Text, _>(&row.action),
+            bind::<Nullable<Text>, _>(row.target_type.as_deref()),
+            bind::<Nullable<BigInt>, _>(row.target_id),
+            bind::<Text, _>(&row.details),
+        ),
+        (
+            bind::<Nullable<Text>, _>(row.client_addr.as_deref()),
+            bind::<Text, _>(&row.prev_hash),
+            bind::<Text, _>(&row.row_hash),
+            bind::<Nullable<BigInt>, _>(row.article_id.map(|id| id.0)),
         ),
     )
-    .execute(conn)
+}
+
+/// Appends `rows`, two to a statement (an approval that publishes writes two). On
+/// PostgreSQL this runs while the chain is locked, so each statement is one round trip of
+/// fixed text, prepared once per connection (diesel would prepare its own insert anew each
+/// time: its optional columns may be left to their defaults).
+pub fn insert_all(conn: &mut DbConn, rows: &[AuditRow]) -> QueryResult<usize> {
+    let mut written = 0;
+    for pair in rows.chunks(2) {
+        written += match pair {
+            [one, two] => cached(&TWO_ROWS, (values(one), values(two))).execute(conn)?,
+            [one] => cached(&ONE_ROW, values(one)).execute(conn)?,
+            _ => 0,
+        };
+    }
+    Ok(written)
 }
 
 type Filtered<'a> = audit_log::BoxedQuery<'a, super::MultiBackend>;

@@ -3,7 +3,9 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Timestamp};
+use diesel::sql_types::{BigInt, Text, Timestamp};
+
+use super::cached::{bind, cached};
 
 use super::schema::mail_outbox;
 use super::{DbConn, Tx};
@@ -115,11 +117,51 @@ pub struct NewMail {
 }
 
 /// Queues a message; the worker hears of it once the transaction commits.
+/// One fixed text, kept prepared (diesel prepares an insert with optional values anew each
+/// time): every approval, comment and decision queues messages.
 pub fn insert(tx: &mut Tx<'_>, mail: &NewMail) -> QueryResult<usize> {
+    use diesel::sql_types::Nullable;
     tx.mail_queued();
-    diesel::insert_into(mail_outbox::table)
-        .values(mail)
-        .execute(&mut **tx)
+    cached(
+        &[
+            "INSERT INTO mail_outbox (recipient, recipient_id, subject, text_body, html_body, \
+             event, article_id, revision_id, message_id, thread_id, created_at, \
+             next_attempt_at) VALUES (",
+            ", ",
+            ", ",
+            ", ",
+            ", ",
+            ", ",
+            ", ",
+            ", ",
+            ", ",
+            ", ",
+            ", ",
+            ", ",
+            ")",
+        ],
+        (
+            (
+                bind::<Text, _>(&mail.recipient),
+                bind::<Nullable<BigInt>, _>(mail.recipient_id.map(|id| id.0)),
+                bind::<Text, _>(&mail.subject),
+                bind::<Text, _>(&mail.text_body),
+            ),
+            (
+                bind::<Text, _>(&mail.html_body),
+                bind::<Text, _>(&mail.event),
+                bind::<Nullable<BigInt>, _>(mail.article_id.map(|id| id.0)),
+                bind::<Nullable<BigInt>, _>(mail.revision_id.map(|id| id.0)),
+            ),
+            (
+                bind::<Text, _>(&mail.message_id),
+                bind::<Nullable<Text>, _>(mail.thread_id.as_deref()),
+                bind::<Timestamp, _>(mail.created_at),
+                bind::<Timestamp, _>(mail.next_attempt_at),
+            ),
+        ),
+    )
+    .execute(&mut **tx)
 }
 
 #[derive(QueryableByName)]
@@ -173,44 +215,37 @@ pub fn claim(
 
 /// Events whose messages carry a one-time link: once delivered, their bodies are wiped, so
 /// the outbox is not a second place to find usable links.
-const CARRIES_A_LINK: [&str; 2] = ["invitation", "password_reset"];
 const WIPED: &str = "(Removed after delivery: this message contained a one-time link.)";
 
 /// Marks a message delivered, if this worker still holds it and nobody marked it first; a
-/// message carrying a one-time link loses its body in the same statement, so no moment
-/// exists where it is marked sent with the link still stored.
+/// message carrying a one-time link (an invitation, a password reset) loses its body in the
+/// same statement, so no moment exists where it is marked sent with the link still stored.
+/// One fixed text, kept prepared: the worker runs it for every message it delivers.
 pub fn mark_sent(
     conn: &mut DbConn,
     id: i64,
     worker: &str,
     now: NaiveDateTime,
 ) -> QueryResult<bool> {
-    let carries_a_link = format!(
-        "event IN ({})",
-        CARRIES_A_LINK
-            .iter()
-            .map(|e| format!("'{e}'"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    );
-    let wiped = |column: &str| {
-        diesel::dsl::sql::<diesel::sql_types::Text>(&format!(
-            "CASE WHEN {carries_a_link} THEN '{WIPED}' ELSE {column} END"
-        ))
-    };
-    let changed = diesel::update(
-        mail_outbox::table
-            .find(id)
-            .filter(mail_outbox::claimed_by.eq(worker))
-            .filter(mail_outbox::sent_at.is_null()),
+    let changed = cached(
+        &[
+            "UPDATE mail_outbox SET sent_at = ",
+            ", claimed_until = NULL, last_error = NULL, text_body = CASE WHEN event IN \
+             ('invitation', 'password_reset') THEN ",
+            " ELSE text_body END, html_body = CASE WHEN event IN \
+             ('invitation', 'password_reset') THEN ",
+            " ELSE html_body END WHERE id = ",
+            " AND claimed_by = ",
+            " AND sent_at IS NULL",
+        ],
+        (
+            bind::<Timestamp, _>(now),
+            bind::<Text, _>(WIPED),
+            bind::<Text, _>(WIPED),
+            bind::<BigInt, _>(id),
+            bind::<Text, _>(worker),
+        ),
     )
-    .set((
-        mail_outbox::sent_at.eq(now),
-        mail_outbox::claimed_until.eq(None::<NaiveDateTime>),
-        mail_outbox::last_error.eq(None::<String>),
-        mail_outbox::text_body.eq(wiped("text_body")),
-        mail_outbox::html_body.eq(wiped("html_body")),
-    ))
     .execute(conn)?;
     Ok(changed == 1)
 }

@@ -31,10 +31,12 @@ pub fn index(
     summary: &str,
     body: &str,
 ) -> QueryResult<()> {
-    remove(conn, article)?;
     match conn {
-        // The rowid is the article's id: found again without a scan.
-        DbConn::Sqlite(c) => cached(
+        // The rowid is the article's id: found again without a scan. FTS5 has no upsert:
+        // the old text goes first.
+        DbConn::Sqlite(c) => {
+            remove_sqlite(c, article)?;
+            cached(
             &[
                 "INSERT INTO search_documents (rowid, title, summary, body, article_id) VALUES (",
                 ", ",
@@ -50,16 +52,18 @@ pub fn index(
                 bind::<Text, _>(body),
                 bind::<BigInt, _>(article.0),
             ),
-        )
-        .execute(c)?,
-        // Only the weighted words are kept (`search_document` is in the migrations).
+            )
+            .execute(c)?
+        }
+        // Only the weighted words are kept (`search_document` is in the migrations); one
+        // statement whether the article was in the index or not.
         DbConn::Pg(c) => cached(
             &[
                 "INSERT INTO search_documents (article_id, document) VALUES (",
                 ", search_document(",
                 ", ",
                 ", ",
-                "))",
+                ")) ON CONFLICT (article_id) DO UPDATE SET document = excluded.document",
             ],
             (
                 bind::<BigInt, _>(article.0),
@@ -73,14 +77,18 @@ pub fn index(
     Ok(())
 }
 
+fn remove_sqlite(c: &mut SqliteConnection, article: ArticleId) -> QueryResult<usize> {
+    cached(
+        &["DELETE FROM search_documents WHERE rowid = ", ""],
+        bind::<BigInt, _>(article.0),
+    )
+    .execute(c)
+}
+
 /// Takes an article out of the index.
 pub fn remove(conn: &mut DbConn, article: ArticleId) -> QueryResult<()> {
     match conn {
-        DbConn::Sqlite(c) => cached(
-            &["DELETE FROM search_documents WHERE rowid = ", ""],
-            bind::<BigInt, _>(article.0),
-        )
-        .execute(c)?,
+        DbConn::Sqlite(c) => remove_sqlite(c, article)?,
         DbConn::Pg(c) => cached(
             &["DELETE FROM search_documents WHERE article_id = ", ""],
             bind::<BigInt, _>(article.0),

@@ -63,6 +63,34 @@ pub fn find_many(conn: &mut DbConn, ids: &[UserId]) -> QueryResult<Vec<User>> {
         .load(conn)
 }
 
+/// The active accounts among a revision's author, its reviewers (anyone who commented or
+/// voted on it) and its assignees, by id: whom a publication tells, read in one query.
+pub fn active_involved_in(
+    conn: &mut DbConn,
+    author: UserId,
+    revision: crate::ids::RevisionId,
+) -> QueryResult<Vec<User>> {
+    use super::schema::{assignments, reviews};
+    users::table
+        .filter(users::is_active)
+        .filter(
+            users::id
+                .eq(author)
+                .or(users::id.eq_any(
+                    reviews::table
+                        .filter(reviews::revision_id.eq(revision))
+                        .select(reviews::reviewer_id),
+                ))
+                .or(users::id.eq_any(
+                    assignments::table
+                        .filter(assignments::revision_id.eq(revision))
+                        .select(assignments::reviewer_id),
+                )),
+        )
+        .order(users::id.asc())
+        .load(conn)
+}
+
 /// Records someone's notification choices.
 pub fn set_notifications(
     conn: &mut DbConn,

@@ -76,10 +76,12 @@ pub struct Courier {
     id: String,
 }
 
-enum Recorded {
-    Sent,
+/// What became of a message that could not be delivered.
+enum Failed {
+    /// Another attempt is scheduled.
     Retry,
-    Failed,
+    /// Too old to try again: marked failed and audited.
+    GivenUp,
 }
 
 /// Runs database work on a blocking thread.
@@ -131,17 +133,24 @@ impl Courier {
                 return Ok(pass);
             }
             let mut rows = batch.into_iter();
+            let mut sent = Vec::new();
             for row in rows.by_ref() {
-                let outcome = self.mailer.send(&self.outgoing(&row)).await;
-                match self.record(row, outcome).await? {
-                    Recorded::Sent => pass.sent += 1,
-                    Recorded::Retry => pass.retried += 1,
-                    Recorded::Failed => pass.failed += 1,
+                match self.mailer.send(&self.outgoing(&row)).await {
+                    Ok(()) => sent.push(row.id),
+                    Err(error) => {
+                        // What was delivered is recorded first, whatever happens next.
+                        pass.sent += self.mark_sent(std::mem::take(&mut sent)).await?;
+                        match self.record_failure(row, error).await? {
+                            Failed::Retry => pass.retried += 1,
+                            Failed::GivenUp => pass.failed += 1,
+                        }
+                    }
                 }
                 if *stop.borrow() {
                     break;
                 }
             }
+            pass.sent += self.mark_sent(sent).await?;
             if *stop.borrow() {
                 // Hand back what this courier claimed but did not try, so nothing waits for
                 // the lease to run out.
@@ -180,45 +189,54 @@ impl Courier {
         }
     }
 
-    async fn record(&self, row: OutboxRow, outcome: Result<(), String>) -> ServiceResult<Recorded> {
+    /// Marks the batch's delivered messages sent, in one transaction: a write per message
+    /// was as many write transactions again as the approvals that queued them. A crash
+    /// between delivery and this mark sends those messages again (at most one batch).
+    async fn mark_sent(&self, ids: Vec<i64>) -> ServiceResult<usize> {
+        if ids.is_empty() {
+            return Ok(0);
+        }
+        let worker = self.id.clone();
+        blocking(&self.env, move |ctx| {
+            let now = db::now();
+            ctx.write(|tx| {
+                for &id in &ids {
+                    outbox::mark_sent(tx, id, &worker, now)?;
+                }
+                Ok(ids.len())
+            })
+        })
+        .await
+    }
+
+    async fn record_failure(&self, row: OutboxRow, error: String) -> ServiceResult<Failed> {
         let worker = self.id.clone();
         let policy = self.policy.clone();
         blocking(&self.env, move |ctx| {
             let now = db::now();
-            match outcome {
-                // Through `write`, like every other write: on SQLite a lone statement that
-                // found the write lock taken would wait in SQLite's busy handler, and a
-                // writer that queued behind it would sleep there too.
-                Ok(()) => {
-                    ctx.write(|tx| Ok(outbox::mark_sent(tx, row.id, &worker, now)?))?;
-                    Ok(Recorded::Sent)
-                }
-                Err(error) if now - row.created_at >= policy.max_age => {
-                    ctx.write(|tx| {
-                        if outbox::mark_failed(tx, row.id, &worker, now, &error)? {
-                            audit::record(
-                                tx,
-                                &Actor::system(),
-                                Event::new(AuditAction::MailFailed).details(json!({
-                                    "mail": row.id,
-                                    "to": row.recipient,
-                                    "subject": row.subject,
-                                    "attempts": row.attempts,
-                                    "error": error,
-                                })),
-                            )?;
-                        }
-                        Ok(())
-                    })?;
-                    Ok(Recorded::Failed)
-                }
-                Err(error) => {
-                    tracing::warn!(mail = row.id, to = %row.recipient, %error, "mail not sent; will retry");
-                    let next = policy.next_attempt(row.attempts, now);
-                    ctx.write(|tx| Ok(outbox::mark_retry(tx, row.id, &worker, next, &error)?))?;
-                    Ok(Recorded::Retry)
-                }
+            if now - row.created_at >= policy.max_age {
+                ctx.write(|tx| {
+                    if outbox::mark_failed(tx, row.id, &worker, now, &error)? {
+                        audit::record(
+                            tx,
+                            &Actor::system(),
+                            Event::new(AuditAction::MailFailed).details(json!({
+                                "mail": row.id,
+                                "to": row.recipient,
+                                "subject": row.subject,
+                                "attempts": row.attempts,
+                                "error": error,
+                            })),
+                        )?;
+                    }
+                    Ok(())
+                })?;
+                return Ok(Failed::GivenUp);
             }
+            tracing::warn!(mail = row.id, to = %row.recipient, %error, "mail not sent; will retry");
+            let next = policy.next_attempt(row.attempts, now);
+            ctx.write(|tx| Ok(outbox::mark_retry(tx, row.id, &worker, next, &error)?))?;
+            Ok(Failed::Retry)
         })
         .await
     }

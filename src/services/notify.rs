@@ -297,10 +297,7 @@ pub(crate) fn published(
     revision: &Revision,
     slug: &str,
 ) -> ServiceResult<()> {
-    let mut recipients = BTreeSet::from([revision.author_id]);
-    recipients.extend(reviews::reviewers_of(tx, revision.id)?);
-    recipients.extend(assignments::assignees_of(tx, revision.id)?);
-    let to = active(tx, recipients, None)?;
+    let to = users::active_involved_in(tx, revision.author_id, revision.id)?;
     let notice = Published {
         title: revision.title.clone(),
         label: revision.label(),

@@ -90,10 +90,10 @@ fn append(tx: &mut Tx<'_>, actor: &Actor, events: Vec<Event>) -> ServiceResult<A
     let conn: &mut db::DbConn = tx;
     // Only one writer may extend the chain at a time, or two rows would link to the same
     // predecessor. SQLite's immediate transaction already guarantees that.
-    db::lock_for_transaction(conn, CHAIN_LOCK)?;
     let (mut prev_id, mut prev_hash) =
-        audit_log::head(conn)?.unwrap_or((AuditId(0), GENESIS_HASH.to_owned()));
+        audit_log::head_locked(conn, CHAIN_LOCK)?.unwrap_or((AuditId(0), GENESIS_HASH.to_owned()));
     let occurred_at = db::now();
+    let mut rows = Vec::with_capacity(events.len());
     for event in events {
         let chained = ChainedRow {
             id: prev_id.0 + 1,
@@ -109,10 +109,11 @@ fn append(tx: &mut Tx<'_>, actor: &Actor, events: Vec<Event>) -> ServiceResult<A
             article_id: event.article.map(|id| id.0),
         };
         let row = AuditRow::sealed(chained);
-        audit_log::insert(conn, &row)?;
         prev_id = row.id;
         prev_hash = row.row_hash.clone();
+        rows.push(row);
     }
+    audit_log::insert_all(conn, &rows)?;
     Ok(prev_id)
 }
 
