@@ -229,6 +229,18 @@ fn accounts(path: &str) -> HashMap<String, String> {
         .collect()
 }
 
+/// The demo's reviewers in the order it made them (the order of its account list).
+fn reviewers_in_order(path: &str) -> Vec<String> {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    text.lines()
+        .filter_map(|line| {
+            let mut words = line.split_whitespace();
+            let email = words.next()?;
+            (words.next()? == "reviewer").then(|| email.to_owned())
+        })
+        .collect()
+}
+
 /// A process's peak resident memory so far, in MB.
 fn peak_mb(pid: u32) -> f64 {
     std::fs::read_to_string(format!("/proc/{pid}/status"))
@@ -607,13 +619,25 @@ async fn approvals(base: &str, accounts: &HashMap<String, String>, revisions: i6
         .collect();
     reviewers.sort();
     let articles = number("BENCH_ARTICLES", 100_000) as i64;
-    let waiting: Vec<i64> = (1..=articles)
+    // The demo's first reviewer of revision k of article i (`Cast::reviewers`) approved it
+    // already when it is under review: it goes to another reviewer, so every request is an
+    // approval, not a refusal.
+    let made = reviewers_in_order(&std::env::var("BENCH_ACCOUNTS").expect("BENCH_ACCOUNTS"));
+    let count = reviewers.len();
+    let waiting: Vec<(usize, i64)> = (1..=articles)
         .filter(|i| i % 20 == 0)
         .skip(number("BENCH_APPROVE_FROM", 0) as usize)
-        .map(|i| revision_id(revisions, i, revisions))
+        .enumerate()
+        .map(|(n, i)| {
+            let first = &made[(i + revisions) as usize % made.len().max(1)];
+            let mut who = n % count;
+            if &reviewers[who].0 == first {
+                who = (who + 1) % count;
+            }
+            (who, revision_id(revisions, i, revisions))
+        })
         .collect();
     // Everyone signs in first: the clock covers the approvals only.
-    let count = reviewers.len();
     let mut sessions = Vec::new();
     for (email, password) in &reviewers {
         sessions.push(sign_in(base, email, password).await);
@@ -623,7 +647,11 @@ async fn approvals(base: &str, accounts: &HashMap<String, String>, revisions: i6
     let mut tasks = Vec::new();
     for (n, session) in sessions.into_iter().enumerate() {
         let base = base.to_owned();
-        let mine: Vec<i64> = waiting.iter().copied().skip(n).step_by(count).collect();
+        let mine: Vec<i64> = waiting
+            .iter()
+            .filter(|(who, _)| *who == n)
+            .map(|&(_, id)| id)
+            .collect();
         tasks.push(tokio::spawn(async move {
             let (mut done, mut refused, mut latencies) = (0, 0, Vec::new());
             for id in mine {
@@ -658,7 +686,7 @@ async fn approvals(base: &str, accounts: &HashMap<String, String>, revisions: i6
     let elapsed = started.elapsed().as_secs_f64();
     let run = Run::of(latencies, refused, started.elapsed());
     println!(
-        "approve, {count} reviewers at once: {done} approvals in {elapsed:.1} s = {:.0}/s, p50 {}, p99 {}, {refused} refused (already approved by that reviewer)",
+        "approve, {count} reviewers at once: {done} approvals in {elapsed:.1} s = {:.0}/s, p50 {}, p99 {}, {refused} refused",
         done as f64 / elapsed,
         ms(run.quantile(0.5)),
         ms(run.quantile(0.99)),

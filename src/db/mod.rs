@@ -288,7 +288,7 @@ pub fn restart_log(conn: &mut DbConn) -> QueryResult<Option<Checkpoint>> {
 
 /// The page cache of the connection that SQLite writes go through (`Ctx::write`), in KiB:
 /// it keeps the inner pages of every table and index an approval touches.
-const SQLITE_WRITER_CACHE: &str = "PRAGMA cache_size = -8192;";
+const SQLITE_WRITER_CACHE: &str = "PRAGMA cache_size = -4096;";
 
 /// A second connection to the SQLite file `conn` has open, set up as every connection is,
 /// with a larger page cache: the connection writes go through. `None` when `conn` is not a

@@ -30,9 +30,17 @@ pub fn due_soon_window() -> Duration {
 }
 
 /// A unique Message-ID, kept with the row so every retry carries the same one.
+/// A new Message-ID: the time in microseconds, then random letters. Ids in time order
+/// land at the end of the outbox's unique index, on the page the last message's id is on:
+/// random ids touched a page of their own each (on SQLite, two of the thirty pages an
+/// approval wrote).
 fn message_id(event: &str) -> ServiceResult<String> {
     let token = super::secrets::random_token()?;
-    Ok(format!("<{}.{event}@imprimatur.invalid>", &token[..24]))
+    let micros = chrono::Utc::now().timestamp_micros().max(0);
+    Ok(format!(
+        "<{micros:014x}.{}.{event}@imprimatur.invalid>",
+        &token[..16]
+    ))
 }
 
 /// Messages about one revision share a thread.
