@@ -15,6 +15,18 @@ use imprimatur::services::Signals;
 use crate::on_both_backends;
 use crate::support::{Backend, TestApp, TestDatabase};
 
+/// Writes one row: a failed sign-in by `email` (the smallest table with nothing to set up).
+fn failed_sign_in(conn: &mut db::DbConn, email: &str) -> QueryResult<usize> {
+    diesel::insert_into(login_attempts::table)
+        .values((
+            login_attempts::email.eq(email),
+            login_attempts::client_addr.eq("127.0.0.1"),
+            login_attempts::attempted_at.eq(db::now()),
+            login_attempts::failed.eq(true),
+        ))
+        .execute(conn)
+}
+
 fn migration_names(backend: &str) -> BTreeSet<String> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("migrations")
@@ -239,14 +251,7 @@ fn concurrent_read_then_write_transactions_all_commit(backend: Backend, test: &s
                     db::write_tx(&mut conn, &Signals::default(), |tx| {
                         let conn: &mut db::DbConn = tx;
                         let seen: i64 = login_attempts::table.count().get_result(conn)?;
-                        diesel::insert_into(login_attempts::table)
-                            .values((
-                                login_attempts::email.eq(format!("t{t}-{i}-{seen}@example.org")),
-                                login_attempts::client_addr.eq("127.0.0.1"),
-                                login_attempts::attempted_at.eq(db::now()),
-                                login_attempts::failed.eq(true),
-                            ))
-                            .execute(conn)?;
+                        failed_sign_in(conn, &format!("t{t}-{i}-{seen}@example.org"))?;
                         Ok::<_, diesel::result::Error>(())
                     })
                     .unwrap_or_else(|e| panic!("write transaction failed: {e}"));
@@ -338,15 +343,7 @@ fn a_checkpoint_empties_the_sqlite_write_ahead_log() {
         .unwrap();
     assert_eq!(threshold.wal_autocheckpoint, 10_000);
     let attempt = |conn: &mut db::DbConn, n: usize| {
-        diesel::insert_into(login_attempts::table)
-            .values((
-                login_attempts::email.eq(format!("person{n}@example.org")),
-                login_attempts::client_addr.eq("127.0.0.1"),
-                login_attempts::attempted_at.eq(db::now()),
-                login_attempts::failed.eq(true),
-            ))
-            .execute(conn)
-            .unwrap();
+        failed_sign_in(conn, &format!("person{n}@example.org")).unwrap();
     };
     // `PRAGMA wal_checkpoint` says how many pages the log holds (and checkpoints them).
     let log_pages = |conn: &mut db::DbConn| -> Checkpoint {
@@ -476,14 +473,7 @@ fn sqlite_writes_go_through_one_connection() {
     let write = |conn: &mut db::DbConn, n: i64| -> i64 {
         Ctx::new(conn, &env)
             .write(|tx| {
-                diesel::insert_into(login_attempts::table)
-                    .values((
-                        login_attempts::email.eq(format!("writer{n}@example.org")),
-                        login_attempts::client_addr.eq("127.0.0.1"),
-                        login_attempts::attempted_at.eq(db::now()),
-                        login_attempts::failed.eq(true),
-                    ))
-                    .execute(&mut **tx)?;
+                failed_sign_in(tx, &format!("writer{n}@example.org"))?;
                 let version: DataVersion =
                     diesel::sql_query("PRAGMA data_version").get_result(&mut **tx)?;
                 Ok::<_, ServiceError>(version.data_version)
