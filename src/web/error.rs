@@ -1,6 +1,7 @@
 //! The one error type at the web edge: an explicit status for every case, a page in the site
-//! layout for people, and the underlying cause in the log (never on the page). And the one
-//! place that decides which failures a form shows again with what the person typed.
+//! layout for people, RFC 9457 problem details for programs (every address under `/api/`),
+//! and the underlying cause in the log (never on the page). And the one place that decides
+//! which failures a form shows again with what the person typed.
 
 use std::future::Future;
 
@@ -21,6 +22,9 @@ use crate::services::{Refusal, RefusalKind, ServiceError, ServiceResult};
 pub enum AppError {
     #[error("bad request: {0}")]
     BadRequest(String),
+    /// Input with problems, each naming its field.
+    #[error("invalid input: {0}")]
+    Invalid(Problems),
     /// Anonymous request to a workspace page: go to the sign-in page, then come back.
     #[error("sign-in required")]
     SignInRequired { next: String },
@@ -56,9 +60,25 @@ impl AppError {
         AppError::Internal
     }
 
+    /// The error an answer with this status stands for (for errors raised outside the
+    /// handlers), with `detail` for the statuses whose message is free text.
+    fn from_status(status: StatusCode, detail: &str) -> Self {
+        match status.as_u16() {
+            404 => AppError::not_found(),
+            405 => AppError::MethodNotAllowed {
+                allow: String::new(),
+            },
+            413 => AppError::PayloadTooLarge,
+            400..=499 => AppError::BadRequest(detail.to_owned()),
+            503 => AppError::Unavailable,
+            _ => AppError::Internal,
+        }
+    }
+
     fn title(&self) -> &'static str {
         match self {
             AppError::BadRequest(_) => "That request could not be understood",
+            AppError::Invalid(_) => "Some input is not valid",
             AppError::SignInRequired { .. } => "Sign in required",
             AppError::Forbidden(_) => "Not allowed",
             AppError::NotFound(_) => "Not found",
@@ -80,6 +100,7 @@ impl AppError {
             | AppError::Conflict(m)
             | AppError::Gone(m)
             | AppError::TooManyRequests { message: m, .. } => m.clone(),
+            AppError::Invalid(problems) => problems.to_string(),
             AppError::SignInRequired { .. } => "Please sign in to continue.".into(),
             AppError::MethodNotAllowed { allow } => {
                 format!("This address answers only these methods: {allow}.")
@@ -102,7 +123,7 @@ impl From<ServiceError> for AppError {
     fn from(error: ServiceError) -> Self {
         let message = error.to_string();
         match error {
-            ServiceError::Invalid(_) => AppError::BadRequest(message),
+            ServiceError::Invalid(problems) => AppError::Invalid(problems),
             ServiceError::Refused(refusal) => match refusal.kind() {
                 RefusalKind::Forbidden => AppError::Forbidden(message),
                 RefusalKind::Conflict => AppError::Conflict(message),
@@ -129,7 +150,7 @@ impl From<ServiceError> for AppError {
 
 impl From<Problems> for AppError {
     fn from(problems: Problems) -> Self {
-        AppError::BadRequest(problems.to_string())
+        AppError::Invalid(problems)
     }
 }
 
@@ -258,7 +279,7 @@ struct ErrorPage<'a> {
 impl ResponseError for AppError {
     fn status_code(&self) -> StatusCode {
         match self {
-            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::BadRequest(_) | AppError::Invalid(_) => StatusCode::BAD_REQUEST,
             AppError::SignInRequired { .. } => StatusCode::SEE_OTHER,
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
@@ -277,7 +298,107 @@ impl ResponseError for AppError {
     }
 }
 
+/// An error answered to a program: RFC 9457 problem details (`application/problem+json`).
+#[derive(Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct Problem {
+    /// What kind of problem: one stable URI per kind, e.g.
+    /// `tag:imprimatur,2026:problem/not-found`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The kind of problem, in words.
+    pub title: String,
+    /// The HTTP status code.
+    pub status: u16,
+    /// What went wrong with this request, for a person to read.
+    pub detail: String,
+    /// The input that was refused, one entry per problem (empty unless the input was).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldProblem>,
+}
+
+/// One problem with one field of the input.
+#[derive(Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct FieldProblem {
+    /// The query parameter or body field.
+    pub field: String,
+    pub message: String,
+}
+
+/// The media type of [`Problem`] answers.
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
 impl AppError {
+    /// The stable name of the problem's kind, the last part of its `type` URI.
+    fn kind(&self) -> &'static str {
+        match self {
+            AppError::BadRequest(_) => "bad-request",
+            AppError::Invalid(_) => "invalid-input",
+            AppError::SignInRequired { .. } => "unauthorized",
+            AppError::Forbidden(_) => "forbidden",
+            AppError::NotFound(_) => "not-found",
+            AppError::Conflict(_) => "conflict",
+            AppError::Gone(_) => "gone",
+            AppError::MethodNotAllowed { .. } => "method-not-allowed",
+            AppError::PayloadTooLarge => "payload-too-large",
+            AppError::TooManyRequests { .. } => "too-many-requests",
+            AppError::Unavailable => "unavailable",
+            AppError::Internal => "internal",
+        }
+    }
+
+    /// The problem details of this error.
+    pub fn problem(&self) -> Problem {
+        let status = match self {
+            // A program is not sent to a sign-in page: it is told it is not signed in.
+            AppError::SignInRequired { .. } => StatusCode::UNAUTHORIZED,
+            _ => self.status_code(),
+        };
+        Problem {
+            kind: format!("tag:imprimatur,2026:problem/{}", self.kind()),
+            title: self.title().to_owned(),
+            status: status.as_u16(),
+            detail: self.message(),
+            errors: match self {
+                AppError::Invalid(problems) => problems
+                    .iter()
+                    .map(|p| FieldProblem {
+                        field: p.field.to_owned(),
+                        message: p.message.clone(),
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            },
+        }
+    }
+
+    /// The answer to a program: the problem details, with the status and the headers the
+    /// error needs (`Allow`, `Retry-After`).
+    fn problem_response(&self) -> HttpResponse {
+        let problem = self.problem();
+        let status =
+            StatusCode::from_u16(problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let body = serde_json::to_string(&problem).unwrap_or_default();
+        let mut response = HttpResponse::build(status)
+            .insert_header((header::CONTENT_TYPE, PROBLEM_JSON))
+            .insert_header((header::CACHE_CONTROL, "no-store"))
+            .body(body);
+        self.add_headers(&mut response);
+        response
+    }
+
+    fn add_headers(&self, response: &mut HttpResponse) {
+        if let AppError::TooManyRequests { retry_after, .. } = self
+            && let Ok(value) = HeaderValue::from_str(&retry_after.to_string())
+        {
+            response.headers_mut().insert(header::RETRY_AFTER, value);
+        }
+        if let AppError::MethodNotAllowed { allow } = self
+            && let Ok(value) = HeaderValue::from_str(allow)
+        {
+            response.headers_mut().insert(header::ALLOW, value);
+        }
+    }
+
     /// The answer: a redirect to sign in, or an error page in the layout of `site_name`.
     fn response(&self, site_name: &str) -> HttpResponse {
         if let AppError::SignInRequired { next } = self {
@@ -294,29 +415,36 @@ impl AppError {
             message: &message,
         };
         let mut response = render::html(status, &page);
-        if let AppError::TooManyRequests { retry_after, .. } = self
-            && let Ok(value) = HeaderValue::from_str(&retry_after.to_string())
-        {
-            response.headers_mut().insert(header::RETRY_AFTER, value);
-        }
-        if let AppError::MethodNotAllowed { allow } = self
-            && let Ok(value) = HeaderValue::from_str(allow)
-        {
-            response.headers_mut().insert(header::ALLOW, value);
-        }
+        self.add_headers(&mut response);
         response
     }
 }
 
+/// Whether `path` is the JSON API's: its errors are problem details, not pages.
+pub fn is_api(path: &str) -> bool {
+    path.starts_with("/api/")
+}
+
 /// Middleware: renders error pages in the layout of this application's site (its name is
-/// application state, which `ResponseError` cannot reach).
+/// application state, which `ResponseError` cannot reach), and errors under `/api/` as
+/// problem details.
 pub async fn render_error_pages(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<EitherBody<impl MessageBody + 'static>>, actix_web::Error> {
     let state = req.app_data::<web::Data<AppState>>().cloned();
+    let api = is_api(req.path());
     let res = next.call(req).await?;
     let page = match (state, res.response().error()) {
+        (_, Some(error)) if api => Some(match error.as_error::<AppError>() {
+            Some(error) => error.problem_response(),
+            // An error of actix's own (a body it could not read, say): its status, as a
+            // problem.
+            None => {
+                let status = error.as_response_error().status_code();
+                AppError::from_status(status, &error.to_string()).problem_response()
+            }
+        }),
         (Some(state), Some(error)) => error
             .as_error::<AppError>()
             .filter(|e| !matches!(e, AppError::SignInRequired { .. }))
