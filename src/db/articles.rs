@@ -228,6 +228,37 @@ pub fn live_page(conn: &mut DbConn, offset: i64, limit: i64) -> QueryResult<(Vec
     Ok(super::split_page(rows, limit))
 }
 
+/// Live articles reviewed at or after `since`, most recently reviewed first, starting after
+/// `after` (the review time and id of the last one of the previous page): keyset pages, read
+/// from the `articles_published` index however deep. One more than `limit` is read, to
+/// tell whether more follow.
+pub fn live_keyset(
+    conn: &mut DbConn,
+    since: Option<NaiveDateTime>,
+    after: Option<(NaiveDateTime, ArticleId)>,
+    limit: i64,
+) -> QueryResult<(Vec<Article>, bool)> {
+    let mut query = articles::table
+        .filter(articles::published_revision_id.is_not_null())
+        .filter(articles::retracted_at.is_null())
+        .filter(articles::last_reviewed_at.is_not_null())
+        .into_boxed();
+    if let Some(since) = since {
+        query = query.filter(articles::last_reviewed_at.ge(since));
+    }
+    if let Some((at, id)) = after {
+        // The first condition bounds the index range; the second breaks ties.
+        query = query
+            .filter(articles::last_reviewed_at.le(at))
+            .filter(articles::last_reviewed_at.lt(at).or(articles::id.lt(id)));
+    }
+    let rows: Vec<Article> = query
+        .order((articles::last_reviewed_at.desc(), articles::id.desc()))
+        .limit(limit + 1)
+        .load(conn)?;
+    Ok(super::split_page(rows, limit))
+}
+
 /// The slugs and last review dates of live articles, most recently reviewed first.
 pub fn live_slugs(
     conn: &mut DbConn,

@@ -149,6 +149,10 @@ pub enum Refusal {
     LinkAccountDeactivated,
     #[error("Setup is already complete: an admin account exists. Sign in instead.")]
     SetupComplete,
+    #[error(
+        "The search results changed since the previous page (an article was published, changed or retracted): start again from the first page."
+    )]
+    ResultsChanged,
 }
 
 impl Refusal {
@@ -181,7 +185,8 @@ impl Refusal {
             | Refusal::AlreadyAssigned(_)
             | Refusal::NotFailed { .. }
             | Refusal::SettingsChanged
-            | Refusal::NotEmpty => RefusalKind::Conflict,
+            | Refusal::NotEmpty
+            | Refusal::ResultsChanged => RefusalKind::Conflict,
         }
     }
 }

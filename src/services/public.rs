@@ -3,13 +3,15 @@
 //! reader sees can come from a revision that was not approved.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono::NaiveDateTime;
 
-use super::{Ctx, ServiceResult};
+use super::{Ctx, Env, Refusal, ServiceResult};
 use crate::db::articles::{self, Article};
 use crate::db::reviews;
 use crate::db::revisions::{self, Revision};
+use crate::db::search::Ranked;
 use crate::db::settings::{self, Settings};
 use crate::db::users::{self, Name};
 use crate::db::{DbConn, references, search};
@@ -145,6 +147,7 @@ pub fn history(ctx: &mut Ctx<'_>, slug: &str) -> ServiceResult<HistoryLookup> {
 
 /// A live article in a list.
 pub struct Card {
+    pub id: ArticleId,
     pub slug: String,
     pub title: String,
     pub summary: String,
@@ -196,6 +199,7 @@ fn cards(
                     .unwrap_or_default(),
             });
             Some(Card {
+                id: a.id,
                 slug: a.slug,
                 title: text.title,
                 summary: text.summary,
@@ -208,6 +212,7 @@ fn cards(
 }
 
 /// One page of the public index.
+#[derive(Default)]
 pub struct IndexPage {
     pub cards: Vec<Card>,
     pub more: bool,
@@ -235,31 +240,95 @@ pub fn index(
             })
         }
         Some(query) => {
-            let Some(key) = search::ranking_key(query) else {
-                return Ok(IndexPage {
-                    cards: Vec::new(),
-                    more: false,
-                    narrowed: None,
-                });
+            let Some(ranked) = ranking(env, conn, query)? else {
+                return Ok(IndexPage::default());
             };
-            let generation = env.signals().public_generation();
-            let found = env
-                .rankings()
-                .get_or_rank(&key, generation, || search::rank(conn, query))?
-                .page(offset, limit);
-            let mut rows: HashMap<ArticleId, Article> = articles::find_many(conn, &found.ids)?
-                .into_iter()
-                .map(|a| (a.id, a))
-                .collect();
-            let ordered = found.ids.iter().filter_map(|id| rows.remove(id)).collect();
-            let terms = search::terms(query);
-            Ok(IndexPage {
-                cards: cards(conn, ordered, Some(&terms))?,
-                more: found.more,
-                narrowed: found.narrowed.then_some(search::RANKED_AT_MOST),
-            })
+            search_page(conn, query, ranked.page(offset, limit))
         }
     }
+}
+
+/// The ranking of the articles matching `query`, best first (kept while nothing public
+/// changes); none when the query has no words to search for.
+fn ranking(env: &Env, conn: &mut DbConn, query: &str) -> ServiceResult<Option<Arc<Ranked>>> {
+    let Some(key) = search::ranking_key(query) else {
+        return Ok(None);
+    };
+    let generation = env.signals().public_generation();
+    Ok(Some(env.rankings().get_or_rank(
+        &key,
+        generation,
+        || search::rank(conn, query),
+    )?))
+}
+
+/// The cards of one page of a ranking, in its order.
+fn search_page(conn: &mut DbConn, query: &str, found: search::Found) -> ServiceResult<IndexPage> {
+    let mut rows: HashMap<ArticleId, Article> = articles::find_many(conn, &found.ids)?
+        .into_iter()
+        .map(|a| (a.id, a))
+        .collect();
+    let ordered = found.ids.iter().filter_map(|id| rows.remove(id)).collect();
+    let terms = search::terms(query);
+    Ok(IndexPage {
+        cards: cards(conn, ordered, Some(&terms))?,
+        more: found.more,
+        narrowed: found.narrowed.then_some(search::RANKED_AT_MOST),
+    })
+}
+
+/// Where a page of [`list`] starts: after this article (its review time and id), the last
+/// of the previous page.
+pub type After = (NaiveDateTime, ArticleId);
+
+/// One page of [`list`], and where the next starts (none on the last).
+pub struct ListPage {
+    pub cards: Vec<Card>,
+    pub next: Option<After>,
+}
+
+/// Live articles for programs: those matching `query`, best first, or else all of them
+/// (reviewed at or after `since` when given), most recently reviewed first. Either way a
+/// page starts after the last article of the previous one: when a search's ranking no
+/// longer holds that article, the results changed and the caller starts again.
+pub fn list(
+    ctx: &mut Ctx<'_>,
+    query: Option<&str>,
+    since: Option<NaiveDateTime>,
+    after: Option<After>,
+    limit: i64,
+) -> ServiceResult<ListPage> {
+    let env = ctx.env();
+    let conn = ctx.conn();
+    let (cards, more) = match query {
+        Some(query) => {
+            let Some(ranked) = ranking(env, conn, query)? else {
+                return Ok(ListPage {
+                    cards: Vec::new(),
+                    next: None,
+                });
+            };
+            let offset = match after {
+                None => 0,
+                Some((_, id)) => match ranked.ids.iter().position(|ranked| *ranked == id) {
+                    Some(at) => at + 1,
+                    None => return Err(Refusal::ResultsChanged.into()),
+                },
+            };
+            let offset = i64::try_from(offset).unwrap_or(i64::MAX);
+            let page = search_page(conn, query, ranked.page(offset, limit))?;
+            (page.cards, page.more)
+        }
+        None => {
+            let (rows, more) = articles::live_keyset(conn, since, after, limit)?;
+            (cards(conn, rows, None)?, more)
+        }
+    };
+    let next = cards
+        .last()
+        .and_then(|card| Some((card.last_reviewed_at?, card.id)))
+        .filter(|_| more);
+    Ok(ListPage { cards, next })
 }
 
 /// The newest live articles, for the feed.

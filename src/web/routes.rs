@@ -11,7 +11,7 @@ use actix_web::{HttpResponse, web};
 
 use super::error::AppError;
 use super::extract::forms::MAX_ARTICLE_FORM_BYTES;
-use super::handlers::{accounts, admin, public, workspace};
+use super::handlers::{accounts, admin, api, public, workspace};
 
 /// One path of the application and the methods it answers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -130,6 +130,9 @@ routes! {
     "/admin/audit" => { GET admin::audit::list },
     "/admin/audit.csv" => { GET admin::audit_export::export_csv },
     "/admin/audit.jsonl" => { GET admin::audit_export::export_jsonl },
+    "/api/openapi.json" => { GET api::openapi::serve },
+    "/api/v1/articles" => { GET api::articles::list },
+    "/api/v1/articles/{slug}" => { GET api::articles::show },
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ mod support;
 mod accessibility;
 mod accounts;
 mod admin_users;
+mod api;
 mod attack;
 mod audit;
 mod boundary;

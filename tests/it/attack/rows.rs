@@ -122,6 +122,9 @@ pub fn rows() -> Vec<Row> {
         get("/sitemap.xml", NOTHING),
         get("/healthz", NOTHING),
         get("/assets/{name}", NOTHING),
+        get("/api/openapi.json", NOTHING),
+        get("/api/v1/articles", NOTHING),
+        get("/api/v1/articles/{slug}", &Object::ARTICLES),
         get("/login", NOTHING),
         Row {
             own_browser: true,
@@ -222,12 +225,15 @@ pub fn expect(row: &Row, who: Who, object: Object) -> Expect {
     let visible = signed_in && (!private || who == Who::Author);
     match (row.method, row.pattern) {
         ("GET", "/" | "/editorial-policy" | "/feed.atom" | "/sitemap.xml" | "/healthz")
-        | ("GET", "/assets/{name}" | "/login" | "/password/forgot") => Yes,
-        ("GET", "/articles/{slug}" | "/articles/{slug}/history") => match object {
-            Object::Article(ArticleState::Published) => Yes,
-            Object::Article(ArticleState::Retracted) => Gone,
-            _ => No,
-        },
+        | ("GET", "/assets/{name}" | "/login" | "/password/forgot")
+        | ("GET", "/api/openapi.json" | "/api/v1/articles") => Yes,
+        ("GET", "/articles/{slug}" | "/articles/{slug}/history" | "/api/v1/articles/{slug}") => {
+            match object {
+                Object::Article(ArticleState::Published) => Yes,
+                Object::Article(ArticleState::Retracted) => Gone,
+                _ => No,
+            }
+        }
         // Signing in with one's own account: the deactivated one is refused.
         ("POST", "/login") => yes_if(signed_in),
         ("POST", "/logout") => yes_if(signed_in),

@@ -84,7 +84,7 @@ fn retracted(site_name: &str, at: NaiveDateTime, identity: &str) -> Result<Cache
 }
 
 /// Serves `key` from the cache, or renders it with `render` (which may answer 404).
-async fn cached<F, Fut>(
+pub(crate) async fn cached<F, Fut>(
     req: &HttpRequest,
     state: &AppState,
     key: String,
