@@ -62,6 +62,10 @@ id_type!(
     ArticleId
 );
 id_type!(
+    /// A row of `api_tokens`.
+    ApiTokenId
+);
+id_type!(
     /// A row of `revisions`.
     RevisionId
 );

@@ -2,6 +2,7 @@
 //! and write transactions (`tx`) that collect what they cause.
 
 pub mod account_tokens;
+pub mod api_tokens;
 pub mod articles;
 pub mod assignments;
 pub mod audit_log;

@@ -18,6 +18,23 @@ diesel::table! {
 }
 
 diesel::table! {
+    api_tokens (id) {
+        id -> Int8,
+        user_id -> Int8,
+        name -> Text,
+        token_hash -> Text,
+        prefix -> Text,
+        scopes -> Text,
+        created_at -> Timestamp,
+        expires_at -> Nullable<Timestamp>,
+        last_used_at -> Nullable<Timestamp>,
+        last_used_addr -> Nullable<Text>,
+        revoked_at -> Nullable<Timestamp>,
+        revoked_by -> Nullable<Int8>,
+    }
+}
+
+diesel::table! {
     articles (id) {
         id -> Int8,
         slug -> Text,
@@ -233,6 +250,7 @@ diesel::joinable!(audit_log -> users (actor_id));
 diesel::joinable!(comments -> reviews (review_id));
 diesel::joinable!(comments -> revisions (revision_id));
 diesel::joinable!(comments -> users (author_id));
+diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(mail_outbox -> articles (article_id));
 diesel::joinable!(mail_outbox -> revisions (revision_id));
 diesel::joinable!(mail_outbox -> users (recipient_id));
@@ -247,6 +265,7 @@ diesel::joinable!(user_roles -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     account_tokens,
+    api_tokens,
     articles,
     assignments,
     audit_log,

@@ -49,10 +49,13 @@ pub enum AuditAction {
     ThreadResolved,
     ThreadReopened,
     ReviewReRequested,
+    TokenCreated,
+    TokenUsedFromNewAddress,
+    TokenRevoked,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 34] = [
+    pub const ALL: [AuditAction; 37] = [
         AuditAction::SetupCompleted,
         AuditAction::LoginSucceeded,
         AuditAction::LoginFailed,
@@ -87,6 +90,9 @@ impl AuditAction {
         AuditAction::ThreadResolved,
         AuditAction::ThreadReopened,
         AuditAction::ReviewReRequested,
+        AuditAction::TokenCreated,
+        AuditAction::TokenUsedFromNewAddress,
+        AuditAction::TokenRevoked,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -125,6 +131,9 @@ impl AuditAction {
             AuditAction::ThreadResolved => "thread.resolved",
             AuditAction::ThreadReopened => "thread.reopened",
             AuditAction::ReviewReRequested => "revision.review_re_requested",
+            AuditAction::TokenCreated => "token.created",
+            AuditAction::TokenUsedFromNewAddress => "token.used_from_new_address",
+            AuditAction::TokenRevoked => "token.revoked",
         }
     }
 
@@ -165,6 +174,9 @@ impl AuditAction {
             AuditAction::ThreadResolved => "Thread resolved",
             AuditAction::ThreadReopened => "Thread reopened",
             AuditAction::ReviewReRequested => "Review re-requested",
+            AuditAction::TokenCreated => "API token created",
+            AuditAction::TokenUsedFromNewAddress => "API token used from a new address",
+            AuditAction::TokenRevoked => "API token revoked",
         }
     }
 

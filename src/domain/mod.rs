@@ -15,4 +15,5 @@ pub mod settings;
 pub mod snippet;
 pub mod text;
 pub mod throttle;
+pub mod tokens;
 pub mod workflow;

@@ -153,6 +153,8 @@ pub enum Refusal {
         "The search results changed since the previous page (an article was published, changed or retracted): start again from the first page."
     )]
     ResultsChanged,
+    #[error("This token is already revoked.")]
+    TokenAlreadyRevoked,
 }
 
 impl Refusal {
@@ -186,7 +188,8 @@ impl Refusal {
             | Refusal::NotFailed { .. }
             | Refusal::SettingsChanged
             | Refusal::NotEmpty
-            | Refusal::ResultsChanged => RefusalKind::Conflict,
+            | Refusal::ResultsChanged
+            | Refusal::TokenAlreadyRevoked => RefusalKind::Conflict,
         }
     }
 }
@@ -204,6 +207,8 @@ pub enum Missing {
     Message,
     #[error("No such comment.")]
     Comment,
+    #[error("No such API token.")]
+    Token,
     #[error(
         "This link is not valid. Check that you copied all of it, or ask an admin for a new one."
     )]

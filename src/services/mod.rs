@@ -27,6 +27,7 @@ pub mod round;
 pub mod secrets;
 pub mod sessions;
 pub mod settings;
+pub mod tokens;
 pub mod visitors;
 
 pub use env::{Ctx, Env, Signals};
