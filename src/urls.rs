@@ -111,6 +111,14 @@ pub fn notification_settings() -> String {
     "/account/notifications".into()
 }
 
+pub fn tokens() -> String {
+    "/account/tokens".into()
+}
+
+pub fn revoke_token(id: crate::ids::ApiTokenId) -> String {
+    format!("/account/tokens/{id}/revoke")
+}
+
 // Workspace.
 
 pub fn dashboard() -> String {

@@ -28,6 +28,9 @@ pub enum AppError {
     /// Anonymous request to a workspace page: go to the sign-in page, then come back.
     #[error("sign-in required")]
     SignInRequired { next: String },
+    /// A request to the API without a valid token, or a token where none is taken (401).
+    #[error("unauthorized: {0}")]
+    Unauthorized(String),
     #[error("forbidden: {0}")]
     Forbidden(String),
     #[error("not found: {0}")]
@@ -80,6 +83,7 @@ impl AppError {
             AppError::BadRequest(_) => "That request could not be understood",
             AppError::Invalid(_) => "Some input is not valid",
             AppError::SignInRequired { .. } => "Sign in required",
+            AppError::Unauthorized(_) => "Not authenticated",
             AppError::Forbidden(_) => "Not allowed",
             AppError::NotFound(_) => "Not found",
             AppError::Conflict(_) => "Conflict",
@@ -95,6 +99,7 @@ impl AppError {
     fn message(&self) -> String {
         match self {
             AppError::BadRequest(m)
+            | AppError::Unauthorized(m)
             | AppError::Forbidden(m)
             | AppError::NotFound(m)
             | AppError::Conflict(m)
@@ -281,6 +286,7 @@ impl ResponseError for AppError {
         match self {
             AppError::BadRequest(_) | AppError::Invalid(_) => StatusCode::BAD_REQUEST,
             AppError::SignInRequired { .. } => StatusCode::SEE_OTHER,
+            AppError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::Conflict(_) => StatusCode::CONFLICT,
@@ -333,7 +339,7 @@ impl AppError {
         match self {
             AppError::BadRequest(_) => "bad-request",
             AppError::Invalid(_) => "invalid-input",
-            AppError::SignInRequired { .. } => "unauthorized",
+            AppError::SignInRequired { .. } | AppError::Unauthorized(_) => "unauthorized",
             AppError::Forbidden(_) => "forbidden",
             AppError::NotFound(_) => "not-found",
             AppError::Conflict(_) => "conflict",
@@ -387,6 +393,12 @@ impl AppError {
     }
 
     fn add_headers(&self, response: &mut HttpResponse) {
+        if let AppError::Unauthorized(_) = self {
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer realm=\"imprimatur\""),
+            );
+        }
         if let AppError::TooManyRequests { retry_after, .. } = self
             && let Ok(value) = HeaderValue::from_str(&retry_after.to_string())
         {

@@ -58,6 +58,22 @@ pub async fn limit_body(
     Ok(next.call(req).await?.map_into_left_body())
 }
 
+/// Refuses an API token sent to a page (401): pages take the browser's session, and a
+/// token must not work where a cross-site form could use the browser's credentials.
+pub async fn refuse_tokens_outside_api(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody + 'static>, actix_web::Error> {
+    if !super::error::is_api(req.path()) && super::extract::bearer::bearer(req.request()).is_some()
+    {
+        return Err(AppError::Unauthorized(
+            "API tokens work only under /api/. Sign in to use the site's pages.".into(),
+        )
+        .into());
+    }
+    next.call(req).await
+}
+
 /// The request line for the access log, with one-time link tokens masked.
 pub fn loggable_request(req: &ServiceRequest) -> String {
     let path = req.path();

@@ -43,6 +43,7 @@ pub fn server(state: AppState, listener: TcpListener, workers: usize) -> std::io
             .app_data(web::PayloadConfig::new(extract::forms::MAX_FORM_BYTES))
             .configure(routes::routes)
             .default_service(web::to(handlers::not_found))
+            .wrap(from_fn(middleware::refuse_tokens_outside_api))
             .wrap(from_fn(error::render_error_pages))
             .wrap(from_fn(extract::session::apply_cookie))
             .wrap(from_fn(middleware::limit_body))

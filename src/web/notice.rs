@@ -21,12 +21,13 @@ pub enum Notice {
     PasswordSet,
     SignedOut,
     NotificationsSaved,
+    TokenRevoked,
     ResetRequested,
     ThreadResolved,
     ThreadReopened,
 }
 
-const PLAIN: [(Notice, &str, &str); 16] = [
+const PLAIN: [(Notice, &str, &str); 17] = [
     (
         Notice::DraftSaved,
         "draft-saved",
@@ -68,6 +69,11 @@ const PLAIN: [(Notice, &str, &str); 16] = [
     ),
     (Notice::SignedOut, "signed-out", "You are signed out."),
     (Notice::NotificationsSaved, "notifications-saved", "Saved."),
+    (
+        Notice::TokenRevoked,
+        "token-revoked",
+        "Token revoked: it no longer works.",
+    ),
     (
         Notice::ResetRequested,
         "reset-sent",

@@ -101,6 +101,8 @@ routes! {
         GET accounts::notifications::show,
         POST accounts::notifications::save,
     },
+    "/account/tokens" => { GET accounts::tokens::show, POST accounts::tokens::create },
+    "/account/tokens/{id}/revoke" => { POST accounts::tokens::revoke },
     "/setup/{token}" => { GET accounts::setup::form, POST accounts::setup::submit },
     "/dashboard" => { GET workspace::dashboard::show },
     "/review/queue" => { GET workspace::queue::show },
@@ -133,6 +135,7 @@ routes! {
     "/api/openapi.json" => { GET api::openapi::serve },
     "/api/v1/articles" => { GET api::articles::list },
     "/api/v1/articles/{slug}" => { GET api::articles::show },
+    "/api/v1/review-queue" => { GET api::queue::list },
 }
 
 #[cfg(test)]

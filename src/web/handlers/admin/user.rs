@@ -13,6 +13,7 @@ use crate::domain::problems::Problems;
 use crate::filters;
 use crate::ids::UserId;
 use crate::services::accounts::{self, Account};
+use crate::services::tokens::{self, TokenView};
 use crate::services::{ServiceResult, audit};
 use crate::urls;
 use crate::web::error::{AppError, Rejected, answer_form};
@@ -29,6 +30,9 @@ struct UserPage {
     is_self: bool,
     roles: Vec<RoleChoice>,
     history: Vec<AuditRow>,
+    /// The account's API tokens, with forms to revoke them (back to this page).
+    tokens: Vec<TokenView>,
+    return_to: String,
 }
 
 async fn user_page(
@@ -38,15 +42,16 @@ async fn user_page(
     rejected: Option<Rejected>,
 ) -> Result<HttpResponse, AppError> {
     let caller = admin.caller();
-    let (account, history) = state
+    let (account, history, tokens) = state
         .db(move |ctx| {
             let account = accounts::get(ctx, &caller, user_id)?;
+            let tokens = tokens::list_for(ctx, &caller, user_id)?;
             let filter = AuditFilter {
                 target: Some((TargetKind::User.as_str().to_owned(), user_id.0)),
                 ..AuditFilter::default()
             };
             let history = audit::page(ctx, &caller, &filter, Cursor::Newest, 10)?.rows;
-            Ok((account, history))
+            Ok((account, history, tokens))
         })
         .await?;
     let chrome = match rejected {
@@ -59,6 +64,8 @@ async fn user_page(
         roles: role_choices(&account.roles),
         account,
         history,
+        tokens,
+        return_to: urls::user(user_id),
     }))
 }
 

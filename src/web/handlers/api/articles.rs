@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::{JSON, utc};
+use crate::db::revisions::Cursor;
 use crate::domain::content::{Reference, ReferenceKind, check_slug};
 use crate::domain::problems::Problems;
 use crate::ids::ArticleId;
@@ -245,18 +246,14 @@ impl ListParams {
 
 /// A cursor: `{review time in microseconds}.{article id}`.
 fn parse_cursor(text: &str) -> Option<After> {
-    let (micros, id) = text.split_once('.')?;
-    let digits =
-        |part: &str| (1..=18).contains(&part.len()) && part.bytes().all(|b| b.is_ascii_digit());
-    if !digits(micros) || !digits(id) {
+    if !super::digits_cursor(text) {
         return None;
     }
-    let at = DateTime::from_timestamp_micros(micros.parse().ok()?)?.naive_utc();
-    Some((at, ArticleId(id.parse().ok()?)))
+    Cursor::decode(text).map(|c| (c.at, ArticleId(c.id)))
 }
 
 fn cursor_text((at, id): After) -> String {
-    format!("{}.{id}", at.and_utc().timestamp_micros())
+    Cursor { at, id: id.0 }.encode()
 }
 
 /// The address of the next page: the same query after `after`.
@@ -296,6 +293,7 @@ fn api_article(slug: &str) -> String {
 #[utoipa::path(
     get,
     path = "/api/v1/articles",
+    operation_id = "listArticles",
     tag = "public",
     params(ListParams),
     responses(
@@ -372,6 +370,7 @@ fn reference(number: usize, reference: Reference) -> ArticleReference {
 #[utoipa::path(
     get,
     path = "/api/v1/articles/{slug}",
+    operation_id = "getArticle",
     tag = "public",
     params(("slug" = String, Path, description = "The article's address on the site.",
         max_length = 80, pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$")),

@@ -2,11 +2,12 @@
 //! from the types the handlers answer with. Errors are RFC 9457 problem details (rendered by
 //! `web::error` for every address under `/api/`).
 //!
-//! This first part is the public read API: published articles with their review
-//! provenance, which needs no token.
+//! The public read API (published articles with their review provenance) needs no token;
+//! the rest takes a personal API token (`web::extract::bearer`).
 
 pub mod articles;
 pub mod openapi;
+pub mod queue;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 
@@ -16,4 +17,13 @@ pub const JSON: &str = "application/json";
 /// A stored time (UTC) as an RFC 3339 date-time.
 fn utc(at: NaiveDateTime) -> DateTime<Utc> {
     at.and_utc()
+}
+
+/// Whether `text` has the shape of a keyset cursor (`db::revisions::Cursor`'s form with
+/// no sign): digits, a dot, digits. The document's pattern says the same.
+fn digits_cursor(text: &str) -> bool {
+    let digits =
+        |part: &str| (1..=18).contains(&part.len()) && part.bytes().all(|b| b.is_ascii_digit());
+    text.split_once('.')
+        .is_some_and(|(micros, id)| digits(micros) && digits(id))
 }

@@ -2,10 +2,11 @@
 //! annotations and the types they answer with.
 
 use actix_web::{HttpResponse, web};
-use utoipa::OpenApi;
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::openapi::server::Server;
+use utoipa::{Modify, OpenApi};
 
-use super::{JSON, articles};
+use super::{JSON, articles, queue};
 use crate::web::error::{AppError, FieldProblem, Problem};
 use crate::web::state::AppState;
 
@@ -13,14 +14,33 @@ use crate::web::state::AppState;
 #[openapi(
     info(
         title = "Imprimatur API",
-        description = "Published articles with their review provenance. Errors are RFC 9457 problem details (application/problem+json), with a stable `type` per kind of problem.",
+        description = "Published articles with their review provenance, and the review queue. Errors are RFC 9457 problem details (application/problem+json), with a stable `type` per kind of problem. Requests that need a token take it as `Authorization: Bearer <token>`; the API takes no cookies.",
         license(name = "Proprietary"),
     ),
-    paths(articles::list, articles::show),
-    components(schemas(Problem, FieldProblem)),
-    tags((name = "public", description = "Published articles: no token needed.")),
+    paths(articles::list, articles::show, queue::list),
+    components(schemas(Problem, FieldProblem, queue::QueueList)),
+    modifiers(&TokenScheme),
+    tags(
+        (name = "public", description = "Published articles: no token needed."),
+        (name = "review", description = "For reviewers: a personal API token (made at /account/tokens) with the `read` or `review` scope."),
+    ),
 )]
 pub struct ApiDoc;
+
+/// The security scheme: a personal API token as a Bearer token.
+struct TokenScheme;
+
+impl Modify for TokenScheme {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        if let Some(components) = doc.components.as_mut() {
+            let mut scheme = Http::new(HttpAuthScheme::Bearer);
+            scheme.description = Some(
+                "A personal API token (`imp_` and 64 hex digits), made at /account/tokens.".into(),
+            );
+            components.add_security_scheme("token", SecurityScheme::Http(scheme));
+        }
+    }
+}
 
 /// The document, with this server as the one to call.
 pub fn document(public_url: &str) -> utoipa::openapi::OpenApi {
