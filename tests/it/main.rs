@@ -13,6 +13,7 @@ mod accessibility;
 mod accounts;
 mod admin_users;
 mod api;
+mod api_tokens;
 mod attack;
 mod audit;
 mod boundary;

@@ -258,6 +258,7 @@ impl Pool {
             &Object::MAILS[..],
             &Object::LINKS[..],
             &Object::THREADS[..],
+            &Object::API_TOKENS[..],
         ] {
             for object in objects {
                 made.push((*object, world.make(*object)));

@@ -168,6 +168,31 @@ async fn no_secret_reaches_the_logs(backend: Backend, test: &str) {
         .assert_redirect("/dashboard");
     keep("reset token", Some(reset));
     keep("invitation token", Some(invitation));
+
+    // An API token: made in the browser, used on the API, and sent to a page (refused).
+    admin.get("/account/tokens").await;
+    let made = admin
+        .submit(
+            "/account/tokens",
+            &[("name", "Log check"), ("scopes", "read")],
+        )
+        .await;
+    made.assert_status(200);
+    let at = made
+        .body
+        .find("value=\"imp_")
+        .expect("the page shows the token")
+        + 7;
+    let api_token = made.body[at..at + 68].to_owned();
+    let http = reqwest::Client::new();
+    for path in ["/api/v1/review-queue", "/api/v1/articles", "/dashboard"] {
+        http.get(format!("{base}{path}"))
+            .header("authorization", format!("Bearer {api_token}"))
+            .send()
+            .await
+            .unwrap();
+    }
+    keep("API token", Some(api_token));
     keep(
         "session id after the reset",
         forgetful.cookie("imprimatur_session"),
@@ -184,7 +209,7 @@ async fn no_secret_reaches_the_logs(backend: Backend, test: &str) {
     }
     report(&format!(
         "logs {}: {} secrets (3 passwords, session ids, device and visitor cookies, CSRF tokens, \
-         an invitation and a reset token) searched for in {} lines ({} KB) of trace-level server \
+         an invitation and a reset token, an API token) searched for in {} lines ({} KB) of trace-level server \
          output: {} found; in {:.1} s",
         backend_name(backend),
         secrets.len(),

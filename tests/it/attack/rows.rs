@@ -8,7 +8,8 @@ use imprimatur::web::handlers::admin::user::UserAction;
 use imprimatur::web::routes::TABLE;
 
 use super::world::{
-    AccountState, ArticleState, LinkState, Made, MailState, Object, ThreadState, Who, World,
+    AccountState, ApiTokenState, ArticleState, LinkState, Made, MailState, Object, ThreadState,
+    Who, World,
 };
 use crate::support::PASSWORD;
 
@@ -138,6 +139,10 @@ pub fn rows() -> Vec<Row> {
         post_from("/password/forgot", "/password/forgot", NOTHING),
         get("/account/notifications", NOTHING),
         post("/account/notifications", NOTHING),
+        get("/account/tokens", NOTHING),
+        post("/account/tokens", NOTHING),
+        post("/account/tokens/{id}/revoke", &Object::API_TOKENS),
+        get("/api/v1/review-queue", NOTHING),
         get("/setup/{token}", &Object::LINKS),
         post_from("/setup/{token}", "/setup/{token}", &Object::LINKS),
         get("/dashboard", NOTHING),
@@ -242,7 +247,7 @@ pub fn expect(row: &Row, who: Who, object: Object) -> Expect {
             Object::Link(LinkState::Valid) => Yes,
             _ => Gone,
         },
-        ("GET" | "POST", "/account/notifications" | "/dashboard")
+        ("GET" | "POST", "/account/notifications" | "/dashboard" | "/account/tokens")
         | ("GET", "/manage/articles" | "/manage/drafts") => yes_if(signed_in),
         ("GET", "/review/queue") => yes_if(who.is_reviewer()),
         ("GET", "/manage/articles/new") | ("POST", "/manage/articles") => yes_if(who.is_editor()),
@@ -284,6 +289,13 @@ pub fn expect(row: &Row, who: Who, object: Object) -> Expect {
                 Conflict
             }
         }
+        // The API takes tokens, never the browser's session.
+        ("GET", "/api/v1/review-queue") => No,
+        ("POST", "/account/tokens/{id}/revoke") => match object {
+            _ if !(who == Who::Author || admin) => No,
+            Object::ApiToken(ApiTokenState::Active) => Yes,
+            _ => Conflict,
+        },
         ("POST", "/admin/articles/{id}/retract") => match object {
             _ if !admin || private => No,
             Object::Article(ArticleState::Published) => Yes,
@@ -329,6 +341,8 @@ pub fn try_path(row: &Row, made: &Made) -> Option<String> {
             made.user.map(|u| u.to_string())
         } else if pattern.starts_with("/admin/mail/") {
             made.mail.map(|m| m.to_string())
+        } else if pattern.starts_with("/account/tokens/") {
+            made.api_token.map(|t| t.to_string())
         } else {
             made.article.map(|a| a.to_string())
         }?;
@@ -363,6 +377,8 @@ pub fn form(world: &World, row: &Row, who: Who, made: &Made) -> Vec<(String, Str
         }
         "/password/forgot" => pairs(&[("email", "author@example.org")]),
         "/account/notifications" => pairs(&[("comments", "on")]),
+        "/account/tokens" => pairs(&[("name", "Matrix pipeline"), ("scopes", "read")]),
+        "/account/tokens/{id}/revoke" => pairs(&[("confirm", "yes")]),
         "/setup/{token}" => pairs(&[("password", PASSWORD), ("password_confirm", PASSWORD)]),
         "/manage/articles" | "/manage/articles/{id}/revisions" => {
             let mut fields = crate::support::forms::article_fields(

@@ -11,6 +11,7 @@ use imprimatur::domain::workflow::{Action, State};
 use imprimatur::ids::{ArticleId, RevisionId, UserId};
 use imprimatur::services::accounts::{self, InviteInput, SetPasswordInput};
 use imprimatur::services::reviewing::{self, ActionInput};
+use imprimatur::services::tokens::{self, TokenInput};
 use imprimatur::services::{Caller, publishing};
 
 use crate::support::{ArticleBuilder, Backend, Client, Person, TestApp};
@@ -94,6 +95,13 @@ pub enum LinkState {
     Used,
 }
 
+/// A personal API token of the author's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ApiTokenState {
+    Active,
+    Revoked,
+}
+
 /// The state of the object a request names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Object {
@@ -105,6 +113,7 @@ pub enum Object {
     Mail(MailState),
     Link(LinkState),
     Thread(ThreadState),
+    ApiToken(ApiTokenState),
 }
 
 impl Object {
@@ -140,6 +149,10 @@ impl Object {
         Object::Link(LinkState::Valid),
         Object::Link(LinkState::Used),
     ];
+    pub const API_TOKENS: [Object; 2] = [
+        Object::ApiToken(ApiTokenState::Active),
+        Object::ApiToken(ApiTokenState::Revoked),
+    ];
 }
 
 /// An object made for one request.
@@ -152,6 +165,7 @@ pub struct Made {
     pub mail: Option<i64>,
     pub token: Option<String>,
     pub comment: Option<i64>,
+    pub api_token: Option<i64>,
 }
 
 static SERIAL: AtomicU32 = AtomicU32::new(0);
@@ -525,6 +539,29 @@ impl World {
         }
     }
 
+    /// One of the author's API tokens, usable or revoked.
+    pub fn api_token(&self, state: ApiTokenState) -> Made {
+        let input = TokenInput {
+            name: format!("Matrix token {}", serial()),
+            scopes: vec!["read".into()],
+            expires_in_days: String::new(),
+        };
+        let created = self
+            .app
+            .ctx(|ctx| tokens::create(ctx, &self.author.caller, &input))
+            .unwrap();
+        let id = created.view.token.id;
+        if state == ApiTokenState::Revoked {
+            self.app
+                .ctx(|ctx| tokens::revoke(ctx, &self.author.caller, id))
+                .unwrap();
+        }
+        Made {
+            api_token: Some(id.0),
+            ..Made::default()
+        }
+    }
+
     /// Makes an object in `object`'s state.
     pub fn make(&self, object: Object) -> Made {
         match object {
@@ -535,6 +572,7 @@ impl World {
             Object::Mail(state) => self.mail(state),
             Object::Link(state) => self.link(state),
             Object::Thread(state) => self.thread(state),
+            Object::ApiToken(state) => self.api_token(state),
         }
     }
 }
