@@ -164,6 +164,8 @@ pub struct Config {
     pub mail_retry_base: Duration,
     /// How long a worker holds the messages it claimed before another may take them over.
     pub mail_lease: Duration,
+    /// Requests one API token may make per minute, per server instance.
+    pub api_rate_per_minute: u32,
 }
 
 /// A setting that could not be read; `Display` is the one line shown at start-up.
@@ -232,6 +234,8 @@ impl Config {
         let mail_retry_base =
             Duration::seconds(minutes(&get, "IMPRIMATUR_MAIL_RETRY_SECONDS", 30)?);
         let mail_lease = Duration::seconds(minutes(&get, "IMPRIMATUR_MAIL_LEASE_SECONDS", 300)?);
+        let api_rate_per_minute =
+            u32::try_from(minutes(&get, "IMPRIMATUR_API_RATE_PER_MINUTE", 600)?).unwrap_or(600);
         let behind_proxy = match get("IMPRIMATUR_BEHIND_PROXY").as_deref().map(str::trim) {
             None | Some("0" | "false" | "no") => false,
             Some("1" | "true" | "yes") => true,
@@ -256,6 +260,7 @@ impl Config {
             mail_max_age,
             mail_retry_base,
             mail_lease,
+            api_rate_per_minute,
         })
     }
 

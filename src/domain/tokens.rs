@@ -140,6 +140,42 @@ pub fn looks_like_token(value: &str) -> bool {
 /// The longest name a token may have.
 pub const NAME_MAX_CHARS: usize = 80;
 
+/// A token's requests in the current minute: a fixed window per token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Window {
+    pub started: std::time::Instant,
+    pub requests: u32,
+}
+
+/// The length of a rate window.
+pub const RATE_WINDOW: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Admits one more request in `window` (starting a new one when the last has ended), or
+/// says in how many seconds the next is admitted.
+pub fn admit(
+    window: &mut Option<Window>,
+    now: std::time::Instant,
+    per_minute: u32,
+) -> Result<(), u64> {
+    let current = match *window {
+        Some(w) if now.duration_since(w.started) < RATE_WINDOW => w,
+        _ => Window {
+            started: now,
+            requests: 0,
+        },
+    };
+    if current.requests >= per_minute {
+        let left = RATE_WINDOW.saturating_sub(now.duration_since(current.started));
+        *window = Some(current);
+        return Err(left.as_secs().max(1));
+    }
+    *window = Some(Window {
+        requests: current.requests + 1,
+        ..current
+    });
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -191,6 +227,21 @@ mod tests {
         assert_eq!(scopes.stored(), "read review");
         assert!(!scopes.has(Scope::Write));
         assert!(Scopes::parse("admin").is_empty());
+    }
+
+    #[test]
+    fn a_window_admits_its_limit_then_says_when_the_next_is_admitted() {
+        let start = std::time::Instant::now();
+        let mut window = None;
+        for _ in 0..3 {
+            assert_eq!(admit(&mut window, start, 3), Ok(()));
+        }
+        let later = start + std::time::Duration::from_secs(20);
+        assert_eq!(admit(&mut window, later, 3), Err(40));
+        // A new minute starts afresh.
+        let next = start + RATE_WINDOW;
+        assert_eq!(admit(&mut window, next, 3), Ok(()));
+        assert_eq!(window.map(|w| w.requests), Some(1));
     }
 
     #[test]

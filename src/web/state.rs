@@ -1,6 +1,7 @@
 //! The application state every request shares: its own resources, nothing process-wide.
 
-use std::sync::{Arc, PoisonError, RwLock};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use std::time::{Duration, Instant};
 
 use actix_web::web;
@@ -8,6 +9,8 @@ use actix_web::web;
 use super::public_cache::PublicCache;
 use crate::config::Config;
 use crate::db::Pool;
+use crate::domain::tokens::{self, Window};
+use crate::ids::ApiTokenId;
 use crate::services::sessions::Timeouts;
 use crate::services::{Ctx, Env, Failure, ServiceError, ServiceResult};
 
@@ -18,6 +21,8 @@ pub struct AppState {
     pub env: Env,
     pub config: Arc<Config>,
     pub public_cache: Arc<PublicCache>,
+    /// Each API token's requests in the current minute (this instance's).
+    api_windows: Arc<Mutex<HashMap<ApiTokenId, Window>>>,
     /// The site name last read from the settings, for pages rendered without a database
     /// round trip (error pages), and for a second after it was read for every page.
     site_name: Arc<RwLock<SiteName>>,
@@ -47,6 +52,7 @@ impl AppState {
             env,
             config: Arc::new(config),
             public_cache: Arc::default(),
+            api_windows: Arc::default(),
             site_name: Arc::new(RwLock::new(SiteName {
                 name: site_name,
                 // Stale at once: the first page reads the settings.
@@ -54,6 +60,26 @@ impl AppState {
                 generation: u64::MAX,
             })),
         }
+    }
+
+    /// Counts a request of `token` against its rate; the seconds until the next is
+    /// admitted when it is over.
+    pub fn admit_api_request(&self, token: ApiTokenId) -> Result<(), u64> {
+        let now = Instant::now();
+        let mut windows = self
+            .api_windows
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        // Bounded: windows that ended are dropped when many tokens were seen.
+        if windows.len() >= 10_000 {
+            windows.retain(|_, w| now.duration_since(w.started) < tokens::RATE_WINDOW);
+        }
+        let mut window = windows.get(&token).copied();
+        let admitted = tokens::admit(&mut window, now, self.config.api_rate_per_minute);
+        if let Some(window) = window {
+            windows.insert(token, window);
+        }
+        admitted
     }
 
     pub fn pool(&self) -> &Pool {

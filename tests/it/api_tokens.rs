@@ -19,6 +19,7 @@ on_both_backends!(
     tokens_stay_on_the_api_and_sessions_off_it,
     a_bad_token_form_is_refused_field_by_field_and_changes_nothing,
     an_admin_sees_and_revokes_anyone_s_tokens_and_nobody_else_can,
+    a_token_over_its_rate_gets_429_with_retry_after_and_others_go_on,
 );
 
 struct Cast {
@@ -372,4 +373,43 @@ async fn an_admin_sees_and_revokes_anyone_s_tokens_and_nobody_else_can(app: Test
     assert_eq!(actor, "admin@example.org");
     assert_eq!(target, Some(cast.editor.id.0));
     admin.get(&account).await.assert_contains("Revoked");
+}
+
+async fn a_token_over_its_rate_gets_429_with_retry_after_and_others_go_on(app: TestApp) {
+    // The rate is set per test app: here, three requests a minute.
+    let app = TestApp::spawn_with(
+        app.backend,
+        "a_token_over_its_rate_gets_429 (3 a minute)",
+        |config| config.api_rate_per_minute = 3,
+    )
+    .unwrap();
+    let cast = cast(&app);
+    let busy = token_for(&app, &cast.reviewer, &["read"]);
+    let other = token_for(&app, &cast.reviewer, &["review"]);
+    let queue = "/api/v1/review-queue";
+    for _ in 0..3 {
+        assert_eq!(get_with(&app, queue, &busy).await.0, 200);
+    }
+    let answer = reqwest::Client::new()
+        .get(app.url(queue))
+        .header("authorization", format!("Bearer {busy}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status().as_u16(), 429);
+    let wait: u64 = answer.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=60).contains(&wait), "{wait}");
+    assert_eq!(answer.headers()["content-type"], "application/problem+json");
+    let problem: Value = serde_json::from_str(&answer.text().await.unwrap()).unwrap();
+    assert_eq!(
+        problem["type"],
+        "tag:imprimatur,2026:problem/too-many-requests"
+    );
+    assert_eq!(problem["status"], 429);
+    // Another token of the same account has its own count.
+    assert_eq!(get_with(&app, queue, &other).await.0, 200);
 }

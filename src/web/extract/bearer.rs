@@ -56,11 +56,21 @@ impl FromRequest for Token {
             let found = actix_web::web::block(move || tokens::authenticate(&env, &secret, &addr))
                 .await?
                 .map_err(AppError::from)?;
-            found.map(Token).ok_or_else(|| {
+            let found = found.ok_or_else(|| {
                 AppError::Unauthorized(
                     "This token is not valid: it is mistyped, revoked or expired, or its account is deactivated.".into(),
                 )
-            })
+            })?;
+            if let Err(seconds) = state.admit_api_request(found.token) {
+                return Err(AppError::TooManyRequests {
+                    message: format!(
+                        "This token made more than {} requests in a minute. Try again in {seconds} s.",
+                        state.config.api_rate_per_minute
+                    ),
+                    retry_after: i64::try_from(seconds).unwrap_or(60),
+                });
+            }
+            Ok(Token(found))
         })
     }
 }

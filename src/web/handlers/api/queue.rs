@@ -120,6 +120,9 @@ fn item(item: QueueItem) -> QueuedRevision {
             body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The token's account is not a reviewer, or the token has neither the `read` nor the `review` scope.",
             body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "The token made too many requests this minute; `Retry-After` says when to try again.",
+            body = Problem, content_type = "application/problem+json",
+            headers(("Retry-After" = u64, description = "Seconds until the next request is admitted."))),
     )
 )]
 pub async fn list(
