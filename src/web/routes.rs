@@ -136,6 +136,7 @@ routes! {
     "/api/v1/articles" => { GET api::articles::list },
     "/api/v1/articles/{slug}" => { GET api::articles::show },
     "/api/v1/review-queue" => { GET api::queue::list },
+    "/api/v1/revisions/{id}" => { GET api::revisions::show },
 }
 
 #[cfg(test)]

@@ -20,6 +20,7 @@ on_both_backends!(
     a_bad_token_form_is_refused_field_by_field_and_changes_nothing,
     an_admin_sees_and_revokes_anyone_s_tokens_and_nobody_else_can,
     a_token_over_its_rate_gets_429_with_retry_after_and_others_go_on,
+    a_token_reads_a_revision_as_its_account_sees_it,
 );
 
 struct Cast {
@@ -412,4 +413,72 @@ async fn a_token_over_its_rate_gets_429_with_retry_after_and_others_go_on(app: T
     assert_eq!(problem["status"], 429);
     // Another token of the same account has its own count.
     assert_eq!(get_with(&app, queue, &other).await.0, 200);
+}
+
+async fn a_token_reads_a_revision_as_its_account_sees_it(app: TestApp) {
+    let cast = cast(&app);
+    let waiting = ArticleBuilder::new(&app, &cast.editor)
+        .title("Statins and grapefruit")
+        .submitted()
+        .build();
+    app.act(
+        &cast.reviewer,
+        waiting.revision,
+        imprimatur::domain::workflow::Action::RequestChanges,
+        "Cite the label for the interaction.",
+    );
+    let draft = ArticleBuilder::new(&app, &cast.editor)
+        .title("A private draft")
+        .build();
+    let rita = token_for(&app, &cast.reviewer, &["read"]);
+    let ed = token_for(&app, &cast.editor, &["write"]);
+
+    let path = format!("/api/v1/revisions/{}", waiting.revision);
+    let (status, kind, body) = get_with(&app, &path, &rita).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(kind, "application/json");
+    let revision: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(revision["revision_id"], waiting.revision.0);
+    assert_eq!(revision["state"], "changes_requested");
+    assert_eq!(revision["title"], "Statins and grapefruit");
+    assert_eq!(revision["author"], "Ed Editor");
+    assert!(revision["version"].as_i64().unwrap() >= 1);
+    assert_eq!(revision["approvals"]["given"], 0);
+    assert_eq!(revision["approvals"]["required"], 1);
+    assert_eq!(revision["reviews"][0]["verdict"], "request_changes");
+    assert_eq!(revision["reviews"][0]["reviewer"], "Dr. Rita Rao");
+    let thread = &revision["threads"][0];
+    assert_eq!(thread["change_request"], true);
+    assert_eq!(thread["open"], true);
+    assert_eq!(
+        thread["comments"][0]["body"],
+        "Cite the label for the interaction."
+    );
+    assert_eq!(revision["references"][1]["kind"], "drug_label");
+    // What her account may do with it now: a reviewer's actions, not the author's.
+    let actions: Vec<&str> = revision["actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap())
+        .collect();
+    assert_eq!(actions, ["reject", "comment", "assign"]);
+
+    // Someone else's private draft does not exist for her; its author reads it.
+    let private = format!("/api/v1/revisions/{}", draft.revision);
+    let (status, kind, _) = get_with(&app, &private, &rita).await;
+    assert_eq!((status, kind.as_str()), (404, "application/problem+json"));
+    let (status, _, body) = get_with(&app, &private, &ed).await;
+    assert_eq!(status, 200, "{body}");
+    let mine: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(mine["state"], "draft");
+    assert_eq!(mine["number"], Value::Null);
+    for bad in ["0", "-1", "abc", "99999999"] {
+        let (status, kind, _) = get_with(&app, &format!("/api/v1/revisions/{bad}"), &rita).await;
+        assert_eq!(
+            (status, kind.as_str()),
+            (404, "application/problem+json"),
+            "{bad}"
+        );
+    }
 }

@@ -143,6 +143,7 @@ pub fn rows() -> Vec<Row> {
         post("/account/tokens", NOTHING),
         post("/account/tokens/{id}/revoke", &Object::API_TOKENS),
         get("/api/v1/review-queue", NOTHING),
+        get("/api/v1/revisions/{id}", &Object::REVISIONS),
         get("/setup/{token}", &Object::LINKS),
         post_from("/setup/{token}", "/setup/{token}", &Object::LINKS),
         get("/dashboard", NOTHING),
@@ -290,7 +291,7 @@ pub fn expect(row: &Row, who: Who, object: Object) -> Expect {
             }
         }
         // The API takes tokens, never the browser's session.
-        ("GET", "/api/v1/review-queue") => No,
+        ("GET", "/api/v1/review-queue" | "/api/v1/revisions/{id}") => No,
         ("POST", "/account/tokens/{id}/revoke") => match object {
             _ if !(who == Who::Author || admin) => No,
             Object::ApiToken(ApiTokenState::Active) => Yes,
@@ -335,7 +336,9 @@ pub fn try_path(row: &Row, made: &Made) -> Option<String> {
     if path.contains("{id}") {
         let value = if pattern.starts_with("/manage/comments/") {
             made.comment.map(|c| c.to_string())
-        } else if pattern.starts_with("/manage/revisions/") {
+        } else if pattern.starts_with("/manage/revisions/")
+            || pattern.starts_with("/api/v1/revisions/")
+        {
             made.revision.map(|r| r.to_string())
         } else if pattern.starts_with("/admin/users/") {
             made.user.map(|u| u.to_string())

@@ -355,7 +355,7 @@ fn reviewer(name: crate::db::users::Name) -> Reviewer {
     }
 }
 
-fn reference(number: usize, reference: Reference) -> ArticleReference {
+pub(super) fn reference(number: usize, reference: Reference) -> ArticleReference {
     ArticleReference {
         number,
         kind: reference.kind.into(),

@@ -8,6 +8,7 @@
 pub mod articles;
 pub mod openapi;
 pub mod queue;
+pub mod revisions;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 

@@ -6,7 +6,7 @@ use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::openapi::server::Server;
 use utoipa::{Modify, OpenApi};
 
-use super::{JSON, articles, queue};
+use super::{JSON, articles, queue, revisions};
 use crate::web::error::{AppError, FieldProblem, Problem};
 use crate::web::state::AppState;
 
@@ -17,12 +17,13 @@ use crate::web::state::AppState;
         description = "Published articles with their review provenance, and the review queue. Errors are RFC 9457 problem details (application/problem+json), with a stable `type` per kind of problem. Requests that need a token take it as `Authorization: Bearer <token>`; the API takes no cookies.",
         license(name = "Proprietary"),
     ),
-    paths(articles::list, articles::show, queue::list),
+    paths(articles::list, articles::show, queue::list, revisions::show),
     components(schemas(Problem, FieldProblem, queue::QueueList)),
     modifiers(&TokenScheme),
     tags(
         (name = "public", description = "Published articles: no token needed."),
         (name = "review", description = "For reviewers: a personal API token (made at /account/tokens) with the `read` or `review` scope."),
+        (name = "workspace", description = "What the token's account sees in the workspace: a personal API token with a scope that reads."),
     ),
 )]
 pub struct ApiDoc;
