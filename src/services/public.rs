@@ -328,6 +328,12 @@ pub fn list(
         .last()
         .and_then(|card| Some((card.last_reviewed_at?, card.id)))
         .filter(|_| more);
+    let mut cards = cards;
+    // A search ranks every match: the time filter applies to the ranked page (after the
+    // next page's start is taken from it). The list without a search filters in its query.
+    if let Some(since) = since.filter(|_| query.is_some()) {
+        cards.retain(|card| card.last_reviewed_at.is_some_and(|at| at >= since));
+    }
     Ok(ListPage { cards, next })
 }
 

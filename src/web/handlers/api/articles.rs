@@ -201,23 +201,12 @@ impl ListParams {
                 }
             },
         };
-        let limit = match self.limit.as_deref() {
-            None => DEFAULT_LIMIT,
-            Some(text) => match text.parse::<i64>() {
-                Ok(n)
-                    if text.bytes().all(|b| b.is_ascii_digit()) && (1..=MAX_LIMIT).contains(&n) =>
-                {
-                    n
-                }
-                _ => {
-                    problems.push(
-                        "limit",
-                        format!("The limit must be a whole number from 1 to {MAX_LIMIT}."),
-                    );
-                    DEFAULT_LIMIT
-                }
-            },
-        };
+        let limit = super::page_limit(
+            self.limit.as_deref(),
+            DEFAULT_LIMIT,
+            MAX_LIMIT,
+            &mut problems,
+        );
         let after = match self.cursor.as_deref() {
             None => None,
             Some(text) => {
@@ -321,17 +310,7 @@ pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
         let page = db
             .db(move |ctx| public::list(ctx, query.as_deref(), since, after, limit))
             .await?;
-        // A search ranks every match: the time filter applies to the ranked page.
-        let items: Vec<ArticleSummary> = page
-            .cards
-            .into_iter()
-            .filter(|card| match (input.since, card.last_reviewed_at) {
-                (Some(since), Some(at)) => at >= since,
-                (Some(_), None) => false,
-                (None, _) => true,
-            })
-            .map(summary)
-            .collect();
+        let items: Vec<ArticleSummary> = page.cards.into_iter().map(summary).collect();
         let newest = items.iter().filter_map(|i| i.last_reviewed_at).max();
         let list = ArticleList {
             items,

@@ -20,6 +20,29 @@ fn utc(at: NaiveDateTime) -> DateTime<Utc> {
     at.and_utc()
 }
 
+/// A `limit` parameter: absent for `default`, else a whole number from 1 to `max` (digits
+/// only); anything else is a problem with the field `limit`.
+fn page_limit(
+    text: Option<&str>,
+    default: i64,
+    max: i64,
+    problems: &mut crate::domain::problems::Problems,
+) -> i64 {
+    let Some(text) = text else {
+        return default;
+    };
+    match text.parse::<i64>() {
+        Ok(n) if text.bytes().all(|b| b.is_ascii_digit()) && (1..=max).contains(&n) => n,
+        _ => {
+            problems.push(
+                "limit",
+                format!("The limit must be a whole number from 1 to {max}."),
+            );
+            default
+        }
+    }
+}
+
 /// Whether `text` has the shape of a keyset cursor (`db::revisions::Cursor`'s form with
 /// no sign): digits, a dot, digits. The document's pattern says the same.
 fn digits_cursor(text: &str) -> bool {

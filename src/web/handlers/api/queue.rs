@@ -140,19 +140,12 @@ pub async fn list(
         );
         QueueShow::Unassigned
     });
-    let limit = match params.limit.as_deref() {
-        None => DEFAULT_LIMIT,
-        Some(text) => match text.parse::<i64>() {
-            Ok(n) if text.bytes().all(|b| b.is_ascii_digit()) && (1..=MAX_LIMIT).contains(&n) => n,
-            _ => {
-                problems.push(
-                    "limit",
-                    format!("The limit must be a whole number from 1 to {MAX_LIMIT}."),
-                );
-                DEFAULT_LIMIT
-            }
-        },
-    };
+    let limit = super::page_limit(
+        params.limit.as_deref(),
+        DEFAULT_LIMIT,
+        MAX_LIMIT,
+        &mut problems,
+    );
     let after = match params.cursor.as_deref() {
         None => None,
         Some(text) => {
