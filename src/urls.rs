@@ -168,6 +168,21 @@ pub fn revision(id: impl AsId<RevisionId>) -> String {
 }
 
 /// Where a revision's action form posts (`action` is its route name: `approve`, ...).
+/// A revision in the API.
+pub fn api_revision(id: impl AsId<RevisionId>) -> String {
+    format!("/api/v1/revisions/{}", id.as_id())
+}
+
+/// An article's revisions in the API (the workspace view, and where new ones are posted).
+pub fn api_article_revisions(id: impl AsId<ArticleId>) -> String {
+    format!("/api/v1/articles/{}/revisions", id.as_id())
+}
+
+/// An action on a revision in the API.
+pub fn api_revision_action(id: impl AsId<RevisionId>, action: impl Display) -> String {
+    format!("/api/v1/revisions/{}/{action}", id.as_id())
+}
+
 pub fn revision_action(id: impl AsId<RevisionId>, action: impl Display) -> String {
     format!("/manage/revisions/{}/{action}", id.as_id())
 }

@@ -8,6 +8,7 @@ pub mod assignments;
 pub mod audit_log;
 pub mod cached;
 pub mod comments;
+pub mod idempotency;
 pub mod login_attempts;
 pub mod outbox;
 pub mod references;

@@ -18,6 +18,17 @@ diesel::table! {
 }
 
 diesel::table! {
+    api_idempotency (token_id, idempotency_key) {
+        token_id -> Int8,
+        idempotency_key -> Text,
+        fingerprint -> Text,
+        status -> Nullable<Int4>,
+        body -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     api_tokens (id) {
         id -> Int8,
         user_id -> Int8,
@@ -250,6 +261,7 @@ diesel::joinable!(audit_log -> users (actor_id));
 diesel::joinable!(comments -> reviews (review_id));
 diesel::joinable!(comments -> revisions (revision_id));
 diesel::joinable!(comments -> users (author_id));
+diesel::joinable!(api_idempotency -> api_tokens (token_id));
 diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(mail_outbox -> articles (article_id));
 diesel::joinable!(mail_outbox -> revisions (revision_id));
@@ -265,6 +277,7 @@ diesel::joinable!(user_roles -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     account_tokens,
+    api_idempotency,
     api_tokens,
     articles,
     assignments,

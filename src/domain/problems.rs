@@ -1,12 +1,13 @@
 //! What is wrong with what a person typed, field by field, so a form can be shown again with
 //! each message next to its field.
 
+use std::borrow::Cow;
 use std::fmt;
 
 /// One thing wrong with one field. `field` is the form field's name.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
-    pub field: &'static str,
+    pub field: Cow<'static, str>,
     pub message: String,
 }
 
@@ -21,15 +22,15 @@ impl Problems {
     }
 
     /// A single problem.
-    pub fn one(field: &'static str, message: impl Into<String>) -> Self {
+    pub fn one(field: impl Into<Cow<'static, str>>, message: impl Into<String>) -> Self {
         let mut problems = Self::new();
         problems.push(field, message);
         problems
     }
 
-    pub fn push(&mut self, field: &'static str, message: impl Into<String>) {
+    pub fn push(&mut self, field: impl Into<Cow<'static, str>>, message: impl Into<String>) {
         self.0.push(Problem {
-            field,
+            field: field.into(),
             message: message.into(),
         });
     }

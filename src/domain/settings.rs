@@ -145,7 +145,7 @@ mod tests {
         let problems = validate(&bad).unwrap_err();
         let found: Vec<(&str, &str)> = problems
             .iter()
-            .map(|p| (p.field, p.message.as_str()))
+            .map(|p| (p.field.as_ref(), p.message.as_str()))
             .collect();
         assert_eq!(found.len(), 3, "{found:?}");
         assert_eq!(found[0].0, "approvals_required");

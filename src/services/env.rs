@@ -14,7 +14,8 @@ use super::passwords::Gate;
 use super::rankings::Rankings;
 use super::visitors::{self, VisitorKey};
 use super::{ServiceError, ServiceResult};
-use crate::db::{self, DbConn, EffectSink, Effects, Pool, Tx};
+use crate::db::{self, DbConn, EffectSink, Effects, Pool, Tx, idempotency};
+use crate::ids::ApiTokenId;
 
 /// Where committed effects go: the generation counter of public pages (bumped when what
 /// they show may have changed) and the mail worker's wake-up.
@@ -149,15 +150,47 @@ impl Env {
     }
 }
 
+/// An API request's `Idempotency-Key`, recorded by the first write transaction of its use
+/// case that commits, in that transaction: the key is used exactly when the write is done.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Claim {
+    pub token: ApiTokenId,
+    pub key: String,
+    /// What the request asked for; a retry with the same key must ask for the same.
+    pub fingerprint: String,
+}
+
 /// One use case's access to the database: a connection and the application's `Env`.
 pub struct Ctx<'a> {
     conn: &'a mut DbConn,
     env: &'a Env,
+    /// The idempotency key the next committed write records, if any.
+    claim: Option<Claim>,
+    /// Whether a write of this use case recorded it.
+    claimed: bool,
 }
 
 impl<'a> Ctx<'a> {
     pub fn new(conn: &'a mut DbConn, env: &'a Env) -> Self {
-        Self { conn, env }
+        Self {
+            conn,
+            env,
+            claim: None,
+            claimed: false,
+        }
+    }
+
+    /// Makes the first write of this use case that commits record `claim` with it. A write
+    /// that fails drops the claim: nothing was done, so a retry may do it. A key recorded
+    /// already fails the write with [`ServiceError::KeyUsed`].
+    pub fn claim(&mut self, claim: Claim) {
+        self.claim = Some(claim);
+        self.claimed = false;
+    }
+
+    /// Whether a committed write recorded the claim.
+    pub fn claimed(&self) -> bool {
+        self.claimed
     }
 
     /// The connection, for reads.
@@ -221,8 +254,21 @@ impl<'a> Ctx<'a> {
             Some(Writer::Open(writer)) => writer,
             _ => &mut *self.conn,
         };
+        let claim = self.claim.take();
+        let mut run = |tx: &mut Tx<'_>| {
+            if let Some(claim) = &claim
+                && idempotency::find(tx, claim.token, &claim.key)?.is_some()
+            {
+                return Err(ServiceError::KeyUsed);
+            }
+            let value = work(tx)?;
+            if let Some(claim) = &claim {
+                idempotency::claim(tx, claim.token, &claim.key, &claim.fingerprint, db::now())?;
+            }
+            Ok(value)
+        };
         let outcome = loop {
-            match db::write_tx(conn, &self.env.signals, &mut work) {
+            match db::write_tx(conn, &self.env.signals, &mut run) {
                 Err(error) if attempt < ATTEMPTS && error.is_race() => attempt += 1,
                 Err(error) if error.is_race() => break Err(ServiceError::Contended),
                 other => break other,
@@ -234,6 +280,9 @@ impl<'a> Ctx<'a> {
             && db::broken(conn)
         {
             *writer = Writer::Unopened;
+        }
+        if outcome.is_ok() && claim.is_some() {
+            self.claimed = true;
         }
         outcome
     }

@@ -28,6 +28,12 @@ pub enum ServiceError {
     /// could absorb.
     #[error("Someone else changed this at the same moment. Reload the page and try again.")]
     Contended,
+    /// The request's `Idempotency-Key` was recorded by another request's write meanwhile
+    /// (`Ctx::claim`): the first request's answer is the one to give.
+    #[error(
+        "A request with this Idempotency-Key is already being answered. Try again in a moment."
+    )]
+    KeyUsed,
     /// Too many failed attempts; the next is accepted after this many seconds.
     #[error(
         "Too many failed sign-in attempts. Try again in {} minute{}.",
@@ -155,6 +161,10 @@ pub enum Refusal {
     ResultsChanged,
     #[error("This token is already revoked.")]
     TokenAlreadyRevoked,
+    #[error(
+        "This revision changed since you read it (it is at version {now}, not {expected}): read it again and decide on what it is now. Nothing was done."
+    )]
+    RevisionChanged { expected: i64, now: i64 },
 }
 
 impl Refusal {
@@ -189,7 +199,8 @@ impl Refusal {
             | Refusal::SettingsChanged
             | Refusal::NotEmpty
             | Refusal::ResultsChanged
-            | Refusal::TokenAlreadyRevoked => RefusalKind::Conflict,
+            | Refusal::TokenAlreadyRevoked
+            | Refusal::RevisionChanged { .. } => RefusalKind::Conflict,
         }
     }
 }

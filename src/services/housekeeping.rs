@@ -2,7 +2,7 @@
 
 use super::sessions::Timeouts;
 use super::{Ctx, ServiceResult};
-use crate::db::{self, login_attempts, sessions};
+use crate::db::{self, idempotency, login_attempts, sessions};
 use crate::domain::throttle;
 
 /// What one clean-up removed.
@@ -10,9 +10,11 @@ use crate::domain::throttle;
 pub struct Purged {
     pub sessions: usize,
     pub login_attempts: usize,
+    pub idempotency_keys: usize,
 }
 
-/// Deletes expired sessions and sign-in attempts older than the throttling window.
+/// Deletes expired sessions, sign-in attempts older than the throttling window and API
+/// idempotency keys older than a day.
 /// Run by the server's housekeeping job.
 pub fn purge(ctx: &mut Ctx<'_>, timeouts: Timeouts) -> ServiceResult<Purged> {
     let now = db::now();
@@ -20,6 +22,7 @@ pub fn purge(ctx: &mut Ctx<'_>, timeouts: Timeouts) -> ServiceResult<Purged> {
         Ok(Purged {
             sessions: sessions::delete_expired(tx, now - timeouts.idle, now - timeouts.absolute)?,
             login_attempts: login_attempts::delete_older_than(tx, now - throttle::window() * 4)?,
+            idempotency_keys: idempotency::purge(tx, now - chrono::Duration::days(1))?,
         })
     })
 }

@@ -30,7 +30,7 @@ pub mod settings;
 pub mod tokens;
 pub mod visitors;
 
-pub use env::{Ctx, Env, Signals};
+pub use env::{Claim, Ctx, Env, Signals};
 pub use error::{Failure, Missing, Refusal, RefusalKind, ServiceError, ServiceResult};
 
 use crate::domain::roles::{Role, RoleSet};

@@ -36,6 +36,9 @@ pub struct ActionInput {
     /// For a new thread: the paragraph block or reference it is about (`block:<key>` or
     /// `reference:<key>`, as the revision page links it).
     pub anchor: Option<String>,
+    /// Compare-and-set: act only if the revision is still at this version (what the caller
+    /// read). The browser's forms leave it out; the API takes it as `expected_version`.
+    pub expected_version: Option<i64>,
 }
 
 /// The revision's relation to the caller, as the workflow sees it.
@@ -165,6 +168,15 @@ fn act_once(
         .filter(|r| workflow::visible_to(r.state, caller.is(r.author_id)))
         .ok_or(Missing::Revision)?;
     let me = caller.me()?;
+    if let Some(expected) = input.expected_version
+        && expected != revision.version
+    {
+        return Err(Refusal::RevisionChanged {
+            expected,
+            now: revision.version,
+        }
+        .into());
+    }
     let actor = workflow_actor(caller, &revision);
     let standing = approvals(tx, caller, &revision)?;
     let (approvals, approvers) = (standing.approvals, standing.counted);

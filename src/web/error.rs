@@ -44,6 +44,16 @@ pub enum AppError {
     MethodNotAllowed { allow: String },
     #[error("request body too large")]
     PayloadTooLarge,
+    /// A body in a media type the address does not take (415).
+    #[error("unsupported media type: {0}")]
+    UnsupportedMediaType(String),
+    /// A well-formed API body whose content is refused, each problem naming its field (422).
+    #[error("unprocessable content: {0}")]
+    Unprocessable(Problems),
+    /// A new revision whose base is behind the article, and whose merge with the newer
+    /// revision has conflicts (409, with the conflicts).
+    #[error("merge conflict")]
+    MergeConflict(Box<MergeConflicts>),
     #[error("too many requests")]
     TooManyRequests { message: String, retry_after: i64 },
     #[error("service unavailable")]
@@ -90,6 +100,9 @@ impl AppError {
             AppError::Gone(_) => "No longer available",
             AppError::MethodNotAllowed { .. } => "Method not allowed",
             AppError::PayloadTooLarge => "Too large",
+            AppError::UnsupportedMediaType(_) => "Unsupported media type",
+            AppError::Unprocessable(_) => "The content is not acceptable",
+            AppError::MergeConflict(_) => "The article moved on, and the merge has conflicts",
             AppError::TooManyRequests { .. } => "Too many attempts",
             AppError::Unavailable => "Temporarily unavailable",
             AppError::Internal => "Something went wrong",
@@ -104,8 +117,15 @@ impl AppError {
             | AppError::NotFound(m)
             | AppError::Conflict(m)
             | AppError::Gone(m)
+            | AppError::UnsupportedMediaType(m)
             | AppError::TooManyRequests { message: m, .. } => m.clone(),
-            AppError::Invalid(problems) => problems.to_string(),
+            AppError::Invalid(problems) | AppError::Unprocessable(problems) => {
+                problems.to_string()
+            }
+            AppError::MergeConflict(merge) => format!(
+                "Revision {} ({}) was submitted after the revision you started from, and your text and theirs change the same parts. Nothing was saved. Resolve each conflict listed in `conflicts`, then send the result again with `base_revision_id` {}.",
+                merge.newer_number, merge.newer_author, merge.newer_revision_id
+            ),
             AppError::SignInRequired { .. } => "Please sign in to continue.".into(),
             AppError::MethodNotAllowed { allow } => {
                 format!("This address answers only these methods: {allow}.")
@@ -135,7 +155,9 @@ impl From<ServiceError> for AppError {
                 RefusalKind::Gone => AppError::Gone(message),
             },
             ServiceError::Workflow(e) if e.is_permission() => AppError::Forbidden(message),
-            ServiceError::Workflow(_) | ServiceError::Contended => AppError::Conflict(message),
+            ServiceError::Workflow(_) | ServiceError::Contended | ServiceError::KeyUsed => {
+                AppError::Conflict(message)
+            }
             ServiceError::NotFound(_) => AppError::NotFound(message),
             ServiceError::Throttled {
                 retry_after_seconds,
@@ -195,7 +217,7 @@ impl Rejected {
             ServiceError::Invalid(_) => StatusCode::BAD_REQUEST,
             ServiceError::Refused(r) if r.kind() == RefusalKind::Conflict => StatusCode::CONFLICT,
             ServiceError::Workflow(e) if !e.is_permission() => StatusCode::CONFLICT,
-            ServiceError::Contended => StatusCode::CONFLICT,
+            ServiceError::Contended | ServiceError::KeyUsed => StatusCode::CONFLICT,
             ServiceError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
             _ => return Err(error.into()),
         };
@@ -293,6 +315,9 @@ impl ResponseError for AppError {
             AppError::Gone(_) => StatusCode::GONE,
             AppError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            AppError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::MergeConflict(_) => StatusCode::CONFLICT,
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
@@ -320,6 +345,38 @@ pub struct Problem {
     /// The input that was refused, one entry per problem (empty unless the input was).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldProblem>,
+    /// For a merge conflict: the revision the text was merged with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub newer_revision_id: Option<i64>,
+    /// For a merge conflict: each part both sides changed differently, in document order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub conflicts: Vec<MergeConflict>,
+}
+
+/// A new revision's merge conflicts with the revision that moved the article on.
+#[derive(Debug)]
+pub struct MergeConflicts {
+    pub newer_revision_id: i64,
+    pub newer_number: i32,
+    pub newer_author: String,
+    pub conflicts: Vec<MergeConflict>,
+}
+
+/// One conflict of a merge: the part, and both sides' version of it.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct MergeConflict {
+    /// title, summary, body or references.
+    pub field: String,
+    /// Where, in words ("Body, paragraph 3").
+    pub place: String,
+    /// For the body: the 1-based paragraph (of the merged text) where the conflict starts;
+    /// for references: the 1-based position in the merged list.
+    pub at: Option<u32>,
+    /// The sent text's version: a title, a summary or body paragraphs joined by a blank
+    /// line (empty: deleted), or for references one line per reference.
+    pub mine: String,
+    /// The newer revision's version, in the same form.
+    pub theirs: String,
 }
 
 /// One problem with one field of the input.
@@ -346,6 +403,9 @@ impl AppError {
             AppError::Gone(_) => "gone",
             AppError::MethodNotAllowed { .. } => "method-not-allowed",
             AppError::PayloadTooLarge => "payload-too-large",
+            AppError::UnsupportedMediaType(_) => "unsupported-media-type",
+            AppError::Unprocessable(_) => "unprocessable-content",
+            AppError::MergeConflict(_) => "merge-conflict",
             AppError::TooManyRequests { .. } => "too-many-requests",
             AppError::Unavailable => "unavailable",
             AppError::Internal => "internal",
@@ -365,13 +425,21 @@ impl AppError {
             status: status.as_u16(),
             detail: self.message(),
             errors: match self {
-                AppError::Invalid(problems) => problems
+                AppError::Invalid(problems) | AppError::Unprocessable(problems) => problems
                     .iter()
                     .map(|p| FieldProblem {
-                        field: p.field.to_owned(),
+                        field: p.field.to_string(),
                         message: p.message.clone(),
                     })
                     .collect(),
+                _ => Vec::new(),
+            },
+            newer_revision_id: match self {
+                AppError::MergeConflict(merge) => Some(merge.newer_revision_id),
+                _ => None,
+            },
+            conflicts: match self {
+                AppError::MergeConflict(merge) => merge.conflicts.clone(),
                 _ => Vec::new(),
             },
         }
@@ -379,7 +447,7 @@ impl AppError {
 
     /// The answer to a program: the problem details, with the status and the headers the
     /// error needs (`Allow`, `Retry-After`).
-    fn problem_response(&self) -> HttpResponse {
+    pub fn problem_response(&self) -> HttpResponse {
         let problem = self.problem();
         let status =
             StatusCode::from_u16(problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);

@@ -52,7 +52,11 @@ pub async fn limit_body(
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|len| len > MAX_ARTICLE_FORM_BYTES as u64) {
-        let response = AppError::PayloadTooLarge.error_response();
+        let response = if super::error::is_api(req.path()) {
+            AppError::PayloadTooLarge.problem_response()
+        } else {
+            AppError::PayloadTooLarge.error_response()
+        };
         return Ok(req.into_response(response).map_into_right_body());
     }
     Ok(next.call(req).await?.map_into_left_body())

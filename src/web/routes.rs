@@ -133,10 +133,12 @@ routes! {
     "/admin/audit.csv" => { GET admin::audit_export::export_csv },
     "/admin/audit.jsonl" => { GET admin::audit_export::export_jsonl },
     "/api/openapi.json" => { GET api::openapi::serve },
-    "/api/v1/articles" => { GET api::articles::list },
+    "/api/v1/articles" => { GET api::articles::list, POST api::writing::create },
     "/api/v1/articles/{slug}" => { GET api::articles::show },
+    "/api/v1/articles/{id}/revisions" => { GET api::writing::revisions, POST api::writing::create_revision },
     "/api/v1/review-queue" => { GET api::queue::list },
     "/api/v1/revisions/{id}" => { GET api::revisions::show },
+    "/api/v1/revisions/{id}/{action}" => { POST api::actions::act },
 }
 
 #[cfg(test)]

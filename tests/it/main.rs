@@ -14,6 +14,7 @@ mod accounts;
 mod admin_users;
 mod api;
 mod api_tokens;
+mod api_writes;
 mod attack;
 mod audit;
 mod boundary;

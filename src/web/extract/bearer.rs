@@ -24,6 +24,17 @@ impl Token {
     pub fn reader(&self) -> Caller {
         self.0.caller(Access::Read)
     }
+
+    /// The caller for a request that changes something: only the roles the token's own
+    /// scopes grant (`write` for an editor's work, `review` for a reviewer's).
+    pub fn actor(&self) -> Caller {
+        self.0.caller(Access::Act)
+    }
+
+    /// The token's id (idempotency keys and rate limits are per token).
+    pub fn id(&self) -> crate::ids::ApiTokenId {
+        self.0.token
+    }
 }
 
 /// The token an `Authorization` header carries, if it uses the Bearer scheme.

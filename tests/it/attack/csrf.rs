@@ -31,7 +31,13 @@ async fn every_state_changing_route_refuses_a_forged_request(backend: Backend, t
         return;
     };
     let started = Instant::now();
-    let rows: Vec<Row> = rows::rows().into_iter().filter(Row::is_write).collect();
+    // The API's writes take a token in a header and no cookies, so a forged cross-site
+    // request has nothing to ride on; the authorization matrix checks that a session
+    // cookie gets nothing there.
+    let rows: Vec<Row> = rows::rows()
+        .into_iter()
+        .filter(|row| row.is_write() && !imprimatur::web::error::is_api(row.pattern))
+        .collect();
     let mut forged = 0;
     let mut failures = Vec::new();
     for row in &rows {

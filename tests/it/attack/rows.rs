@@ -144,6 +144,13 @@ pub fn rows() -> Vec<Row> {
         post("/account/tokens/{id}/revoke", &Object::API_TOKENS),
         get("/api/v1/review-queue", NOTHING),
         get("/api/v1/revisions/{id}", &Object::REVISIONS),
+        post("/api/v1/articles", NOTHING),
+        get("/api/v1/articles/{id}/revisions", &Object::ARTICLES),
+        post("/api/v1/articles/{id}/revisions", &Object::ARTICLES),
+        Row {
+            variant: "approve",
+            ..post("/api/v1/revisions/{id}/{action}", &Object::REVISIONS)
+        },
         get("/setup/{token}", &Object::LINKS),
         post_from("/setup/{token}", "/setup/{token}", &Object::LINKS),
         get("/dashboard", NOTHING),
@@ -291,7 +298,9 @@ pub fn expect(row: &Row, who: Who, object: Object) -> Expect {
             }
         }
         // The API takes tokens, never the browser's session.
-        ("GET", "/api/v1/review-queue" | "/api/v1/revisions/{id}") => No,
+        ("GET", "/api/v1/review-queue" | "/api/v1/revisions/{id}")
+        | ("GET" | "POST", "/api/v1/articles/{id}/revisions")
+        | ("POST", "/api/v1/articles" | "/api/v1/revisions/{id}/{action}") => No,
         ("POST", "/account/tokens/{id}/revoke") => match object {
             _ if !(who == Who::Author || admin) => No,
             Object::ApiToken(ApiTokenState::Active) => Yes,

@@ -5,10 +5,13 @@
 //! The public read API (published articles with their review provenance) needs no token;
 //! the rest takes a personal API token (`web::extract::bearer`).
 
+pub mod actions;
 pub mod articles;
+pub mod body;
 pub mod openapi;
 pub mod queue;
 pub mod revisions;
+pub mod writing;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 

@@ -6,24 +6,34 @@ use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::openapi::server::Server;
 use utoipa::{Modify, OpenApi};
 
-use super::{JSON, articles, queue, revisions};
-use crate::web::error::{AppError, FieldProblem, Problem};
+use super::{JSON, actions, articles, queue, revisions, writing};
+use crate::web::error::{AppError, FieldProblem, MergeConflict, Problem};
 use crate::web::state::AppState;
 
 #[derive(OpenApi)]
 #[openapi(
     info(
         title = "Imprimatur API",
-        description = "Published articles with their review provenance, and the review queue. Errors are RFC 9457 problem details (application/problem+json), with a stable `type` per kind of problem. Requests that need a token take it as `Authorization: Bearer <token>`; the API takes no cookies.",
+        description = "Published articles with their review provenance; drafting, submitting and reviewing revisions; the review queue. Errors are RFC 9457 problem details (application/problem+json), with a stable `type` per kind of problem. Requests that need a token take it as `Authorization: Bearer <token>`; the API takes no cookies.",
         license(name = "Proprietary"),
     ),
-    paths(articles::list, articles::show, queue::list, revisions::show),
-    components(schemas(Problem, FieldProblem, queue::QueueList)),
+    paths(
+        articles::list,
+        articles::show,
+        writing::create,
+        writing::revisions,
+        writing::create_revision,
+        queue::list,
+        revisions::show,
+        actions::act,
+    ),
+    components(schemas(Problem, FieldProblem, MergeConflict, queue::QueueList)),
     modifiers(&TokenScheme),
     tags(
         (name = "public", description = "Published articles: no token needed."),
         (name = "review", description = "For reviewers: a personal API token (made at /account/tokens) with the `read` or `review` scope."),
-        (name = "workspace", description = "What the token's account sees in the workspace: a personal API token with a scope that reads."),
+        (name = "workspace", description = "What the token's account sees and does in the workspace: a personal API token with a scope that reads; acting takes the scope of the role that acts (`write` for an editor's submit and withdraw, `review` for a reviewer's verdicts)."),
+        (name = "writing", description = "For editors and drafting pipelines: a personal API token with the `write` scope."),
     ),
 )]
 pub struct ApiDoc;

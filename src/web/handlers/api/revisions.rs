@@ -111,7 +111,7 @@ fn thread(thread: Thread) -> ThreadEntry {
     }
 }
 
-fn revision(page: RevisionPage) -> WorkspaceRevision {
+pub(super) fn revision(page: RevisionPage) -> WorkspaceRevision {
     let r = page.revision;
     WorkspaceRevision {
         revision_id: r.id.0,

@@ -196,6 +196,7 @@ pub async fn act(
             reply_to: forms::optional_number(&fields.reply_to, "reply_to")?.map(CommentId),
             reviewer: forms::optional_number(&fields.reviewer_id, "reviewer_id")?.map(UserId),
             anchor: Some(fields.anchor.trim().to_owned()).filter(|a| !a.is_empty()),
+            expected_version: None,
         };
         let caller = user.caller();
         state
