@@ -13,6 +13,11 @@
 #
 #   EDITOR="erin@demo.imprimatur.test 0efe..." REVIEWER1="priya@demo.imprimatur.test e4e4..." \
 #   REVIEWER2="tom@demo.imprimatur.test 96a4..." scripts/api-round.sh
+#
+# With ADMIN ("email password" of an admin) set too, and the server started with
+# IMPRIMATUR_WEBHOOKS_ALLOW_LOOPBACK=1, it also starts a webhook receiver on 127.0.0.1,
+# registers it at /admin/webhooks, and at the end lists the events it received, each with
+# its signature checked.
 set -euo pipefail
 
 base=${1:-http://127.0.0.1:8080}
@@ -65,6 +70,51 @@ get() {
     curl -sS --fail-with-body -H "Authorization: Bearer $1" "$base$2"
 }
 
+# A webhook receiver on loopback: checks each delivery's signature and timestamp, prints
+# one line per event, and counts repeats of an event id.
+receiver_pid=
+if [ -n "${ADMIN:-}" ]; then
+    read -r admin admin_password <<<"$ADMIN"
+    secret="api-round-$(python3 -c 'import secrets; print(secrets.token_hex(16))')"
+    python3 - "$secret" "$work/events" "$work/port" <<'PY' &
+import hashlib, hmac, http.server, json, sys, time
+secret, log, port_file = sys.argv[1].encode(), sys.argv[2], sys.argv[3]
+seen = set()
+class Hook(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        stamp = self.headers["Imprimatur-Timestamp"]
+        want = "v1=" + hmac.new(secret, stamp.encode() + b"." + body, hashlib.sha256).hexdigest()
+        ok = hmac.compare_digest(want, self.headers["Imprimatur-Signature"]) and abs(time.time() - int(stamp)) < 300
+        event = json.loads(body)
+        repeat = event["id"] in seen
+        seen.add(event["id"])
+        with open(log, "a") as f:
+            f.write(f'{event["id"]} {event["type"]} revision {event["revision_id"]} signature {"ok" if ok else "BAD"}{" REPEAT" if repeat else ""}\n')
+        self.send_response(204 if ok else 401)
+        self.end_headers()
+    def log_message(self, *args):
+        pass
+server = http.server.HTTPServer(("127.0.0.1", 0), Hook)
+open(port_file, "w").write(str(server.server_port))
+server.serve_forever()
+PY
+    receiver_pid=$!
+    trap 'kill $receiver_pid 2>/dev/null; rm -rf "$work"' EXIT
+    for _ in $(seq 50); do [ -s "$work/port" ] && break; sleep 0.1; done
+    hook="http://127.0.0.1:$(cat "$work/port")/hook"
+    jar="$work/admin.jar"
+    csrf=$(curl -sf -c "$jar" -b "$jar" "$base/login" | field csrf_token)
+    curl -sf -o /dev/null -c "$jar" -b "$jar" --data-urlencode "csrf_token=$csrf" \
+        --data-urlencode "email=$admin" --data-urlencode "password=$admin_password" "$base/login"
+    csrf=$(curl -sf -c "$jar" -b "$jar" "$base/admin/webhooks" | field csrf_token)
+    events=(revision.submitted revision.changes_requested revision.approved article.published)
+    form=(--data-urlencode "csrf_token=$csrf" --data-urlencode "url=$hook" --data-urlencode "secret=$secret")
+    for event in "${events[@]}"; do form+=(--data-urlencode "events=$event"); done
+    curl -sf -o /dev/null -c "$jar" -b "$jar" "${form[@]}" "$base/admin/webhooks"
+    echo "webhook registered: $hook"
+fi
+
 pipeline=$(token "$editor" "$editor_password" read write)
 rita=$(token "$reviewer1" "$reviewer1_password" review)
 sam=$(token "$reviewer2" "$reviewer2_password" review)
@@ -103,3 +153,14 @@ done
 slug=$(get "$pipeline" "/api/v1/articles/$article/revisions" | json slug)
 public=$(curl -sS --fail-with-body "$base/api/v1/articles/$slug")
 echo "published at /articles/$slug, reviewed by $(json reviewers <<<"$public")"
+
+if [ -n "$receiver_pid" ]; then
+    # submitted twice, changes requested, approved twice, published: six events.
+    for _ in $(seq 100); do
+        [ -f "$work/events" ] && [ "$(wc -l <"$work/events")" -ge 6 ] && break
+        sleep 0.2
+    done
+    sleep 1
+    echo "the webhook receiver got:"
+    sed 's/^/  /' "$work/events"
+fi

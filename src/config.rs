@@ -166,6 +166,12 @@ pub struct Config {
     pub mail_lease: Duration,
     /// Requests one API token may make per minute, per server instance.
     pub api_rate_per_minute: u32,
+    /// Webhooks may deliver to this machine over plain http (for tests and a receiver
+    /// beside the server); otherwise only https addresses are taken.
+    pub webhooks_allow_loopback: bool,
+    /// The first webhook retry waits this long; each next one twice as long (at most six
+    /// hours).
+    pub webhook_retry_base: Duration,
 }
 
 /// A setting that could not be read; `Display` is the one line shown at start-up.
@@ -236,16 +242,10 @@ impl Config {
         let mail_lease = Duration::seconds(minutes(&get, "IMPRIMATUR_MAIL_LEASE_SECONDS", 300)?);
         let api_rate_per_minute =
             u32::try_from(minutes(&get, "IMPRIMATUR_API_RATE_PER_MINUTE", 600)?).unwrap_or(600);
-        let behind_proxy = match get("IMPRIMATUR_BEHIND_PROXY").as_deref().map(str::trim) {
-            None | Some("0" | "false" | "no") => false,
-            Some("1" | "true" | "yes") => true,
-            Some(other) => {
-                return Err(ConfigError {
-                    variable: "IMPRIMATUR_BEHIND_PROXY",
-                    message: format!("'{other}' is not true or false"),
-                });
-            }
-        };
+        let behind_proxy = flag(&get, "IMPRIMATUR_BEHIND_PROXY")?;
+        let webhooks_allow_loopback = flag(&get, "IMPRIMATUR_WEBHOOKS_ALLOW_LOOPBACK")?;
+        let webhook_retry_base =
+            Duration::seconds(minutes(&get, "IMPRIMATUR_WEBHOOK_RETRY_SECONDS", 30)?);
 
         Ok(Self {
             database_url,
@@ -261,6 +261,8 @@ impl Config {
             mail_retry_base,
             mail_lease,
             api_rate_per_minute,
+            webhooks_allow_loopback,
+            webhook_retry_base,
         })
     }
 
@@ -282,6 +284,21 @@ impl Config {
     /// An absolute link to `path` (which starts with `/`).
     pub fn link(&self, path: &str) -> String {
         format!("{}{}", self.public_url, path)
+    }
+}
+
+/// A true-or-false setting: absent, 0, false or no is false; 1, true or yes is true.
+fn flag(
+    get: &impl Fn(&str) -> Option<String>,
+    variable: &'static str,
+) -> Result<bool, ConfigError> {
+    match get(variable).as_deref().map(str::trim) {
+        None | Some("0" | "false" | "no") => Ok(false),
+        Some("1" | "true" | "yes") => Ok(true),
+        Some(other) => Err(ConfigError {
+            variable,
+            message: format!("'{other}' is not true or false"),
+        }),
     }
 }
 

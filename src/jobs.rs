@@ -1,7 +1,7 @@
 //! The server's own work, each a loop that calls one use case: delivering mail (woken as soon
 //! as a committed transaction queued some, and every few seconds for retries and for
-//! messages other instances queued), review-date reminders (at start, then hourly) and
-//! housekeeping (every 15 minutes).
+//! messages other instances queued), webhook deliveries (every half second when idle),
+//! review-date reminders (at start, then hourly) and housekeeping (every 15 minutes).
 
 use std::time::Duration;
 
@@ -11,6 +11,7 @@ use tokio::task::JoinHandle;
 use crate::db;
 use crate::services::delivery::{Courier, Pass};
 use crate::services::sessions::Timeouts;
+use crate::services::webhooks::Dispatcher;
 use crate::services::{Env, Failure, ServiceResult, housekeeping, notify};
 
 const REMINDERS_EVERY: Duration = Duration::from_secs(3600);
@@ -46,6 +47,13 @@ impl Jobs {
             )),
         ];
         Self { stop, tasks }
+    }
+
+    /// Adds the webhook delivery loop.
+    pub fn deliver_webhooks(mut self, dispatcher: Dispatcher) -> Self {
+        let stopped = self.stop.subscribe();
+        self.tasks.push(tokio::spawn(dispatch(dispatcher, stopped)));
+        self
     }
 
     /// Stops every loop: mail delivery finishes the message in hand and hands back the rest.
@@ -86,6 +94,35 @@ async fn deliver(env: Env, courier: Courier, poll: Duration, mut stop: watch::Re
         }
     }
     tracing::info!(worker = %courier.id(), "mail delivery stopped");
+}
+
+/// How often the webhook loop looks for due deliveries when the last pass found none.
+const WEBHOOKS_EVERY: Duration = Duration::from_millis(500);
+
+/// Sends due webhook deliveries, pass after pass, until `stop`.
+async fn dispatch(dispatcher: Dispatcher, mut stop: watch::Receiver<bool>) {
+    tracing::info!(?dispatcher, "webhook delivery started");
+    loop {
+        let busy = match dispatcher.pass().await {
+            Ok(attempted) => attempted > 0,
+            Err(error) => {
+                tracing::warn!(%error, "webhook pass failed");
+                false
+            }
+        };
+        if *stop.borrow() {
+            break;
+        }
+        if !busy {
+            tokio::select! {
+                () = tokio::time::sleep(WEBHOOKS_EVERY) => {}
+                _ = stop.changed() => {}
+            }
+        }
+        if *stop.borrow() {
+            break;
+        }
+    }
 }
 
 /// The checkpoint job, on SQLite only. (On PostgreSQL it would only take a connection from

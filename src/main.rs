@@ -15,7 +15,7 @@ use imprimatur::mail::transport::Mailer;
 use imprimatur::services::accounts::{self, InviteInput};
 use imprimatur::services::audit::{self, Verification};
 use imprimatur::services::delivery::{Courier, Policy};
-use imprimatur::services::{Caller, Env, notify};
+use imprimatur::services::{Caller, Env, notify, webhooks};
 use imprimatur::web::{self, AppState};
 
 /// jemalloc instead of the system allocator: glibc keeps an arena per thread that ever
@@ -349,7 +349,14 @@ fn serve(config: Config) -> anyhow::Result<ExitCode> {
             Policy::from_config(&config),
             &config.bind.to_string(),
         );
-        let jobs = Jobs::start(&state.env, courier, state.timeouts(), config.mail_poll());
+        let dispatcher = webhooks::Dispatcher::new(
+            state.env.clone(),
+            webhooks::client().map_err(std::io::Error::other)?,
+            webhooks::Policy::from_config(&config),
+            &config.bind.to_string(),
+        );
+        let jobs = Jobs::start(&state.env, courier, state.timeouts(), config.mail_poll())
+            .deliver_webhooks(dispatcher);
         let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
         let served = web::server(state, listener, workers)?.await;
         // The server stopped (Ctrl-C, SIGTERM): let mail delivery finish the message in

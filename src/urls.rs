@@ -241,6 +241,27 @@ pub fn mail_status(status: &str) -> String {
     with_query("/admin/mail", &[("status", status)])
 }
 
+pub fn webhooks() -> String {
+    "/admin/webhooks".to_owned()
+}
+
+pub fn webhooks_before(before: i64) -> String {
+    format!("/admin/webhooks?before={before}")
+}
+
+/// `on` is true to turn the webhook on, false to turn it off.
+pub fn webhook_switch(id: impl AsId<i64>, on: bool) -> String {
+    format!(
+        "/admin/webhooks/{}/{}",
+        id.as_id(),
+        if on { "enable" } else { "disable" }
+    )
+}
+
+pub fn retry_delivery(id: impl AsId<i64>) -> String {
+    format!("/admin/webhooks/deliveries/{}/retry", id.as_id())
+}
+
 pub fn retry_mail(id: impl AsId<i64>) -> String {
     format!("/admin/mail/{}/retry", id.as_id())
 }

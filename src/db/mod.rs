@@ -22,6 +22,7 @@ pub mod sessions;
 pub mod settings;
 pub mod tx;
 pub mod users;
+pub mod webhooks;
 
 pub use tx::{EffectSink, Effects, Tx, write_tx};
 

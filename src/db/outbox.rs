@@ -170,10 +170,36 @@ struct Id {
     id: i64,
 }
 
+/// The ids `select` finds, a query of an outbox (mail or webhook deliveries) with `{now}`
+/// and `{limit}` where the time and the most rows go. On PostgreSQL the rows are locked
+/// with `FOR UPDATE SKIP LOCKED`, so concurrent workers never claim the same one; on
+/// SQLite the immediate transaction is the only writer.
+pub(super) fn due_ids(
+    conn: &mut DbConn,
+    select: &str,
+    now: NaiveDateTime,
+    limit: i64,
+) -> QueryResult<Vec<i64>> {
+    let ids: Vec<Id> = match conn {
+        DbConn::Pg(c) => diesel::sql_query(format!(
+            "{} FOR UPDATE SKIP LOCKED",
+            select.replace("{now}", "$1").replace("{limit}", "$2")
+        ))
+        .bind::<Timestamp, _>(now)
+        .bind::<BigInt, _>(limit)
+        .load(c)?,
+        DbConn::Sqlite(c) => {
+            diesel::sql_query(select.replace("{now}", "?1").replace("{limit}", "?2"))
+                .bind::<Timestamp, _>(now)
+                .bind::<BigInt, _>(limit)
+                .load(c)?
+        }
+    };
+    Ok(ids.into_iter().map(|i| i.id).collect())
+}
+
 /// Claims up to `limit` due messages for `worker` until `lease_until`, inside the caller's
-/// write transaction. On PostgreSQL the candidates are locked with `FOR UPDATE SKIP LOCKED`,
-/// so concurrent workers never claim the same row; on SQLite the immediate transaction is the
-/// only writer.
+/// write transaction (`due_ids`: never the same message as another worker).
 pub fn claim(
     conn: &mut DbConn,
     worker: &str,
@@ -181,28 +207,17 @@ pub fn claim(
     lease_until: NaiveDateTime,
     limit: i64,
 ) -> QueryResult<Vec<OutboxRow>> {
-    const DUE: &str = "sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= {now} \
-         AND (claimed_until IS NULL OR claimed_until < {now}) ORDER BY next_attempt_at, id LIMIT {limit}";
-    let ids: Vec<Id> = match conn {
-        DbConn::Pg(c) => diesel::sql_query(format!(
-            "SELECT id FROM mail_outbox WHERE {} FOR UPDATE SKIP LOCKED",
-            DUE.replace("{now}", "$1").replace("{limit}", "$2")
-        ))
-        .bind::<Timestamp, _>(now)
-        .bind::<BigInt, _>(limit)
-        .load(c)?,
-        DbConn::Sqlite(c) => diesel::sql_query(format!(
-            "SELECT id FROM mail_outbox WHERE {}",
-            DUE.replace("{now}", "?1").replace("{limit}", "?2")
-        ))
-        .bind::<Timestamp, _>(now)
-        .bind::<BigInt, _>(limit)
-        .load(c)?,
-    };
+    let ids = due_ids(
+        conn,
+        "SELECT id FROM mail_outbox WHERE sent_at IS NULL AND failed_at IS NULL \
+         AND next_attempt_at <= {now} AND (claimed_until IS NULL OR claimed_until < {now}) \
+         ORDER BY next_attempt_at, id LIMIT {limit}",
+        now,
+        limit,
+    )?;
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let ids: Vec<i64> = ids.into_iter().map(|i| i.id).collect();
     diesel::update(mail_outbox::table.filter(mail_outbox::id.eq_any(&ids)))
         .set((
             mail_outbox::claimed_until.eq(lease_until),

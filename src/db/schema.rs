@@ -256,6 +256,37 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    webhook_deliveries (id) {
+        id -> Int8,
+        webhook_id -> Int8,
+        event_id -> Text,
+        event -> Text,
+        payload -> Text,
+        created_at -> Timestamp,
+        attempts -> Int4,
+        next_attempt_at -> Timestamp,
+        claimed_by -> Nullable<Text>,
+        claimed_until -> Nullable<Timestamp>,
+        delivered_at -> Nullable<Timestamp>,
+        failed_at -> Nullable<Timestamp>,
+        last_status -> Nullable<Int4>,
+        last_error -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    webhooks (id) {
+        id -> Int8,
+        url -> Text,
+        secret -> Text,
+        events -> Text,
+        active -> Bool,
+        created_by -> Nullable<Int8>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(assignments -> revisions (revision_id));
 diesel::joinable!(audit_log -> users (actor_id));
 diesel::joinable!(comments -> reviews (review_id));
@@ -274,6 +305,8 @@ diesel::joinable!(revisions -> users (author_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(settings -> users (updated_by));
 diesel::joinable!(user_roles -> users (user_id));
+diesel::joinable!(webhook_deliveries -> webhooks (webhook_id));
+diesel::joinable!(webhooks -> users (created_by));
 
 diesel::allow_tables_to_appear_in_same_query!(
     account_tokens,
@@ -294,4 +327,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     settings,
     user_roles,
     users,
+    webhook_deliveries,
+    webhooks,
 );

@@ -52,10 +52,14 @@ pub enum AuditAction {
     TokenCreated,
     TokenUsedFromNewAddress,
     TokenRevoked,
+    WebhookCreated,
+    WebhookDisabled,
+    WebhookEnabled,
+    WebhookRetried,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 37] = [
+    pub const ALL: [AuditAction; 41] = [
         AuditAction::SetupCompleted,
         AuditAction::LoginSucceeded,
         AuditAction::LoginFailed,
@@ -93,6 +97,10 @@ impl AuditAction {
         AuditAction::TokenCreated,
         AuditAction::TokenUsedFromNewAddress,
         AuditAction::TokenRevoked,
+        AuditAction::WebhookCreated,
+        AuditAction::WebhookDisabled,
+        AuditAction::WebhookEnabled,
+        AuditAction::WebhookRetried,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -134,6 +142,10 @@ impl AuditAction {
             AuditAction::TokenCreated => "token.created",
             AuditAction::TokenUsedFromNewAddress => "token.used_from_new_address",
             AuditAction::TokenRevoked => "token.revoked",
+            AuditAction::WebhookCreated => "webhook.created",
+            AuditAction::WebhookDisabled => "webhook.disabled",
+            AuditAction::WebhookEnabled => "webhook.enabled",
+            AuditAction::WebhookRetried => "webhook.delivery_retried",
         }
     }
 
@@ -177,6 +189,10 @@ impl AuditAction {
             AuditAction::TokenCreated => "API token created",
             AuditAction::TokenUsedFromNewAddress => "API token used from a new address",
             AuditAction::TokenRevoked => "API token revoked",
+            AuditAction::WebhookCreated => "Webhook added",
+            AuditAction::WebhookDisabled => "Webhook turned off",
+            AuditAction::WebhookEnabled => "Webhook turned on",
+            AuditAction::WebhookRetried => "Webhook delivery retried",
         }
     }
 

@@ -16,4 +16,5 @@ pub mod snippet;
 pub mod text;
 pub mod throttle;
 pub mod tokens;
+pub mod webhooks;
 pub mod workflow;

@@ -165,6 +165,10 @@ pub enum Refusal {
         "This revision changed since you read it (it is at version {now}, not {expected}): read it again and decide on what it is now. Nothing was done."
     )]
     RevisionChanged { expected: i64, now: i64 },
+    #[error("This webhook is already {}.", if *.0 { "on" } else { "off" })]
+    WebhookAlready(bool),
+    #[error("This delivery was not given up, so there is nothing to retry.")]
+    DeliveryNotFailed,
 }
 
 impl Refusal {
@@ -200,7 +204,9 @@ impl Refusal {
             | Refusal::NotEmpty
             | Refusal::ResultsChanged
             | Refusal::TokenAlreadyRevoked
-            | Refusal::RevisionChanged { .. } => RefusalKind::Conflict,
+            | Refusal::RevisionChanged { .. }
+            | Refusal::WebhookAlready(_)
+            | Refusal::DeliveryNotFailed => RefusalKind::Conflict,
         }
     }
 }
@@ -220,6 +226,10 @@ pub enum Missing {
     Comment,
     #[error("No such API token.")]
     Token,
+    #[error("No such webhook.")]
+    Webhook,
+    #[error("No such webhook delivery.")]
+    Delivery,
     #[error(
         "This link is not valid. Check that you copied all of it, or ask an admin for a new one."
     )]
@@ -239,6 +249,8 @@ pub enum Failure {
     Key(hmac::digest::InvalidLength),
     #[error("a blocking task did not finish: {0}")]
     Task(#[source] Box<dyn std::error::Error + Send + Sync>),
+    #[error("cannot set up: {0}")]
+    Setup(String),
 }
 
 impl From<crate::domain::accounts::InputError> for ServiceError {

@@ -29,6 +29,7 @@ pub mod sessions;
 pub mod settings;
 pub mod tokens;
 pub mod visitors;
+pub mod webhooks;
 
 pub use env::{Claim, Ctx, Env, Signals};
 pub use error::{Failure, Missing, Refusal, RefusalKind, ServiceError, ServiceResult};

@@ -25,9 +25,12 @@ pub enum Notice {
     ResetRequested,
     ThreadResolved,
     ThreadReopened,
+    WebhookOn,
+    WebhookOff,
+    DeliveryRequeued,
 }
 
-const PLAIN: [(Notice, &str, &str); 17] = [
+const PLAIN: [(Notice, &str, &str); 20] = [
     (
         Notice::DraftSaved,
         "draft-saved",
@@ -69,6 +72,21 @@ const PLAIN: [(Notice, &str, &str); 17] = [
     ),
     (Notice::SignedOut, "signed-out", "You are signed out."),
     (Notice::NotificationsSaved, "notifications-saved", "Saved."),
+    (
+        Notice::WebhookOn,
+        "webhook-on",
+        "Webhook on: its waiting deliveries go out now.",
+    ),
+    (
+        Notice::WebhookOff,
+        "webhook-off",
+        "Webhook off: new events still queue its deliveries, and they wait until it is on again.",
+    ),
+    (
+        Notice::DeliveryRequeued,
+        "delivery-requeued",
+        "Queued again: the worker sends it now.",
+    ),
     (
         Notice::TokenRevoked,
         "token-revoked",

@@ -164,6 +164,7 @@ async fn public_and_workspace_pages_pass_the_wcag_aa_audit() {
         "/admin/users/2",
         "/admin/audit",
         "/admin/settings",
+        "/admin/webhooks",
         "/manage/articles/1",
     ] {
         check(path).await;

@@ -33,6 +33,7 @@ mod sessions;
 mod shell;
 mod storage;
 mod throttling;
+mod webhooks;
 mod workflow;
 mod workflow_browser;
 mod workflow_concurrency;

@@ -94,7 +94,8 @@ fn append(tx: &mut Tx<'_>, actor: &Actor, events: Vec<Event>) -> ServiceResult<A
         audit_log::head_locked(conn, CHAIN_LOCK)?.unwrap_or((AuditId(0), GENESIS_HASH.to_owned()));
     let occurred_at = db::now();
     let mut rows = Vec::with_capacity(events.len());
-    for event in events {
+    let mut ids = Vec::with_capacity(events.len());
+    for event in &events {
         let chained = ChainedRow {
             id: prev_id.0 + 1,
             occurred_at,
@@ -109,11 +110,16 @@ fn append(tx: &mut Tx<'_>, actor: &Actor, events: Vec<Event>) -> ServiceResult<A
             article_id: event.article.map(|id| id.0),
         };
         let row = AuditRow::sealed(chained);
+        ids.push(row.id.0);
         prev_id = row.id;
         prev_hash = row.row_hash.clone();
         rows.push(row);
     }
     audit_log::insert_all(conn, &rows)?;
+    // The events programs subscribed to are delivered to them: queued here, with the row
+    // that records them, whatever path recorded them.
+    let delivered: Vec<(i64, &Event)> = ids.into_iter().zip(&events).collect();
+    super::webhooks::enqueue(tx, &delivered, occurred_at)?;
     Ok(prev_id)
 }
 

@@ -259,6 +259,8 @@ impl Pool {
             &Object::LINKS[..],
             &Object::THREADS[..],
             &Object::API_TOKENS[..],
+            &Object::WEBHOOKS[..],
+            &Object::DELIVERIES[..],
         ] {
             for object in objects {
                 made.push((*object, world.make(*object)));
@@ -358,6 +360,7 @@ impl Generator<'_> {
                     .as_str()
                     .to_owned(),
             ),
+            "op" => Some((*self.rng.pick(&["enable", "disable"])).to_owned()),
             "name" => Some(
                 imprimatur::web::assets::stylesheet_path()
                     .trim_start_matches("/assets/")
@@ -368,6 +371,8 @@ impl Generator<'_> {
                 made.article.map(|a| a.to_string()),
                 made.user.map(|u| u.to_string()),
                 made.mail.map(|m| m.to_string()),
+                made.webhook.map(|w| w.to_string()),
+                made.delivery.map(|d| d.to_string()),
             ]
             .into_iter()
             .flatten()

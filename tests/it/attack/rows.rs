@@ -8,8 +8,8 @@ use imprimatur::web::handlers::admin::user::UserAction;
 use imprimatur::web::routes::TABLE;
 
 use super::world::{
-    AccountState, ApiTokenState, ArticleState, LinkState, Made, MailState, Object, ThreadState,
-    Who, World,
+    AccountState, ApiTokenState, ArticleState, DeliveryState, LinkState, Made, MailState, Object,
+    ThreadState, WebhookState, Who, World,
 };
 use crate::support::PASSWORD;
 
@@ -168,6 +168,17 @@ pub fn rows() -> Vec<Row> {
         post("/admin/articles/{id}/retract", &Object::ARTICLES),
         get("/admin/mail", NOTHING),
         post("/admin/mail/{id}/retry", &Object::MAILS),
+        get("/admin/webhooks", NOTHING),
+        post("/admin/webhooks", NOTHING),
+        Row {
+            variant: "disable",
+            ..post("/admin/webhooks/{id}/{op}", &Object::WEBHOOKS)
+        },
+        Row {
+            variant: "enable",
+            ..post("/admin/webhooks/{id}/{op}", &Object::WEBHOOKS)
+        },
+        post("/admin/webhooks/deliveries/{id}/retry", &Object::DELIVERIES),
         get("/admin/settings", NOTHING),
         post("/admin/settings", NOTHING),
         get("/admin/users", NOTHING),
@@ -311,6 +322,17 @@ pub fn expect(row: &Row, who: Who, object: Object) -> Expect {
             Object::Article(ArticleState::Published) => Yes,
             _ => Conflict,
         },
+        ("POST", "/admin/webhooks/{id}/{op}") => match (row.variant, object) {
+            _ if !admin => No,
+            ("disable", Object::Webhook(WebhookState::On))
+            | ("enable", Object::Webhook(WebhookState::Off)) => Yes,
+            _ => Conflict,
+        },
+        ("POST", "/admin/webhooks/deliveries/{id}/retry") => match object {
+            _ if !admin => No,
+            Object::Delivery(DeliveryState::GivenUp) => Yes,
+            _ => Conflict,
+        },
         ("POST", "/admin/mail/{id}/retry") => match object {
             _ if !admin => No,
             Object::Mail(MailState::Failed) => Yes,
@@ -323,6 +345,7 @@ pub fn expect(row: &Row, who: Who, object: Object) -> Expect {
             _ => Yes,
         },
         ("GET", "/admin/mail" | "/admin/settings" | "/admin/users" | "/admin/users/{id}")
+        | ("GET" | "POST", "/admin/webhooks")
         | ("GET", "/admin/audit" | "/admin/audit.csv" | "/admin/audit.jsonl")
         | ("POST", "/admin/settings" | "/admin/users") => yes_if(admin),
         _ => panic!("no rule for {}", row.name()),
@@ -343,7 +366,11 @@ pub fn try_path(row: &Row, made: &Made) -> Option<String> {
     }
     let mut path = pattern.to_owned();
     if path.contains("{id}") {
-        let value = if pattern.starts_with("/manage/comments/") {
+        let value = if pattern.starts_with("/admin/webhooks/deliveries/") {
+            made.delivery.map(|d| d.to_string())
+        } else if pattern.starts_with("/admin/webhooks/") {
+            made.webhook.map(|w| w.to_string())
+        } else if pattern.starts_with("/manage/comments/") {
             made.comment.map(|c| c.to_string())
         } else if pattern.starts_with("/manage/revisions/")
             || pattern.starts_with("/api/v1/revisions/")
@@ -360,7 +387,9 @@ pub fn try_path(row: &Row, made: &Made) -> Option<String> {
         }?;
         path = path.replace("{id}", &value);
     }
-    path = path.replace("{action}", row.variant);
+    path = path
+        .replace("{action}", row.variant)
+        .replace("{op}", row.variant);
     if path.contains("{slug}") {
         path = path.replace("{slug}", made.slug.as_deref()?);
     }
@@ -419,6 +448,8 @@ pub fn form(world: &World, row: &Row, who: Who, made: &Made) -> Vec<(String, Str
             ("reviewer_id", &world.reviewer.id.to_string()),
         ]),
         "/admin/articles/{id}/retract" => pairs(&[("reason", "Out of date."), ("confirm", "yes")]),
+        "/admin/webhooks" => pairs(&[("url", &world.hook_url), ("events", "article.published")]),
+        "/admin/webhooks/{id}/{op}" => pairs(&[("confirm", "yes")]),
         "/admin/settings" => pairs(&[
             ("approvals_required", "1"),
             ("review_interval_days", "365"),

@@ -102,6 +102,20 @@ pub enum ApiTokenState {
     Revoked,
 }
 
+/// A webhook, registered by the admin (to a loopback port nothing listens on).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum WebhookState {
+    On,
+    Off,
+}
+
+/// A webhook delivery.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DeliveryState {
+    GivenUp,
+    Delivered,
+}
+
 /// The state of the object a request names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Object {
@@ -114,6 +128,8 @@ pub enum Object {
     Link(LinkState),
     Thread(ThreadState),
     ApiToken(ApiTokenState),
+    Webhook(WebhookState),
+    Delivery(DeliveryState),
 }
 
 impl Object {
@@ -149,6 +165,14 @@ impl Object {
         Object::Link(LinkState::Valid),
         Object::Link(LinkState::Used),
     ];
+    pub const WEBHOOKS: [Object; 2] = [
+        Object::Webhook(WebhookState::On),
+        Object::Webhook(WebhookState::Off),
+    ];
+    pub const DELIVERIES: [Object; 2] = [
+        Object::Delivery(DeliveryState::GivenUp),
+        Object::Delivery(DeliveryState::Delivered),
+    ];
     pub const API_TOKENS: [Object; 2] = [
         Object::ApiToken(ApiTokenState::Active),
         Object::ApiToken(ApiTokenState::Revoked),
@@ -166,6 +190,8 @@ pub struct Made {
     pub token: Option<String>,
     pub comment: Option<i64>,
     pub api_token: Option<i64>,
+    pub webhook: Option<i64>,
+    pub delivery: Option<i64>,
 }
 
 static SERIAL: AtomicU32 = AtomicU32::new(0);
@@ -186,6 +212,42 @@ pub struct World {
     pub board: Person,
     clients: Vec<(Who, Client)>,
     pub changes: super::ChangeLog,
+    /// A receiver on loopback that takes every webhook delivery (200), so deliveries
+    /// settle like mail does.
+    pub hook_url: String,
+}
+
+/// Starts an HTTP receiver on 127.0.0.1 that answers 200 to everything; returns its URL.
+fn hook_receiver() -> String {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/matrix", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { return };
+            let Ok(copy) = stream.try_clone() else {
+                continue;
+            };
+            let mut reader = BufReader::new(copy);
+            let mut length = 0;
+            let mut line = String::new();
+            while reader.read_line(&mut line).is_ok_and(|n| n > 0) {
+                let header = line.trim_end().to_ascii_lowercase();
+                if header.is_empty() {
+                    break;
+                }
+                if let Some(value) = header.strip_prefix("content-length:") {
+                    length = value.trim().parse().unwrap_or(0);
+                }
+                line.clear();
+            }
+            let mut body = vec![0; length];
+            let _ = reader.read_exact(&mut body);
+            let _ = stream
+                .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+        }
+    });
+    url
 }
 
 impl World {
@@ -201,6 +263,7 @@ impl World {
         let board = app.person("board@example.org", "Hal Board", &[Role::Reviewer]);
         let changes = super::ChangeLog::install(&app);
         let mut world = World {
+            hook_url: hook_receiver(),
             app,
             author,
             other_editor,
@@ -284,12 +347,21 @@ impl World {
                 .count()
                 .get_result(&mut self.app.conn())
                 .unwrap();
-            if pending == 0 {
+            // Deliveries of webhooks that are on go to the receiver, which takes them.
+            let hooks: i64 = imprimatur::db::schema::webhook_deliveries::table
+                .inner_join(imprimatur::db::schema::webhooks::table)
+                .filter(imprimatur::db::schema::webhooks::active.eq(true))
+                .filter(imprimatur::db::schema::webhook_deliveries::delivered_at.is_null())
+                .filter(imprimatur::db::schema::webhook_deliveries::failed_at.is_null())
+                .count()
+                .get_result(&mut self.app.conn())
+                .unwrap();
+            if pending == 0 && hooks == 0 {
                 return;
             }
             assert!(
                 Instant::now() < deadline,
-                "{pending} messages were not delivered"
+                "{pending} messages and {hooks} webhook deliveries were not delivered"
             );
             std::thread::sleep(Duration::from_millis(10));
         }
@@ -562,6 +634,69 @@ impl World {
         }
     }
 
+    /// A webhook of the admin's, on or off.
+    pub fn webhook(&self, state: WebhookState) -> Made {
+        let input = imprimatur::services::webhooks::WebhookInput {
+            url: self.hook_url.clone(),
+            events: vec!["article.retracted".into()],
+            secret: String::new(),
+        };
+        let created = self
+            .app
+            .ctx(|ctx| {
+                imprimatur::services::webhooks::create(ctx, &self.admin.caller, &input, true)
+            })
+            .unwrap();
+        if state == WebhookState::Off {
+            self.app
+                .ctx(|ctx| {
+                    imprimatur::services::webhooks::set_active(
+                        ctx,
+                        &self.admin.caller,
+                        created.id,
+                        false,
+                    )
+                })
+                .unwrap();
+        }
+        Made {
+            webhook: Some(created.id),
+            ..Made::default()
+        }
+    }
+
+    /// A delivery of a webhook that is off (so the worker leaves it alone), given up or
+    /// delivered.
+    pub fn delivery(&self, state: DeliveryState) -> Made {
+        use imprimatur::db::schema::webhook_deliveries as d;
+        let hook = self.webhook(WebhookState::Off).webhook.unwrap();
+        let now = imprimatur::db::now();
+        let (failed, delivered) = match state {
+            DeliveryState::GivenUp => (Some(now), None),
+            DeliveryState::Delivered => (None, Some(now)),
+        };
+        let id: i64 = diesel::insert_into(d::table)
+            .values((
+                d::webhook_id.eq(hook),
+                d::event_id.eq(format!("evt_matrix_{}", serial())),
+                d::event.eq("article.retracted"),
+                d::payload.eq("{}"),
+                d::created_at.eq(now),
+                d::attempts.eq(10),
+                d::next_attempt_at.eq(now),
+                d::failed_at.eq(failed),
+                d::delivered_at.eq(delivered),
+                d::last_error.eq(failed.map(|_| "answered 500")),
+            ))
+            .returning(d::id)
+            .get_result(&mut self.app.conn())
+            .unwrap();
+        Made {
+            delivery: Some(id),
+            ..Made::default()
+        }
+    }
+
     /// Makes an object in `object`'s state.
     pub fn make(&self, object: Object) -> Made {
         match object {
@@ -573,6 +708,8 @@ impl World {
             Object::Link(state) => self.link(state),
             Object::Thread(state) => self.thread(state),
             Object::ApiToken(state) => self.api_token(state),
+            Object::Webhook(state) => self.webhook(state),
+            Object::Delivery(state) => self.delivery(state),
         }
     }
 }

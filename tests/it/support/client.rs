@@ -118,6 +118,7 @@ pub struct Client {
 
 impl Client {
     pub fn new(base: &str) -> Self {
+        imprimatur::services::webhooks::install_tls_provider();
         let jar = Arc::new(Jar::default());
         let http = reqwest::Client::builder()
             .cookie_provider(jar.clone())

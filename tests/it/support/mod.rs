@@ -60,6 +60,8 @@ pub struct TestDatabase {
 impl TestDatabase {
     /// A fresh database, or `None` (after saying so) when the backend is not available.
     pub fn create(backend: Backend, test: &str) -> Option<Self> {
+        // The tests' HTTP clients share reqwest (and its TLS set-up) with the server.
+        imprimatur::services::webhooks::install_tls_provider();
         match backend {
             Backend::Sqlite => {
                 let dir = tempfile::tempdir().unwrap();
@@ -165,6 +167,9 @@ impl TestApp {
         config.public_url = format!("http://{addr}");
         config.data_dir = data_dir.path().to_owned();
         config.mail_retry_base = chrono::Duration::seconds(1);
+        // Tests receive webhooks on this machine, and retry them quickly.
+        config.webhooks_allow_loopback = true;
+        config.webhook_retry_base = chrono::Duration::seconds(1);
         adjust(&mut config);
         let state = AppState::new(pool.clone(), config.clone());
         let env = state.env.clone();
@@ -185,7 +190,13 @@ impl TestApp {
                     courier,
                     state.timeouts(),
                     config.mail_poll(),
-                );
+                )
+                .deliver_webhooks(imprimatur::services::webhooks::Dispatcher::new(
+                    state.env.clone(),
+                    imprimatur::services::webhooks::client().unwrap(),
+                    imprimatur::services::webhooks::Policy::from_config(&config),
+                    "test",
+                ));
                 let server = web::server(state, listener, 2).unwrap();
                 tx.send(server.handle()).unwrap();
                 let _ = server.await;
