@@ -274,7 +274,33 @@ pub(super) fn enqueue(
 }
 
 /// What a receiver gets: the event's id (for de-duplication), type and time, what it is
-/// about, and the audit row's details.
+/// about, and the audit row's details. The OpenAPI document's `webhooks` describe it with
+/// this type.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct Payload {
+    /// The event's id (`evt_` and its audit row's number): the same on every retry.
+    pub id: String,
+    /// The event: revision.submitted, revision.changes_requested, revision.approved,
+    /// article.published, revision.rejected or article.retracted.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub article_id: Option<i64>,
+    pub revision_id: Option<i64>,
+    /// What the audit log recorded with the event (the revision's number, its state
+    /// before and after, a reviewer's comment, ...).
+    #[schema(value_type = Object)]
+    pub details: Value,
+    pub links: PayloadLinks,
+}
+
+/// Where to read more in the API (addresses relative to the server).
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct PayloadLinks {
+    pub revision: Option<String>,
+    pub article: Option<String>,
+}
+
 fn payload(event_id: &str, kind: WebhookEvent, event: &Event, at: NaiveDateTime) -> Value {
     // A revision's events name it as their target; an article's name its revision (the
     // one published, say) in their details.
@@ -286,18 +312,19 @@ fn payload(event_id: &str, kind: WebhookEvent, event: &Event, at: NaiveDateTime)
         Some((TargetKind::Article, id)) => Some(id),
         _ => None,
     });
-    json!({
-        "id": event_id,
-        "type": kind.as_str(),
-        "created_at": at.and_utc().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-        "article_id": article,
-        "revision_id": revision,
-        "details": event.details,
-        "links": {
-            "revision": revision.map(|id| urls::api_revision(crate::ids::RevisionId(id))),
-            "article": article.map(|id| urls::api_article_revisions(crate::ids::ArticleId(id))),
+    let payload = Payload {
+        id: event_id.to_owned(),
+        kind: kind.as_str().to_owned(),
+        created_at: at.and_utc(),
+        article_id: article,
+        revision_id: revision,
+        details: event.details.clone(),
+        links: PayloadLinks {
+            revision: revision.map(|id| urls::api_revision(crate::ids::RevisionId(id))),
+            article: article.map(|id| urls::api_article_revisions(crate::ids::ArticleId(id))),
         },
-    })
+    };
+    serde_json::to_value(payload).unwrap_or(Value::Null)
 }
 
 /// How the worker sends.

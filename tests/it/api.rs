@@ -454,11 +454,51 @@ async fn the_openapi_document_describes_every_api_route(app: TestApp) {
             );
         }
     }
+    // Every POST takes an Idempotency-Key and documents the body errors.
+    for route in TABLE.iter().filter(|r| r.path.starts_with("/api/v1/")) {
+        if route.methods.contains(&"POST") {
+            let operation = &doc["paths"][route.path]["post"];
+            let params = operation["parameters"].as_array().unwrap();
+            assert!(
+                params.iter().any(|p| p["name"] == "Idempotency-Key"),
+                "POST {}: no Idempotency-Key",
+                route.path
+            );
+            for status in ["413", "415", "422"] {
+                assert!(
+                    operation["responses"][status].is_object(),
+                    "POST {}: {status} undocumented",
+                    route.path
+                );
+            }
+        }
+    }
+    // The webhooks: one per event, with the signing headers and the payload's schema.
+    for event in imprimatur::domain::webhooks::WebhookEvent::ALL {
+        let hook = &doc["webhooks"][event.as_str()]["post"];
+        assert!(
+            hook.is_object(),
+            "webhook {} is not in the document",
+            event.as_str()
+        );
+        let headers: Vec<&str> = hook["parameters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["name"].as_str().unwrap())
+            .collect();
+        assert!(headers.contains(&"Imprimatur-Signature"), "{headers:?}");
+    }
     for schema in [
         "Problem",
         "ArticleList",
         "PublishedArticle",
         "ArticleSummary",
+        "NewArticle",
+        "NewRevision",
+        "ActionIn",
+        "MergeConflict",
+        "Payload",
     ] {
         assert!(
             doc["components"]["schemas"][schema].is_object(),

@@ -267,6 +267,26 @@ async fn a_review_round_through_the_api_reaches_the_receiver_signed_once_per_eve
         assert_eq!(r.headers["imprimatur-event"], doc["type"].as_str().unwrap());
         assert_eq!(r.headers["content-type"], "application/json");
         assert_eq!(doc["article_id"], article_id, "{doc}");
+        let mut keys: Vec<&str> = doc
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        keys.sort_unstable();
+        assert_eq!(
+            keys,
+            [
+                "article_id",
+                "created_at",
+                "details",
+                "id",
+                "links",
+                "revision_id",
+                "type"
+            ],
+            "the payload is not the document's Payload"
+        );
         assert!(
             ids.insert(doc["id"].as_str().unwrap().to_owned()),
             "event id repeated"
