@@ -19,12 +19,13 @@ use serde_json::{Value, json};
 use sha2::Sha256;
 
 use crate::on_both_backends;
-use crate::support::{Person, TestApp};
+use crate::support::{PASSWORD, Person, TestApp, skip};
 
 on_both_backends!(
     a_review_round_through_the_api_reaches_the_receiver_signed_once_per_event,
     a_failing_receiver_is_retried_a_redirect_is_not_followed_and_off_holds_deliveries,
     the_form_takes_only_https_or_allowed_loopback_and_bad_input_changes_nothing,
+    the_readme_script_runs_a_whole_round_and_its_receiver_gets_each_event_once,
 );
 
 const SECRET: &str = "a-test-secret-of-thirty-two-chars";
@@ -536,4 +537,64 @@ async fn the_form_takes_only_https_or_allowed_loopback_and_bad_input_changes_not
     .await;
     page.assert_status(200).assert_contains("whsec_");
     assert_eq!(strict.count("webhooks"), 1);
+}
+
+/// `scripts/api-round.sh`, as the README runs it: tokens made through the forms, the round
+/// through the API, a receiver on loopback that checks each signature.
+async fn the_readme_script_runs_a_whole_round_and_its_receiver_gets_each_event_once(app: TestApp) {
+    let test = "the_readme_script_runs_a_whole_round_and_its_receiver_gets_each_event_once";
+    let have = |tool: &str| {
+        std::process::Command::new(tool)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    if !have("curl") || !have("python3") {
+        skip(test, "curl or python3 is not installed");
+        return;
+    }
+    app.execute("UPDATE settings SET approvals_required = 2");
+    app.person("admin@example.org", "Ada Admin", &[Role::Admin]);
+    app.person("ed@example.org", "Ed Editor", &[Role::Editor]);
+    app.person("rita@example.org", "Dr. Rita Rao", &[Role::Reviewer]);
+    app.person("sam@example.org", "Dr. Sam Shah", &[Role::Reviewer]);
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/api-round.sh");
+    let base = app.base_url.clone();
+    let ran = tokio::task::spawn_blocking(move || {
+        std::process::Command::new("bash")
+            .arg(script)
+            .arg(&base)
+            .env("ADMIN", format!("admin@example.org {PASSWORD}"))
+            .env("EDITOR", format!("ed@example.org {PASSWORD}"))
+            .env("REVIEWER1", format!("rita@example.org {PASSWORD}"))
+            .env("REVIEWER2", format!("sam@example.org {PASSWORD}"))
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    let out = String::from_utf8_lossy(&ran.stdout);
+    assert!(
+        ran.status.success(),
+        "the script failed:\n{out}{}",
+        String::from_utf8_lossy(&ran.stderr)
+    );
+    assert!(
+        out.contains("requested changes: changes_requested"),
+        "{out}"
+    );
+    assert!(out.contains("is approved"), "{out}");
+    assert!(
+        out.contains("Dr. Rita Rao") && out.contains("Dr. Sam Shah"),
+        "{out}"
+    );
+    let events: Vec<&str> = out
+        .lines()
+        .filter(|l| l.trim_start().starts_with("evt_"))
+        .collect();
+    assert_eq!(events.len(), 6, "{out}");
+    assert!(
+        events.iter().all(|l| l.ends_with("signature ok")),
+        "a bad or repeated delivery:\n{out}"
+    );
 }
