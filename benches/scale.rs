@@ -308,6 +308,8 @@ fn revision_id(revisions: i64, i: i64, k: i64) -> i64 {
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
+    // reqwest is built without a TLS provider (the server installs ring for its webhooks).
+    imprimatur::services::webhooks::install_tls_provider();
     let database = std::env::var("BENCH_DATABASE_URL").expect("BENCH_DATABASE_URL");
     let accounts = accounts(&std::env::var("BENCH_ACCOUNTS").expect("BENCH_ACCOUNTS"));
     let bin = env("BENCH_BIN", "target/release/imprimatur");
