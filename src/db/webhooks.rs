@@ -151,6 +151,30 @@ pub struct Claimed {
     pub secret: String,
 }
 
+/// Whether any delivery of a webhook that is on is due (a read, so an idle worker takes no
+/// write turn).
+pub fn any_due(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        webhook_deliveries::table
+            .filter(webhook_deliveries::delivered_at.is_null())
+            .filter(webhook_deliveries::failed_at.is_null())
+            .filter(webhook_deliveries::next_attempt_at.le(now))
+            .filter(
+                webhook_deliveries::claimed_until
+                    .is_null()
+                    .or(webhook_deliveries::claimed_until.lt(now)),
+            )
+            .filter(
+                webhook_deliveries::webhook_id.eq_any(
+                    webhooks::table
+                        .filter(webhooks::active.eq(true))
+                        .select(webhooks::id),
+                ),
+            ),
+    ))
+    .get_result(conn)
+}
+
 /// Claims up to `limit` due deliveries of active webhooks for `worker` until `lease_until`,
 /// inside the caller's write transaction (on PostgreSQL with `FOR UPDATE SKIP LOCKED`, so
 /// two instances never claim the same one).

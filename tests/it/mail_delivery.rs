@@ -185,6 +185,12 @@ async fn a_server_killed_mid_send_leaves_no_message_unsent_after_restart() {
 
     let mut second = serve(&database.url, data.path(), &smtp.url());
     let delivered = smtp.wait_for(5, Duration::from_secs(30)).await;
+    // The server marks each message sent after the SMTP server took it: wait for that
+    // before stopping it (a kill in between is what the first server showed is safe).
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while outbox_state(&mut pool.get().unwrap()) != (5, 5) && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     second.kill().unwrap();
     second.wait().unwrap();
     assert_eq!(delivered.len(), 5);
