@@ -1,6 +1,6 @@
 //! The server's own work, each a loop that calls one use case: delivering mail (woken as soon
 //! as a committed transaction queued some, and every few seconds for retries and for
-//! messages other instances queued), webhook deliveries (every half second when idle),
+//! messages other instances queued), webhook deliveries (every two seconds when idle),
 //! review-date reminders (at start, then hourly) and housekeeping (every 15 minutes).
 
 use std::time::Duration;
@@ -96,8 +96,11 @@ async fn deliver(env: Env, courier: Courier, poll: Duration, mut stop: watch::Re
     tracing::info!(worker = %courier.id(), "mail delivery stopped");
 }
 
-/// How often the webhook loop looks for due deliveries when the last pass found none.
-const WEBHOOKS_EVERY: Duration = Duration::from_millis(500);
+/// How often the webhook loop looks for due deliveries when the last pass found none:
+/// longer than `db::ALIVE_BYPASS`, so the connection it uses is tested before the pool
+/// hands it out again after a pause (a connection the database closed is then replaced,
+/// not handed to a page).
+const WEBHOOKS_EVERY: Duration = Duration::from_secs(2);
 
 /// Sends due webhook deliveries, pass after pass, until `stop`.
 async fn dispatch(dispatcher: Dispatcher, mut stop: watch::Receiver<bool>) {
