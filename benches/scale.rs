@@ -664,7 +664,11 @@ async fn approvals(base: &str, accounts: &HashMap<String, String>, revisions: i6
                 let answer = session
                     .client
                     .post(format!("{base}/manage/revisions/{id}/approve"))
-                    .form(&[("csrf_token", session.csrf.as_str()), ("comment", "")])
+                    .form(&[
+                        ("csrf_token", session.csrf.as_str()),
+                        ("comment", ""),
+                        ("declaration", "none"),
+                    ])
                     .send()
                     .await
                     .unwrap();

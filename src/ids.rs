@@ -50,6 +50,10 @@ id_type!(
     UserId
 );
 id_type!(
+    /// A row of `specialties`.
+    SpecialtyId
+);
+id_type!(
     /// A row of `audit_log`; also its position in the hash chain.
     AuditId
 );

@@ -6,7 +6,7 @@
 
 use std::fmt::Display;
 
-use crate::ids::{ArticleId, AsId, CommentId, RevisionId, UserId};
+use crate::ids::{ArticleId, AsId, CommentId, RevisionId, SpecialtyId, UserId};
 
 /// Percent-encodes a value for a query string or a path segment.
 pub fn encode(value: &str) -> String {
@@ -66,6 +66,21 @@ pub fn public_history(slug: &str) -> String {
 
 pub fn editorial_policy() -> String {
     "/editorial-policy".into()
+}
+
+/// The public advisory board.
+pub fn board() -> String {
+    "/board".into()
+}
+
+/// A reviewer's entry on the public board.
+pub fn board_entry(id: impl AsId<UserId>) -> String {
+    format!("/board#reviewer-{}", id.as_id())
+}
+
+/// A reviewer's own board entry: their disclosure and listing.
+pub fn account_board() -> String {
+    "/account/board".into()
 }
 
 pub fn feed() -> String {
@@ -268,6 +283,23 @@ pub fn retry_mail(id: impl AsId<i64>) -> String {
 
 pub fn settings() -> String {
     "/admin/settings".into()
+}
+
+pub fn checklist() -> String {
+    "/admin/checklist".into()
+}
+
+pub fn checklist_retire(id: impl AsId<i64>) -> String {
+    let id = id.as_id();
+    format!("/admin/checklist/{id}/retire")
+}
+
+pub fn specialties() -> String {
+    "/admin/specialties".into()
+}
+
+pub fn specialty_remove(id: impl AsId<SpecialtyId>) -> String {
+    format!("/admin/specialties/{}/remove", id.as_id())
 }
 
 #[cfg(test)]

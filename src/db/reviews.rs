@@ -7,6 +7,8 @@ use diesel::prelude::*;
 
 use super::DbConn;
 use super::schema::{reviews, users};
+use crate::domain::checklist::{self, Item};
+use crate::domain::disclosures::Declaration;
 use crate::domain::workflow::Verdict;
 use crate::ids::{ReviewId, RevisionId, UserId};
 
@@ -20,25 +22,47 @@ pub struct Review {
     pub body: String,
     pub content_hash: String,
     pub created_at: NaiveDateTime,
+    /// An approval's declaration for its article: `Some(false)` no conflict, `Some(true)` a
+    /// conflict (described in `conflict`); `None` for other votes and older approvals.
+    pub conflict_declared: Option<bool>,
+    pub conflict: String,
+    /// The checklist items an approval attested, or a change request named as failing,
+    /// as JSON with their wording at the time (`domain::checklist`).
+    pub checklist: String,
 }
 
-pub fn insert(
-    conn: &mut DbConn,
-    revision: RevisionId,
-    reviewer: UserId,
-    verdict: Verdict,
-    body: &str,
-    content_hash: &str,
-    now: NaiveDateTime,
-) -> QueryResult<ReviewId> {
+impl Review {
+    pub fn checklist_items(&self) -> Vec<Item> {
+        checklist::from_json(&self.checklist)
+    }
+}
+
+/// A vote or comment to record.
+pub struct NewReview<'a> {
+    pub revision: RevisionId,
+    pub reviewer: UserId,
+    pub verdict: Verdict,
+    pub body: &'a str,
+    pub content_hash: &'a str,
+    /// An approval's declaration for its article.
+    pub declaration: Option<&'a Declaration>,
+    /// The checklist items attested (approval) or named as failing (change request).
+    pub checklist: &'a [Item],
+    pub now: NaiveDateTime,
+}
+
+pub fn insert(conn: &mut DbConn, review: &NewReview<'_>) -> QueryResult<ReviewId> {
     diesel::insert_into(reviews::table)
         .values((
-            reviews::revision_id.eq(revision),
-            reviews::reviewer_id.eq(reviewer),
-            reviews::verdict.eq(verdict.as_str()),
-            reviews::body.eq(body),
-            reviews::content_hash.eq(content_hash),
-            reviews::created_at.eq(now),
+            reviews::revision_id.eq(review.revision),
+            reviews::reviewer_id.eq(review.reviewer),
+            reviews::verdict.eq(review.verdict.as_str()),
+            reviews::body.eq(review.body),
+            reviews::content_hash.eq(review.content_hash),
+            reviews::created_at.eq(review.now),
+            reviews::conflict_declared.eq(review.declaration.map(Declaration::is_conflict)),
+            reviews::conflict.eq(review.declaration.map_or("", Declaration::text)),
+            reviews::checklist.eq(checklist::to_json(review.checklist)),
         ))
         .returning(reviews::id)
         .get_result(conn)
@@ -51,19 +75,44 @@ pub fn of_revision(conn: &mut DbConn, revision: RevisionId) -> QueryResult<Vec<R
         .load(conn)
 }
 
-/// Who approved this content of a revision, oldest first, each with whether their account
-/// is still active: a deactivated reviewer's approval of a pending revision no longer counts.
+/// An approval of a revision's content, with what decides whether it counts.
+#[derive(Debug, Clone, Queryable)]
+pub struct Approver {
+    pub id: UserId,
+    /// A deactivated reviewer's approval of a pending revision no longer counts.
+    pub active: bool,
+    pub conflict_declared: Option<bool>,
+    pub conflict: String,
+}
+
+impl Approver {
+    pub fn declaration(&self) -> Option<Declaration> {
+        Declaration::stored(self.conflict_declared, &self.conflict)
+    }
+
+    /// Whether the reviewer declared a conflict with the article.
+    pub fn conflicted(&self) -> bool {
+        self.conflict_declared == Some(true)
+    }
+}
+
+/// Who approved this content of a revision, oldest first.
 pub fn approvers(
     conn: &mut DbConn,
     revision: RevisionId,
     content_hash: &str,
-) -> QueryResult<Vec<(UserId, bool)>> {
+) -> QueryResult<Vec<Approver>> {
     reviews::table
         .inner_join(users::table)
         .filter(reviews::revision_id.eq(revision))
         .filter(reviews::verdict.eq(Verdict::Approve.as_str()))
         .filter(reviews::content_hash.eq(content_hash))
-        .select((reviews::reviewer_id, users::is_active))
+        .select((
+            reviews::reviewer_id,
+            users::is_active,
+            reviews::conflict_declared,
+            reviews::conflict,
+        ))
         .order(reviews::created_at.asc())
         .load(conn)
 }
@@ -72,12 +121,20 @@ pub fn approvers(
 pub fn approval_counts(
     conn: &mut DbConn,
     revisions: &[RevisionId],
+    conflicts_count: bool,
 ) -> QueryResult<HashMap<RevisionId, i64>> {
+    // An approval with a declared conflict counts only when the policy says so.
     let rows: Vec<(RevisionId, i64)> = reviews::table
         .inner_join(users::table)
         .filter(users::is_active.eq(true))
         .filter(reviews::revision_id.eq_any(revisions))
         .filter(reviews::verdict.eq(Verdict::Approve.as_str()))
+        .filter(
+            reviews::conflict_declared
+                .is_null()
+                .or(reviews::conflict_declared.eq(false))
+                .or(reviews::conflict_declared.eq(conflicts_count)),
+        )
         .group_by(reviews::revision_id)
         .select((reviews::revision_id, diesel::dsl::count_star()))
         .load(conn)?;
@@ -169,4 +226,24 @@ pub fn of_revisions(conn: &mut DbConn, revisions: &[RevisionId]) -> QueryResult<
         .filter(reviews::revision_id.eq_any(revisions))
         .order((reviews::created_at.asc(), reviews::id.asc()))
         .load(conn)
+}
+
+/// How many articles each of `reviewers` approved a published (approved) version of.
+pub fn articles_reviewed(
+    conn: &mut DbConn,
+    reviewers: &[UserId],
+) -> QueryResult<HashMap<UserId, i64>> {
+    use super::schema::revisions;
+    let rows: Vec<(UserId, i64)> = reviews::table
+        .inner_join(revisions::table)
+        .filter(reviews::reviewer_id.eq_any(reviewers))
+        .filter(reviews::verdict.eq(Verdict::Approve.as_str()))
+        .filter(revisions::state.eq(crate::domain::workflow::State::Approved.as_str()))
+        .group_by(reviews::reviewer_id)
+        .select((
+            reviews::reviewer_id,
+            diesel::dsl::count(revisions::article_id).aggregate_distinct(),
+        ))
+        .load(conn)?;
+    Ok(rows.into_iter().collect())
 }

@@ -8,7 +8,7 @@ use super::cached::{bind, cached};
 use super::schema::{articles, revisions};
 use super::{DbConn, MultiBackend, Tx};
 use crate::domain::workflow::{self, State, Transition};
-use crate::ids::{ArticleId, RevisionId, UserId};
+use crate::ids::{ArticleId, RevisionId, SpecialtyId, UserId};
 
 #[derive(Debug, Clone, Queryable)]
 pub struct Revision {
@@ -587,6 +587,17 @@ pub enum QueueShow {
     ReRequested,
 }
 
+/// Which articles' revisions a queue list holds, by their specialties.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Among {
+    #[default]
+    All,
+    /// Articles with at least one of these specialties.
+    In(Vec<SpecialtyId>),
+    /// Articles with none of these specialties.
+    NotIn(Vec<SpecialtyId>),
+}
+
 /// Assignments read per queue page: a reviewer's open assignments beyond this many are
 /// listed from the oldest this many on.
 const ASSIGNMENTS_READ: i64 = 2_000;
@@ -600,10 +611,11 @@ pub fn waiting_for(
     conn: &mut DbConn,
     reviewer: UserId,
     show: QueueShow,
+    among: &Among,
     after: Option<Cursor>,
     limit: i64,
 ) -> QueryResult<(Vec<RevisionLine>, bool)> {
-    use super::schema::{assignments, reviews};
+    use super::schema::{article_specialties, assignments, reviews};
     let assigned_ids: Option<Vec<RevisionId>> = match show {
         QueueShow::Unassigned => None,
         QueueShow::Assigned | QueueShow::ReRequested => Some(
@@ -621,6 +633,18 @@ pub fn waiting_for(
             .filter(reviews::revision_id.eq(revisions::id))
             .filter(reviews::reviewer_id.eq(reviewer))
             .filter(reviews::verdict.eq(workflow::Verdict::Approve.as_str()))
+    };
+    let holding = |ids: &[SpecialtyId]| {
+        diesel::dsl::exists(
+            article_specialties::table
+                .filter(article_specialties::article_id.eq(revisions::article_id))
+                .filter(article_specialties::specialty_id.eq_any(ids.to_vec())),
+        )
+    };
+    let scoped = |query: BoxedLines<'static>| match among {
+        Among::All => query,
+        Among::In(ids) => query.filter(holding(ids)),
+        Among::NotIn(ids) => query.filter(diesel::dsl::not(holding(ids))),
     };
     let after_cursor = |query: BoxedLines<'static>| match after {
         Some(c) => query.filter(
@@ -644,7 +668,7 @@ pub fn waiting_for(
             .filter(diesel::dsl::not(diesel::dsl::exists(approved())))
             .select(LINE)
             .into_boxed::<MultiBackend>();
-        let rows: Vec<RevisionLine> = after_cursor(query)
+        let rows: Vec<RevisionLine> = after_cursor(scoped(query))
             .order((revisions::submitted_at.asc(), revisions::id.asc()))
             .limit(limit + 1)
             .load(conn)?;
@@ -663,7 +687,7 @@ pub fn waiting_for(
             )))
             .select(LINE)
             .into_boxed::<MultiBackend>();
-        let rows: Vec<RevisionLine> = after_cursor(query)
+        let rows: Vec<RevisionLine> = after_cursor(scoped(query))
             .order((revisions::submitted_at.asc(), revisions::id.asc()))
             .limit(limit + 1)
             .load(conn)?;

@@ -46,6 +46,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    article_specialties (article_id, specialty_id) {
+        article_id -> Int8,
+        specialty_id -> Int8,
+    }
+}
+
+diesel::table! {
     articles (id) {
         id -> Int8,
         slug -> Text,
@@ -90,6 +97,16 @@ diesel::table! {
         prev_hash -> Text,
         row_hash -> Text,
         article_id -> Nullable<Int8>,
+    }
+}
+
+diesel::table! {
+    checklist_items (id) {
+        id -> Int8,
+        text -> Text,
+        active -> Bool,
+        created_at -> Timestamp,
+        retired_at -> Nullable<Timestamp>,
     }
 }
 
@@ -161,6 +178,9 @@ diesel::table! {
         body -> Text,
         content_hash -> Text,
         created_at -> Timestamp,
+        conflict_declared -> Nullable<Bool>,
+        conflict -> Text,
+        checklist -> Text,
     }
 }
 
@@ -230,6 +250,16 @@ diesel::table! {
         version -> Int8,
         updated_at -> Timestamp,
         updated_by -> Nullable<Int8>,
+        require_specialist -> Bool,
+        conflicted_approvals_count -> Bool,
+    }
+}
+
+diesel::table! {
+    specialties (id) {
+        id -> Int8,
+        name -> Text,
+        created_at -> Timestamp,
     }
 }
 
@@ -237,6 +267,13 @@ diesel::table! {
     user_roles (user_id, role) {
         user_id -> Int8,
         role -> Text,
+    }
+}
+
+diesel::table! {
+    user_specialties (user_id, specialty_id) {
+        user_id -> Int8,
+        specialty_id -> Int8,
     }
 }
 
@@ -253,6 +290,10 @@ diesel::table! {
         diff_layout -> Text,
         notify_comments -> Bool,
         notify_review_due -> Bool,
+        disclosure -> Text,
+        disclosure_updated_at -> Nullable<Timestamp>,
+        board_listed -> Bool,
+        board_hidden -> Bool,
     }
 }
 
@@ -287,6 +328,8 @@ diesel::table! {
     }
 }
 
+diesel::joinable!(article_specialties -> articles (article_id));
+diesel::joinable!(article_specialties -> specialties (specialty_id));
 diesel::joinable!(assignments -> revisions (revision_id));
 diesel::joinable!(audit_log -> users (actor_id));
 diesel::joinable!(comments -> reviews (review_id));
@@ -305,6 +348,8 @@ diesel::joinable!(revisions -> users (author_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(settings -> users (updated_by));
 diesel::joinable!(user_roles -> users (user_id));
+diesel::joinable!(user_specialties -> specialties (specialty_id));
+diesel::joinable!(user_specialties -> users (user_id));
 diesel::joinable!(webhook_deliveries -> webhooks (webhook_id));
 diesel::joinable!(webhooks -> users (created_by));
 
@@ -312,9 +357,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     account_tokens,
     api_idempotency,
     api_tokens,
+    article_specialties,
     articles,
     assignments,
     audit_log,
+    checklist_items,
     comments,
     login_attempts,
     mail_outbox,
@@ -325,7 +372,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     server_keys,
     sessions,
     settings,
+    specialties,
     user_roles,
+    user_specialties,
     users,
     webhook_deliveries,
     webhooks,

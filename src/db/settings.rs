@@ -20,6 +20,12 @@ pub struct Settings {
     pub version: i64,
     pub updated_at: NaiveDateTime,
     pub updated_by: Option<UserId>,
+    /// A revision publishes only when its approvals include a holder of each of its
+    /// article's specialties.
+    pub require_specialist: bool,
+    /// An approval whose reviewer declared a conflict with the article counts toward the
+    /// quorum.
+    pub conflicted_approvals_count: bool,
 }
 
 #[derive(Debug, Clone, AsChangeset)]
@@ -33,6 +39,8 @@ pub struct SettingsChanges<'a> {
     pub editorial_policy_html: &'a str,
     pub updated_at: NaiveDateTime,
     pub updated_by: Option<UserId>,
+    pub require_specialist: bool,
+    pub conflicted_approvals_count: bool,
 }
 
 pub fn load(conn: &mut DbConn) -> QueryResult<Settings> {

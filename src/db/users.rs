@@ -27,6 +27,13 @@ pub struct User {
     pub notify_comments: bool,
     /// Wants mail when articles they reviewed or wrote are due for review.
     pub notify_review_due: bool,
+    /// The standing conflict-of-interest disclosure ("None" is an answer; empty: not made).
+    pub disclosure: String,
+    pub disclosure_updated_at: Option<NaiveDateTime>,
+    /// The reviewer chose to be listed on the public board.
+    pub board_listed: bool,
+    /// An admin hid the account from the public board.
+    pub board_hidden: bool,
 }
 
 #[derive(Insertable)]
@@ -287,5 +294,78 @@ pub fn with_role(conn: &mut DbConn, role: Role) -> QueryResult<Vec<(UserId, Stri
 pub fn set_diff_layout(conn: &mut DbConn, id: UserId, layout: &str) -> QueryResult<usize> {
     diesel::update(users::table.find(id).filter(users::diff_layout.ne(layout)))
         .set(users::diff_layout.eq(layout))
+        .execute(conn)
+}
+
+/// A reviewer's entry on the public board.
+#[derive(Debug, Clone, Queryable)]
+pub struct BoardRow {
+    pub id: UserId,
+    pub display_name: String,
+    pub credentials: String,
+    pub disclosure: String,
+    pub disclosure_updated_at: Option<NaiveDateTime>,
+}
+
+/// The most entries the board lists (a board has tens).
+pub const BOARD_MAX: i64 = 500;
+
+/// Active reviewers who chose to be listed and whom no admin hid, by name.
+pub fn board(conn: &mut DbConn) -> QueryResult<Vec<BoardRow>> {
+    users::table
+        .inner_join(user_roles::table)
+        .filter(user_roles::role.eq(Role::Reviewer.as_str()))
+        .filter(users::is_active.eq(true))
+        .filter(users::board_listed.eq(true))
+        .filter(users::board_hidden.eq(false))
+        .select((
+            users::id,
+            users::display_name,
+            users::credentials,
+            users::disclosure,
+            users::disclosure_updated_at,
+        ))
+        .order((users::display_name.asc(), users::id.asc()))
+        .limit(BOARD_MAX)
+        .load(conn)
+}
+
+/// Which of `ids` are on the public board (listed and not hidden).
+pub fn on_board(conn: &mut DbConn, ids: &[UserId]) -> QueryResult<Vec<UserId>> {
+    users::table
+        .filter(users::id.eq_any(ids))
+        .filter(users::board_listed.eq(true))
+        .filter(users::board_hidden.eq(false))
+        .select(users::id)
+        .load(conn)
+}
+
+/// Saves a reviewer's board entry: their standing disclosure (dated when it changes) and
+/// whether they are listed.
+pub fn set_board_entry(
+    conn: &mut DbConn,
+    id: UserId,
+    disclosure: &str,
+    disclosure_changed_at: Option<NaiveDateTime>,
+    listed: bool,
+) -> QueryResult<usize> {
+    match disclosure_changed_at {
+        Some(at) => diesel::update(users::table.find(id))
+            .set((
+                users::disclosure.eq(disclosure),
+                users::disclosure_updated_at.eq(at),
+                users::board_listed.eq(listed),
+            ))
+            .execute(conn),
+        None => diesel::update(users::table.find(id))
+            .set(users::board_listed.eq(listed))
+            .execute(conn),
+    }
+}
+
+/// Hides an account from the public board, or shows it again (an admin's choice).
+pub fn set_board_hidden(conn: &mut DbConn, id: UserId, hidden: bool) -> QueryResult<usize> {
+    diesel::update(users::table.find(id).filter(users::board_hidden.ne(hidden)))
+        .set(users::board_hidden.eq(hidden))
         .execute(conn)
 }

@@ -8,6 +8,7 @@ pub mod scale;
 
 use crate::db;
 use crate::domain::content::{ContentInput, ReferenceInput};
+use crate::domain::disclosures::Declaration;
 use crate::domain::roles::{Role, RoleSet};
 use crate::domain::settings::SettingsInput;
 use crate::domain::workflow::Action;
@@ -15,9 +16,11 @@ use crate::ids::{RevisionId, UserId};
 use crate::services::accounts::{self, InviteInput, SetPasswordInput};
 use crate::services::editing::{self, RevisionInput};
 use crate::services::reviewing::{self, ActionInput};
-use crate::services::{Actor, Caller, Ctx, Env, Refusal, ServiceResult, secrets, settings};
+use crate::services::{
+    Actor, Caller, Ctx, Env, Refusal, ServiceResult, board, secrets, settings, specialties,
+};
 use articles::{DemoArticle, FEATURED, FEATURED_UPDATE};
-use others::OTHERS;
+use others::{DERMATOMYOSITIS, DERMATOMYOSITIS_FOLLOW_UP, OTHERS};
 
 /// A sample account and the password generated for it.
 #[derive(Debug, Clone)]
@@ -43,7 +46,7 @@ struct Person {
 /// Email, name, credentials and roles of a sample account.
 type Entry = (&'static str, &'static str, &'static str, &'static [Role]);
 
-const PEOPLE: [Entry; 6] = [
+const PEOPLE: [Entry; 7] = [
     (
         "admin@demo.imprimatur.test",
         "Alex Admin",
@@ -80,6 +83,21 @@ const PEOPLE: [Entry; 6] = [
         "MD, General Practice",
         &[Role::Reviewer],
     ),
+    (
+        "hana@demo.imprimatur.test",
+        "Dr. Hana Sato",
+        "MD, Rheumatology",
+        &[Role::Reviewer],
+    ),
+];
+
+/// The board's specialties, and which of the reviewers (by index in `PEOPLE`) holds each.
+const SPECIALTIES: [(&str, Option<usize>); 5] = [
+    ("Cardiology", Some(3)),
+    ("Nephrology", Some(4)),
+    ("General practice", Some(5)),
+    ("Rheumatology", Some(6)),
+    ("Dermatology", None),
 ];
 
 fn content(article: &DemoArticle) -> ContentInput {
@@ -109,8 +127,10 @@ fn act(
     action: Action,
     text: &str,
 ) -> ServiceResult<()> {
+    // Every demo approval declares no conflict with its article.
     let input = ActionInput {
         text: text.to_owned(),
+        declaration: (action == Action::Approve).then_some(Declaration::NoConflict),
         ..ActionInput::default()
     };
     reviewing::act(ctx, &who.caller, revision, action, &input).map(|_| ())
@@ -128,6 +148,7 @@ pub fn run(env: &Env) -> ServiceResult<DemoSummary> {
         join(env, &PEOPLE[3], &mut accounts)?,
         join(env, &PEOPLE[4], &mut accounts)?,
         join(env, &PEOPLE[5], &mut accounts)?,
+        join(env, &PEOPLE[6], &mut accounts)?,
     ];
     let articles = env.ctx(|ctx| stories(ctx, &people))?;
     Ok(DemoSummary { accounts, articles })
@@ -184,10 +205,37 @@ fn join(env: &Env, entry: &Entry, created: &mut Vec<DemoAccount>) -> ServiceResu
 }
 
 /// The articles, in every state; returns how many.
-fn stories(conn: &mut Ctx<'_>, people: &[Person; 6]) -> ServiceResult<usize> {
-    let [admin, erin, sam, priya, tom, lena] = people;
+fn stories(conn: &mut Ctx<'_>, people: &[Person; 7]) -> ServiceResult<usize> {
+    let [admin, erin, sam, priya, tom, lena, hana] = people;
 
-    // A medical board: two approvals from distinct reviewers.
+    // The board's specialties; each reviewer holds their own.
+    let mut ids = Vec::new();
+    for (name, holder) in SPECIALTIES {
+        let id = specialties::add(conn, &admin.caller, name)?;
+        if let Some(holder) = holder {
+            specialties::set_for_user(conn, &admin.caller, people[holder].id, &[id].into())?;
+        }
+        ids.push(id);
+    }
+    let (cardiology, nephrology, rheumatology) = (ids[0], ids[1], ids[3]);
+    // Each reviewer keeps a disclosure and is listed on the public board.
+    for (reviewer, disclosure) in [
+        (
+            priya,
+            "Speaker fees from the American Heart Association for continuing education, 2025.",
+        ),
+        (tom, "None."),
+        (lena, "None."),
+        (
+            hana,
+            "Investigator in an academic trial of intravenous immunoglobulin in myositis; no personal payments.",
+        ),
+    ] {
+        board::save_own_entry(conn, &reviewer.caller, disclosure, true)?;
+    }
+
+    // A medical board: two approvals from distinct reviewers, one of them a specialist of
+    // each of the article's specialties.
     let current = settings::current(conn)?;
     settings::update(
         conn,
@@ -199,11 +247,19 @@ fn stories(conn: &mut Ctx<'_>, people: &[Person; 6]) -> ServiceResult<usize> {
             site_name: "Imprimatur Health Answers".into(),
             disclaimer: current.disclaimer,
             editorial_policy: current.editorial_policy,
+            require_specialist: true,
+            conflicted_approvals_count: current.conflicted_approvals_count,
         },
     )?;
 
     // The showcase: published after a round of requested changes, with an update in review.
-    let first = editing::create_article(conn, &erin.caller, &content(&FEATURED), true)?;
+    let first = editing::create_classified(
+        conn,
+        &erin.caller,
+        &content(&FEATURED),
+        &[cardiology, nephrology].into(),
+        true,
+    )?;
     act(conn, priya, first.revision, Action::Claim, "")?;
     act(
         conn,
@@ -220,6 +276,7 @@ fn stories(conn: &mut Ctx<'_>, people: &[Person; 6]) -> ServiceResult<usize> {
             base: Some(first.revision),
             draft_version: None,
             content: content(&FEATURED),
+            specialties: None,
             submit: true,
         },
     )?;
@@ -239,13 +296,49 @@ fn stories(conn: &mut Ctx<'_>, people: &[Person; 6]) -> ServiceResult<usize> {
             base: Some(second.revision),
             draft_version: None,
             content: content(&FEATURED_UPDATE),
+            specialties: None,
             submit: true,
         },
     )?;
     act(conn, lena, update.revision, Action::Approve, "")?;
 
+    // The rheumatology article: published with a rheumatologist's approval; its update has
+    // two approvals, neither a rheumatologist's, so it waits for one.
+    let dm = editing::create_classified(
+        conn,
+        &erin.caller,
+        &content(&DERMATOMYOSITIS),
+        &[rheumatology].into(),
+        true,
+    )?;
+    act(
+        conn,
+        hana,
+        dm.revision,
+        Action::Approve,
+        "Doses and screening advice checked.",
+    )?;
+    act(conn, lena, dm.revision, Action::Approve, "")?;
+    let mut follow_up = content(&DERMATOMYOSITIS);
+    follow_up.body.push_str(DERMATOMYOSITIS_FOLLOW_UP);
+    follow_up.change_note = "Added a section on follow-up.".into();
+    let dm_update = editing::save_revision(
+        conn,
+        &sam.caller,
+        &RevisionInput {
+            article: dm.article,
+            base: Some(dm.revision),
+            draft_version: None,
+            content: follow_up,
+            specialties: None,
+            submit: true,
+        },
+    )?;
+    act(conn, priya, dm_update.revision, Action::Approve, "")?;
+    act(conn, tom, dm_update.revision, Action::Approve, "")?;
+
     // The others, spread over every state.
-    let mut made = 1;
+    let mut made = 2;
     let mut overdue_article = None;
     for (index, article) in OTHERS.iter().enumerate() {
         let author = if index % 2 == 0 { erin } else { sam };

@@ -351,3 +351,46 @@ pub const OTHERS: [DemoArticle; 11] = [
         ],
     },
 ];
+
+/// The rheumatology article the specialist rule is shown on.
+pub const DERMATOMYOSITIS: DemoArticle = DemoArticle {
+    title: "How is dermatomyositis treated?",
+    summary: "Dermatomyositis is usually treated with a glucocorticoid such as prednisone, \
+              together with a steroid-sparing immunosuppressant such as methotrexate, \
+              azathioprine or mycophenolate. Intravenous immunoglobulin is an approved option \
+              for adults. Because the disease can come with cancer in adults, screening for \
+              cancer is part of the first assessment.",
+    body: include_str!("bodies/how-is-dermatomyositis-treated.md"),
+    change_note: "First version.",
+    references: &[
+        DemoReference {
+            kind: "research",
+            title: "Trial of intravenous immune globulin in dermatomyositis",
+            source: "New England Journal of Medicine",
+            year: Some(2022),
+            url: None,
+        },
+        DemoReference {
+            kind: "drug_label",
+            title: "Octagam 10% (immune globulin intravenous, human): prescribing information",
+            source: "U.S. Food and Drug Administration",
+            year: None,
+            url: None,
+        },
+        DemoReference {
+            kind: "guideline",
+            title: "International guideline for idiopathic inflammatory myopathy-associated cancer \
+                    screening: an International Myositis Assessment and Clinical Studies Group \
+                    (IMACS) initiative",
+            source: "Nature Reviews Rheumatology",
+            year: Some(2023),
+            url: None,
+        },
+    ],
+};
+
+/// Its update: a section on follow-up, approved so far by two reviewers who are not
+/// rheumatologists.
+pub const DERMATOMYOSITIS_FOLLOW_UP: &str = "\n\n## Follow-up\n\nPeople are seen regularly to \
+    check muscle strength, blood tests such as creatine kinase, lung function and the side \
+    effects of their medicines.";

@@ -312,6 +312,8 @@ pub fn run(env: &Env, spec: ScaleSpec) -> ServiceResult<ScaleSummary> {
                 site_name: "Imprimatur Health Answers".into(),
                 disclaimer: current.disclaimer,
                 editorial_policy: current.editorial_policy,
+                require_specialist: current.require_specialist,
+                conflicted_approvals_count: current.conflicted_approvals_count,
             },
         )
         .map(|_| ())

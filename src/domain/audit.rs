@@ -56,10 +56,19 @@ pub enum AuditAction {
     WebhookDisabled,
     WebhookEnabled,
     WebhookRetried,
+    SpecialtyAdded,
+    SpecialtyRemoved,
+    UserSpecialtiesChanged,
+    ArticleSpecialtiesChanged,
+    DisclosureChanged,
+    BoardListingChanged,
+    BoardVisibilityChanged,
+    ChecklistItemAdded,
+    ChecklistItemRetired,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 41] = [
+    pub const ALL: [AuditAction; 50] = [
         AuditAction::SetupCompleted,
         AuditAction::LoginSucceeded,
         AuditAction::LoginFailed,
@@ -101,6 +110,15 @@ impl AuditAction {
         AuditAction::WebhookDisabled,
         AuditAction::WebhookEnabled,
         AuditAction::WebhookRetried,
+        AuditAction::SpecialtyAdded,
+        AuditAction::SpecialtyRemoved,
+        AuditAction::UserSpecialtiesChanged,
+        AuditAction::ArticleSpecialtiesChanged,
+        AuditAction::DisclosureChanged,
+        AuditAction::BoardListingChanged,
+        AuditAction::BoardVisibilityChanged,
+        AuditAction::ChecklistItemAdded,
+        AuditAction::ChecklistItemRetired,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -146,6 +164,15 @@ impl AuditAction {
             AuditAction::WebhookDisabled => "webhook.disabled",
             AuditAction::WebhookEnabled => "webhook.enabled",
             AuditAction::WebhookRetried => "webhook.delivery_retried",
+            AuditAction::SpecialtyAdded => "specialty.added",
+            AuditAction::SpecialtyRemoved => "specialty.removed",
+            AuditAction::UserSpecialtiesChanged => "user.specialties_changed",
+            AuditAction::ArticleSpecialtiesChanged => "article.specialties_changed",
+            AuditAction::DisclosureChanged => "user.disclosure_changed",
+            AuditAction::BoardListingChanged => "user.board_listing_changed",
+            AuditAction::BoardVisibilityChanged => "user.board_visibility_changed",
+            AuditAction::ChecklistItemAdded => "checklist.item_added",
+            AuditAction::ChecklistItemRetired => "checklist.item_retired",
         }
     }
 
@@ -193,6 +220,15 @@ impl AuditAction {
             AuditAction::WebhookDisabled => "Webhook turned off",
             AuditAction::WebhookEnabled => "Webhook turned on",
             AuditAction::WebhookRetried => "Webhook delivery retried",
+            AuditAction::SpecialtyAdded => "Specialty added",
+            AuditAction::SpecialtyRemoved => "Specialty removed",
+            AuditAction::UserSpecialtiesChanged => "Reviewer's specialties changed",
+            AuditAction::ArticleSpecialtiesChanged => "Article's specialties changed",
+            AuditAction::DisclosureChanged => "Disclosure of interests changed",
+            AuditAction::BoardListingChanged => "Board listing changed",
+            AuditAction::BoardVisibilityChanged => "Board entry hidden or shown by an admin",
+            AuditAction::ChecklistItemAdded => "Checklist item added",
+            AuditAction::ChecklistItemRetired => "Checklist item retired",
         }
     }
 

@@ -3,9 +3,11 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod checklist;
 pub mod content;
 pub mod conversation;
 pub mod diff;
+pub mod disclosures;
 pub mod markdown;
 pub mod merge;
 pub mod problems;
@@ -13,6 +15,7 @@ pub mod roles;
 pub mod sessions;
 pub mod settings;
 pub mod snippet;
+pub mod specialties;
 pub mod text;
 pub mod throttle;
 pub mod tokens;

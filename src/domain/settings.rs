@@ -20,6 +20,10 @@ pub struct SettingsInput {
     pub site_name: String,
     pub disclaimer: String,
     pub editorial_policy: String,
+    /// The specialist rule (a checkbox: on or off).
+    pub require_specialist: bool,
+    /// Approvals with a declared conflict count toward the quorum (a checkbox).
+    pub conflicted_approvals_count: bool,
 }
 
 /// Checked settings.
@@ -30,6 +34,8 @@ pub struct ValidSettings {
     pub site_name: String,
     pub disclaimer: String,
     pub editorial_policy: String,
+    pub require_specialist: bool,
+    pub conflicted_approvals_count: bool,
 }
 
 impl ValidSettings {
@@ -107,6 +113,8 @@ pub fn validate(input: &SettingsInput) -> Result<ValidSettings, Problems> {
                 site_name,
                 disclaimer,
                 editorial_policy,
+                require_specialist: input.require_specialist,
+                conflicted_approvals_count: input.conflicted_approvals_count,
             })
         }
         _ => Err(problems),
@@ -124,6 +132,8 @@ mod tests {
             site_name: " Health Answers ".into(),
             disclaimer: "Not medical advice.".into(),
             editorial_policy: "We review.\r\n".into(),
+            require_specialist: true,
+            conflicted_approvals_count: false,
         }
     }
 

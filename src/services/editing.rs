@@ -4,10 +4,14 @@
 //! immutable, supersedes the article's pending revision, and refuses when the article moved
 //! on since the draft's base revision, so nobody's submitted work is ever silently replaced.
 
+use std::collections::BTreeSet;
+
 use serde_json::json;
 
 use super::audit::{self, Event};
-use super::{Caller, Ctx, Env, Missing, Refusal, ServiceError, ServiceResult, notify, round};
+use super::{
+    Caller, Ctx, Env, Missing, Refusal, ServiceError, ServiceResult, notify, round, specialties,
+};
 use crate::db::articles::{self, Article, NewArticle};
 use crate::db::revisions::{self, DraftContent, NewRevision, Revision};
 use crate::db::{self, DbConn, Tx, references, settings};
@@ -17,7 +21,7 @@ use crate::domain::markdown;
 use crate::domain::problems::Problems;
 use crate::domain::roles::Role;
 use crate::domain::workflow::{self, Action, Approvals, State};
-use crate::ids::{ArticleId, RevisionId, UserId};
+use crate::ids::{ArticleId, RevisionId, SpecialtyId, UserId};
 
 /// Content checked and prepared for storage: rendered once, hashed once, outside any
 /// transaction.
@@ -53,6 +57,17 @@ pub fn create_article(
     input: &ContentInput,
     submit: bool,
 ) -> ServiceResult<Saved> {
+    create_classified(ctx, caller, input, &BTreeSet::new(), submit)
+}
+
+/// Creates an article with its specialties, and its first revision. Editors only.
+pub fn create_classified(
+    ctx: &mut Ctx<'_>,
+    caller: &Caller,
+    input: &ContentInput,
+    specialties: &BTreeSet<SpecialtyId>,
+    submit: bool,
+) -> ServiceResult<Saved> {
     caller.require(Role::Editor)?;
     let me = caller.me()?;
     let prepared = prepare(input)?;
@@ -70,13 +85,13 @@ pub fn create_article(
             },
         )?;
         let revision = insert_revision(tx, me, &article, None, &prepared)?;
-        audit::record(
-            tx,
-            caller.actor(),
+        let mut events = vec![
             Event::new(AuditAction::ArticleCreated)
                 .target_article(article.id)
                 .details(json!({ "slug": slug, "title": prepared.content.title, "revision": revision.id })),
-        )?;
+        ];
+        events.extend(specialties::set_for_article(tx, article.id, specialties)?);
+        audit::record_all(tx, caller.actor(), events)?;
         if submit {
             submit_draft(tx, env, caller, &revision)?;
         }
@@ -140,6 +155,8 @@ pub struct RevisionInput {
     /// The version of the editor's draft when the page was loaded, if they were editing one.
     pub draft_version: Option<i64>,
     pub content: ContentInput,
+    /// The article's specialties, when the form carries them (`None`: unchanged).
+    pub specialties: Option<BTreeSet<SpecialtyId>>,
     pub submit: bool,
 }
 
@@ -194,9 +211,7 @@ pub fn save_revision(
         if !articles::bump(tx, article.id, article.version, now)? {
             return Err(ServiceError::Contended);
         }
-        audit::record(
-            tx,
-            caller.actor(),
+        let mut events = vec![
             Event::new(AuditAction::RevisionSaved)
                 .target_revision(article.id, revision.id)
                 .details(json!({
@@ -204,7 +219,11 @@ pub fn save_revision(
                     "base": base.as_ref().map(|b| b.number),
                     "content_hash": revision.content_hash,
                 })),
-        )?;
+        ];
+        if let Some(chosen) = &input.specialties {
+            events.extend(specialties::set_for_article(tx, article.id, chosen)?);
+        }
+        audit::record_all(tx, caller.actor(), events)?;
         if input.submit {
             submit_draft(tx, env, caller, &revision)?;
         }

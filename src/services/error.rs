@@ -169,6 +169,8 @@ pub enum Refusal {
     WebhookAlready(bool),
     #[error("This delivery was not given up, so there is nothing to retry.")]
     DeliveryNotFailed,
+    #[error("The specialty '{0}' is already on the list.")]
+    SpecialtyTaken(String),
 }
 
 impl Refusal {
@@ -206,7 +208,8 @@ impl Refusal {
             | Refusal::TokenAlreadyRevoked
             | Refusal::RevisionChanged { .. }
             | Refusal::WebhookAlready(_)
-            | Refusal::DeliveryNotFailed => RefusalKind::Conflict,
+            | Refusal::DeliveryNotFailed
+            | Refusal::SpecialtyTaken(_) => RefusalKind::Conflict,
         }
     }
 }
@@ -230,6 +233,10 @@ pub enum Missing {
     Webhook,
     #[error("No such webhook delivery.")]
     Delivery,
+    #[error("No such specialty.")]
+    Specialty,
+    #[error("No such checklist item in force.")]
+    ChecklistItem,
     #[error(
         "This link is not valid. Check that you copied all of it, or ask an admin for a new one."
     )]

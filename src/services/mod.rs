@@ -6,6 +6,8 @@
 pub mod accounts;
 pub mod audit;
 pub mod auth;
+pub mod board;
+pub mod checklist;
 pub mod conversation;
 pub mod delivery;
 pub mod diffs;
@@ -27,6 +29,7 @@ pub mod round;
 pub mod secrets;
 pub mod sessions;
 pub mod settings;
+pub mod specialties;
 pub mod tokens;
 pub mod visitors;
 pub mod webhooks;

@@ -15,7 +15,9 @@ use crate::db::articles::Article;
 use crate::db::outbox::{self, NewMail};
 use crate::db::revisions::{self, Revision};
 use crate::db::users::{self, User};
-use crate::db::{self, DbConn, Tx, assignments, comments, review_reminders, reviews, settings};
+use crate::db::{
+    self, DbConn, Tx, assignments, comments, review_reminders, reviews, settings, specialties,
+};
 use crate::domain::roles::Role;
 use crate::ids::{ArticleId, RevisionId, UserId};
 use crate::mail::messages::{
@@ -170,10 +172,29 @@ pub(crate) fn submitted(
         .into_iter()
         .collect();
     let recipients: BTreeSet<UserId> = if assigned.is_empty() {
-        users::with_role(tx, Role::Reviewer)?
+        let board: BTreeSet<UserId> = users::with_role(tx, Role::Reviewer)?
             .into_iter()
             .map(|(id, _, _)| id)
-            .collect()
+            .collect();
+        // Nobody is assigned: the reviewers of the article's specialties are asked, or the
+        // whole board when the article has none (or nobody on the board holds them).
+        let needed: Vec<_> = specialties::of_article(tx, revision.article_id)?
+            .into_iter()
+            .map(|s| s.id)
+            .collect();
+        let specialists: BTreeSet<UserId> = if needed.is_empty() {
+            BTreeSet::new()
+        } else {
+            specialties::holders(tx, &needed)?
+                .into_iter()
+                .filter(|id| board.contains(id) && *id != revision.author_id)
+                .collect()
+        };
+        if specialists.is_empty() {
+            board
+        } else {
+            specialists
+        }
     } else {
         assigned
     };
@@ -377,7 +398,7 @@ fn remind(
     let mut recipients: BTreeSet<UserId> =
         reviews::approvers(tx, revision.id, &revision.content_hash)?
             .into_iter()
-            .map(|(id, _)| id)
+            .map(|approver| approver.id)
             .collect();
     recipients.extend(revisions::authors_of_article(tx, article.id)?);
     let mut to = active(tx, recipients, None)?;

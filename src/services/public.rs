@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use chrono::NaiveDateTime;
 
+use super::board::{self, NamedReviewer};
 use super::{Ctx, Env, Refusal, ServiceResult};
 use crate::db::articles::{self, Article};
 use crate::db::reviews;
@@ -25,8 +26,9 @@ pub struct LiveArticle {
     pub article: Article,
     pub revision: Revision,
     pub references: Vec<Reference>,
-    /// The reviewers whose approvals published this version, in the order they approved.
-    pub reviewers: Vec<Name>,
+    /// The reviewers whose approvals published this version, in the order they approved,
+    /// with their specialties and what they declared about the article.
+    pub reviewers: Vec<NamedReviewer>,
     /// A newer revision is in review (its content is never shown).
     pub update_pending: bool,
     pub settings: Settings,
@@ -39,11 +41,6 @@ pub enum ArticleLookup {
     Retracted(NaiveDateTime),
     /// No such article, or never approved.
     Missing,
-}
-
-fn names_in_order(conn: &mut DbConn, ids: &[UserId]) -> ServiceResult<Vec<Name>> {
-    let names = users::names(conn, ids)?;
-    Ok(ids.iter().filter_map(|id| names.get(id).cloned()).collect())
 }
 
 pub fn article(ctx: &mut Ctx<'_>, slug: &str) -> ServiceResult<ArticleLookup> {
@@ -61,15 +58,12 @@ pub fn article(ctx: &mut Ctx<'_>, slug: &str) -> ServiceResult<ArticleLookup> {
         return Ok(ArticleLookup::Missing);
     };
     // Approvals on a published version stand, whoever has since left the board.
-    let approvers: Vec<UserId> = reviews::approvers(conn, revision.id, &revision.content_hash)?
-        .into_iter()
-        .map(|(id, _)| id)
-        .collect();
+    let approvers = reviews::approvers(conn, revision.id, &revision.content_hash)?;
     let pending = State::all_where(State::is_pending);
     let update_pending = !revisions::in_states(conn, article.id, &pending)?.is_empty();
     Ok(ArticleLookup::Live(Box::new(LiveArticle {
         references: references::of_revision(conn, revision.id)?,
-        reviewers: names_in_order(conn, &approvers)?,
+        reviewers: board::named(conn, &approvers)?,
         update_pending,
         settings: settings::load(conn)?,
         article,
@@ -361,6 +355,11 @@ pub fn sitemap(
         return Ok((Vec::new(), total));
     }
     Ok((articles::live_slugs(conn, offset, limit)?, total))
+}
+
+/// The review checklist in force, as the editorial policy states it.
+pub fn checklist(ctx: &mut Ctx<'_>) -> ServiceResult<Vec<crate::domain::checklist::Item>> {
+    Ok(crate::db::checklist::in_force(ctx.conn())?)
 }
 
 pub fn settings(ctx: &mut Ctx<'_>) -> ServiceResult<Settings> {

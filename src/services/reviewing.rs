@@ -3,6 +3,8 @@
 //! review and comment rows, its audit row and (for the approval that meets the policy) the
 //! publication, all in one transaction.
 
+use std::collections::BTreeSet;
+
 use serde_json::json;
 
 use super::audit::{self, Event};
@@ -11,15 +13,20 @@ use super::{
     publishing,
 };
 use crate::db::comments::{self, NewComment};
-use crate::db::reviews;
+use crate::db::reviews::{self, NewReview};
 use crate::db::revisions::{self, Revision};
+use crate::db::specialties::{self, Specialty};
 use crate::db::{self, DbConn, Tx, assignments, references, settings, users};
 use crate::domain::audit::AuditAction;
+use crate::domain::checklist;
 use crate::domain::conversation::Anchor;
+use crate::domain::disclosures::{self, Declaration};
 use crate::domain::problems::Problems;
 use crate::domain::roles::Role;
-use crate::domain::workflow::{self, Action, Approvals, Transition, WorkflowError};
-use crate::ids::{CommentId, RevisionId, UserId};
+use crate::domain::workflow::{
+    self, Action, Approvals, Specialists, Transition, Verdict, WorkflowError,
+};
+use crate::ids::{CommentId, RevisionId, SpecialtyId, UserId};
 
 /// The longest comment accepted.
 pub const COMMENT_MAX: usize = 10_000;
@@ -39,6 +46,22 @@ pub struct ActionInput {
     /// Compare-and-set: act only if the revision is still at this version (what the caller
     /// read). The browser's forms leave it out; the API takes it as `expected_version`.
     pub expected_version: Option<i64>,
+    /// For approve (required): the reviewer's declaration of conflicts with this article.
+    pub declaration: Option<Declaration>,
+    /// For approve: the checklist items ticked (every item in force is required).
+    pub checklist: BTreeSet<i64>,
+    /// For request changes: the checklist items that fail (optional).
+    pub failing: BTreeSet<i64>,
+}
+
+impl ActionInput {
+    /// The input of an approval with no conflict declared (and no note).
+    pub fn no_conflict() -> Self {
+        ActionInput {
+            declaration: Some(Declaration::NoConflict),
+            ..ActionInput::default()
+        }
+    }
 }
 
 /// The revision's relation to the caller, as the workflow sees it.
@@ -60,35 +83,99 @@ pub struct Standing {
     pub counted: Vec<UserId>,
     /// Who approved it but no longer counts: their account was deactivated.
     pub lapsed: Vec<UserId>,
+    /// Who approved it declaring a conflict with the article, which the policy does not
+    /// count.
+    pub conflicted: Vec<UserId>,
+    /// Under the specialist rule, the article's specialties no counted approval covers yet
+    /// (empty when the rule is off).
+    pub specialties_missing: Vec<Specialty>,
+    /// The policy counts approvals with a declared conflict.
+    pub conflicts_count: bool,
 }
 
 /// The approvals on a revision's current content, from the caller's point of view. The
 /// quorum is the one in force when the revision was submitted (a later settings change
-/// applies to later submissions); a draft is measured against today's policy.
+/// applies to later submissions); a draft is measured against today's policy. The
+/// specialist rule is today's setting, measured on the article's specialties now.
 pub fn approvals(
     conn: &mut DbConn,
     caller: &Caller,
     revision: &Revision,
 ) -> ServiceResult<Standing> {
-    let required = match revision.approvals_required {
-        Some(fixed) => fixed,
-        None => settings::load(conn)?.approvals_required,
-    };
-    let (counted, lapsed): (Vec<_>, Vec<_>) =
-        reviews::approvers(conn, revision.id, &revision.content_hash)?
-            .into_iter()
-            .partition(|(_, active)| *active);
-    let counted: Vec<UserId> = counted.into_iter().map(|(id, _)| id).collect();
-    let by_actor = counted.iter().any(|id| caller.is(*id));
+    let policy = settings::load(conn)?;
+    let required = revision
+        .approvals_required
+        .unwrap_or(policy.approvals_required);
+    let approvers = reviews::approvers(conn, revision.id, &revision.content_hash)?;
+    let by_actor = approvers.iter().any(|a| caller.is(a.id));
+    let mut counted = Vec::new();
+    let mut lapsed = Vec::new();
+    let mut conflicted = Vec::new();
+    for approver in &approvers {
+        if workflow::approval_counts(
+            approver.active,
+            approver.conflicted(),
+            policy.conflicted_approvals_count,
+        ) {
+            counted.push(approver.id);
+        } else if !approver.active {
+            lapsed.push(approver.id);
+        } else {
+            conflicted.push(approver.id);
+        }
+    }
     let by_others = counted.iter().filter(|id| !caller.is(**id)).count();
+    let needed = if policy.require_specialist {
+        specialties::of_article(conn, revision.article_id)?
+    } else {
+        Vec::new()
+    };
+    let (specialists, specialties_missing) = if needed.is_empty() {
+        (Specialists::default(), Vec::new())
+    } else {
+        let mut people = counted.clone();
+        people.extend(caller.id());
+        let held = specialties::of_users(conn, &people)?;
+        let ids_of = |user: &UserId| -> BTreeSet<SpecialtyId> {
+            held.get(user)
+                .map(|list| list.iter().map(|s| s.id).collect())
+                .unwrap_or_default()
+        };
+        let by_others_hold: BTreeSet<SpecialtyId> = counted
+            .iter()
+            .filter(|id| !caller.is(**id))
+            .flat_map(ids_of)
+            .collect();
+        let actor_holds = caller.id().map(|me| ids_of(&me)).unwrap_or_default();
+        let needed_ids: BTreeSet<SpecialtyId> = needed.iter().map(|s| s.id).collect();
+        let all_hold: BTreeSet<SpecialtyId> = counted.iter().flat_map(ids_of).collect();
+        let missing_ids = workflow::specialties_missing(
+            true,
+            &needed_ids.iter().copied().collect::<Vec<_>>(),
+            &all_hold,
+        );
+        (
+            Specialists::measure(true, &needed_ids, &by_others_hold, &actor_holds),
+            needed
+                .into_iter()
+                .filter(|s| missing_ids.contains(&s.id))
+                .collect(),
+        )
+    };
     Ok(Standing {
         approvals: Approvals {
             required: u32::try_from(required).unwrap_or(1),
             by_others: u32::try_from(by_others).unwrap_or(u32::MAX),
             by_actor,
+            actor_counts: counted.iter().any(|id| caller.is(*id)),
+            this_approval_uncounted: false,
+            specialists,
         },
         counted,
-        lapsed: lapsed.into_iter().map(|(id, _)| id).collect(),
+        lapsed,
+        conflicted,
+        specialties_missing,
+        conflicts_count: policy.conflicted_approvals_count,
     })
 }
 
@@ -179,9 +266,28 @@ fn act_once(
     }
     let actor = workflow_actor(caller, &revision);
     let standing = approvals(tx, caller, &revision)?;
-    let (approvals, approvers) = (standing.approvals, standing.counted);
+    let (mut approvals, approvers) = (standing.approvals, standing.counted);
+    let counts = |declaration: &Declaration| {
+        workflow::approval_counts(true, declaration.is_conflict(), standing.conflicts_count)
+    };
+    if let Some(declaration) = &input.declaration {
+        approvals.this_approval_uncounted = !counts(declaration);
+    }
     let transition = workflow::decide(revision.state, action, actor, approvals)?;
     let text = required_text(action, &input.text)?;
+    let declaration = match transition.verdict {
+        Some(Verdict::Approve) => Some(disclosures::required(input.declaration.as_ref())?),
+        _ => None,
+    };
+    let signed = match transition.verdict {
+        Some(Verdict::Approve) => {
+            checklist::attested(&db::checklist::in_force(tx)?, &input.checklist)?
+        }
+        Some(Verdict::RequestChanges) => {
+            checklist::failing(&db::checklist::in_force(tx)?, &input.failing)?
+        }
+        _ => Vec::new(),
+    };
     let audit_action = match action {
         Action::Submit => {
             editing::submit_draft(tx, env, caller, &revision)?;
@@ -207,12 +313,16 @@ fn act_once(
     let review = match transition.verdict {
         Some(verdict) => Some(reviews::insert(
             tx,
-            revision.id,
-            me,
-            verdict,
-            &text,
-            &revision.content_hash,
-            now,
+            &NewReview {
+                revision: revision.id,
+                reviewer: me,
+                verdict,
+                body: &text,
+                content_hash: &revision.content_hash,
+                declaration,
+                checklist: &signed,
+                now,
+            },
         )?),
         None => None,
     };
@@ -247,9 +357,23 @@ fn act_once(
             assignments::add(tx, revision.id, me, me, now)?;
         }
         Action::Approve => {
-            details["approvals"] = json!(approvers.len() + 1);
+            let counted = declaration.is_none_or(counts);
+            details["approvals"] = json!(approvers.len() + usize::from(counted));
             details["required"] = json!(approvals.required);
             details["content_hash"] = json!(revision.content_hash);
+            if let Some(declaration) = declaration {
+                details["declaration"] = match declaration {
+                    Declaration::NoConflict => json!("none"),
+                    Declaration::Conflict(text) => json!({ "conflict": text }),
+                };
+                details["counts"] = json!(counted);
+            }
+            if !signed.is_empty() {
+                details["checklist"] = json!(signed);
+            }
+        }
+        Action::RequestChanges if !signed.is_empty() => {
+            details["failing"] = json!(signed);
         }
         Action::Assign => {
             let reviewer = assignee(tx, &revision, input.reviewer)?;

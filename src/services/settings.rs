@@ -56,6 +56,16 @@ pub fn update(
             json!(before.editorial_policy),
             json!(valid.editorial_policy),
         );
+        note(
+            "require_specialist",
+            json!(before.require_specialist),
+            json!(valid.require_specialist),
+        );
+        note(
+            "conflicted_approvals_count",
+            json!(before.conflicted_approvals_count),
+            json!(valid.conflicted_approvals_count),
+        );
         if before.version != version {
             return Err(Refusal::SettingsChanged.into());
         }
@@ -74,6 +84,8 @@ pub fn update(
                 editorial_policy_html: &policy_html,
                 updated_at: db::now(),
                 updated_by: caller.id(),
+                require_specialist: valid.require_specialist,
+                conflicted_approvals_count: valid.conflicted_approvals_count,
             },
         )?;
         if !saved {

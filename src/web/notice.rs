@@ -28,9 +28,16 @@ pub enum Notice {
     WebhookOn,
     WebhookOff,
     DeliveryRequeued,
+    SpecialtyAdded,
+    SpecialtyRemoved,
+    SpecialtiesSaved,
+    BoardEntrySaved,
+    BoardVisibilitySaved,
+    ChecklistItemAdded,
+    ChecklistItemRetired,
 }
 
-const PLAIN: [(Notice, &str, &str); 20] = [
+const PLAIN: [(Notice, &str, &str); 27] = [
     (
         Notice::DraftSaved,
         "draft-saved",
@@ -101,6 +108,41 @@ const PLAIN: [(Notice, &str, &str); 20] = [
         Notice::ThreadResolved,
         "thread-resolved",
         "Thread resolved.",
+    ),
+    (
+        Notice::SpecialtyAdded,
+        "specialty-added",
+        "Specialty added.",
+    ),
+    (
+        Notice::SpecialtyRemoved,
+        "specialty-removed",
+        "Specialty removed: no reviewer or article holds it any more.",
+    ),
+    (
+        Notice::ChecklistItemAdded,
+        "checklist-item-added",
+        "Item added: approvals from now on attest it.",
+    ),
+    (
+        Notice::ChecklistItemRetired,
+        "checklist-item-retired",
+        "Item retired: approvals from now on do not attest it; those that did keep it.",
+    ),
+    (
+        Notice::BoardEntrySaved,
+        "board-entry-saved",
+        "Saved: your board entry is up to date.",
+    ),
+    (
+        Notice::BoardVisibilitySaved,
+        "board-visibility-saved",
+        "Saved: the public board follows this choice now.",
+    ),
+    (
+        Notice::SpecialtiesSaved,
+        "specialties-saved",
+        "Specialties saved.",
     ),
     (
         Notice::ThreadReopened,

@@ -88,6 +88,7 @@ async fn public_and_workspace_pages_pass_the_wcag_aa_audit() {
         article,
         &format!("{article}/history"),
         "/editorial-policy",
+        "/board",
         "/?q=ibuprofen",
         "/login",
         "/no-such-page",
@@ -128,6 +129,7 @@ async fn public_and_workspace_pages_pass_the_wcag_aa_audit() {
         "/manage/revisions/3/diff",
         "/manage/revisions/3/diff?layout=split",
         "/account/tokens",
+        "/account/board",
     ] {
         check(path).await;
     }
@@ -164,6 +166,7 @@ async fn public_and_workspace_pages_pass_the_wcag_aa_audit() {
         "/admin/users/2",
         "/admin/audit",
         "/admin/settings",
+        "/admin/specialties",
         "/admin/webhooks",
         "/manage/articles/1",
     ] {

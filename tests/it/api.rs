@@ -250,7 +250,12 @@ async fn an_article_comes_with_its_reviewers_references_and_history(app: TestApp
     assert_eq!(article["version"], 2);
     assert_eq!(
         article["reviewers"],
-        serde_json::json!([{ "name": "Dr. Rita Rao", "credentials": "MD, Cardiology" }])
+        serde_json::json!([{
+            "name": "Dr. Rita Rao",
+            "credentials": "MD, Cardiology",
+            "specialties": [],
+            "declaration": "No conflicts declared",
+        }])
     );
     let references = article["references"].as_array().unwrap();
     assert_eq!(references.len(), 2);

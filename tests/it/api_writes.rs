@@ -204,7 +204,7 @@ async fn a_pipeline_and_two_reviewers_run_a_whole_round_through_the_api(app: Tes
             &app,
             token,
             &format!("/api/v1/revisions/{second}/approve"),
-            &json!({"comment": "Doses checked."}),
+            &json!({"comment": "Doses checked.", "declaration": "none"}),
             None,
         )
         .await;
@@ -443,13 +443,40 @@ async fn expected_version_scopes_and_separation_of_duties_hold(app: TestApp) {
         "a refused action left a review"
     );
 
-    // With the version now current, it goes through.
+    // An approval must carry its declaration of interests.
     let fresh = id(&claimed.doc, "version");
-    let approved = post(
+    let undeclared = post(
         &app,
         &rita,
         &approve,
         &json!({"expected_version": fresh}),
+        None,
+    )
+    .await;
+    assert_eq!(undeclared.status, 422, "{undeclared:?}");
+    assert_eq!(undeclared.doc["errors"][0]["field"], "declaration");
+    let vague = post(
+        &app,
+        &rita,
+        &approve,
+        &json!({"expected_version": fresh, "declaration": "conflict"}),
+        None,
+    )
+    .await;
+    assert_eq!(vague.status, 422, "{vague:?}");
+    assert_eq!(vague.doc["errors"][0]["field"], "conflict");
+    assert_eq!(
+        app.count("reviews"),
+        reviews,
+        "a refused approval left a review"
+    );
+
+    // With the version now current and a declaration, it goes through.
+    let approved = post(
+        &app,
+        &rita,
+        &approve,
+        &json!({"expected_version": fresh, "declaration": "none"}),
         None,
     )
     .await;
@@ -494,13 +521,27 @@ async fn a_retried_post_with_the_same_key_does_nothing_twice(app: TestApp) {
     // Keys are per token: the reviewer's "k-1" is her own.
     let revision = id(&first.doc, "revision_id");
     let approve = format!("/api/v1/revisions/{revision}/approve");
-    let approved = post(&app, &rita, &approve, &json!({}), Some("k-1")).await;
+    let approved = post(
+        &app,
+        &rita,
+        &approve,
+        &json!({"declaration": "none"}),
+        Some("k-1"),
+    )
+    .await;
     assert_eq!(
         (approved.status, approved.replayed),
         (200, false),
         "{approved:?}"
     );
-    let retried = post(&app, &rita, &approve, &json!({}), Some("k-1")).await;
+    let retried = post(
+        &app,
+        &rita,
+        &approve,
+        &json!({"declaration": "none"}),
+        Some("k-1"),
+    )
+    .await;
     assert_eq!(
         (retried.status, retried.replayed),
         (200, true),

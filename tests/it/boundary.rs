@@ -119,6 +119,8 @@ async fn admin_use_cases_refuse_an_editor_called_directly_and_change_nothing(app
         site_name: "Taken over".into(),
         disclaimer: String::new(),
         editorial_policy: String::new(),
+        require_specialist: false,
+        conflicted_approvals_count: false,
     };
     refused_as_non_admin(
         app.ctx(|ctx| settings::update(ctx, editor, 1, &input)),
@@ -250,7 +252,7 @@ async fn a_use_case_whose_audit_row_cannot_be_written_leaves_no_change_and_no_ma
 
     let input = ActionInput {
         text: "Looks right.".into(),
-        ..ActionInput::default()
+        ..ActionInput::no_conflict()
     };
     let generation = app.env.signals().public_generation();
     let outcome =

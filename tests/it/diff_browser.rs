@@ -64,7 +64,7 @@ async fn hostile_markup_in_a_diff_is_shown_as_text_and_never_runs() {
             &rita,
             first.revision,
             Action::Approve,
-            &ActionInput::default(),
+            &ActionInput::no_conflict(),
         )
         .unwrap();
         let body = format!("A plain first version. {SCRIPT}\n\nAnd an image: {IMG}");
@@ -76,6 +76,7 @@ async fn hostile_markup_in_a_diff_is_shown_as_text_and_never_runs() {
                 base: Some(first.revision),
                 draft_version: None,
                 content: content(&body, IMG),
+                specialties: None,
                 submit: true,
             },
         )

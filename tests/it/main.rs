@@ -31,6 +31,7 @@ mod public_site;
 mod review_rounds;
 mod sessions;
 mod shell;
+mod sign_off;
 mod storage;
 mod throttling;
 mod webhooks;

@@ -61,7 +61,7 @@ async fn the_public_article_page_renders_its_provenance_on_a_phone_and_a_desktop
             .await
             .unwrap();
         assert_eq!(current.text().await.unwrap(), "Approved");
-        let reviewers = texts(&browser, "ul.reviewers li").await;
+        let reviewers = texts(&browser, "ul.reviewers .reviewer-who").await;
         assert_eq!(
             reviewers,
             [
@@ -70,6 +70,22 @@ async fn the_public_article_page_renders_its_provenance_on_a_phone_and_a_desktop
             ],
             "{name}"
         );
+        // Each names their specialty and declaration, and links to their board entry.
+        let meta = texts(&browser, "ul.reviewers .reviewer-meta").await;
+        assert_eq!(
+            meta,
+            [
+                "Cardiology · No conflicts declared",
+                "Nephrology · No conflicts declared"
+            ],
+            "{name}"
+        );
+        let links = browser
+            .client
+            .find_all(Locator::Css("ul.reviewers a[href^='/board#reviewer-']"))
+            .await
+            .unwrap();
+        assert_eq!(links.len(), 2, "{name}");
         let references = texts(&browser, "ol.references li").await;
         assert_eq!(references.len(), 7, "{name}");
         let kinds: Vec<String> = texts(&browser, "ol.references .ref-kind")

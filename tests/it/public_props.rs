@@ -130,6 +130,8 @@ impl World {
                 site_name: current.site_name,
                 disclaimer: current.disclaimer,
                 editorial_policy: current.editorial_policy,
+                require_specialist: false,
+                conflicted_approvals_count: false,
             };
             settings::update(&mut conn, &admin, current.version, &input).unwrap();
         }
@@ -190,6 +192,7 @@ impl World {
                                 base,
                                 draft_version: None,
                                 content: content(article, &marker, false),
+                                specialties: None,
                                 submit,
                             },
                         );
@@ -203,7 +206,7 @@ impl World {
                         &self.reviewers[reviewer],
                         revision,
                         Action::Approve,
-                        &ActionInput::default(),
+                        &ActionInput::no_conflict(),
                     );
                 }
             }

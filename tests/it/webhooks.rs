@@ -216,7 +216,7 @@ async fn a_review_round_through_the_api_reaches_the_receiver_signed_once_per_eve
             &app,
             token,
             &format!("/api/v1/revisions/{second}/approve"),
-            &json!({}),
+            &json!({"declaration": "none"}),
         )
         .await;
     }

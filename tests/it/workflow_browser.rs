@@ -186,6 +186,7 @@ async fn an_editor_submits_an_article_and_a_reviewer_approves_it_from_the_queue_
     link.click().await.unwrap();
     let approve = "form[action$='/approve'] button[type=submit]";
     assert_eq!(wait_text(&browser, approve).await, "Approve and publish");
+    click(&browser, "input[name=declaration][value=none]").await;
     click(&browser, approve).await;
     let notice = wait_text(&browser, "p.notice[role=status]").await;
     assert_eq!(notice, "Approval recorded.");
@@ -345,6 +346,7 @@ async fn an_editor_and_two_reviewers_take_an_article_from_draft_to_approved(
     assert_eq!(wait_text(&browser, "td .muted").await, "revision 2");
     click_link(&browser, TITLE).await;
     wait_for_text(&browser, approve, "Approve").await;
+    click(&browser, "input[name=declaration][value=none]").await;
     click(&browser, approve).await;
     wait_for_text(&browser, status, "Approval recorded.").await;
     assert_eq!(wait_text(&browser, state).await, "Under review");
@@ -358,6 +360,7 @@ async fn an_editor_and_two_reviewers_take_an_article_from_draft_to_approved(
     goto(&browser, &app, "/review/queue").await;
     click_link(&browser, TITLE).await;
     wait_for_text(&browser, approve, "Approve and publish").await;
+    click(&browser, "input[name=declaration][value=none]").await;
     click(&browser, approve).await;
     wait_for_text(&browser, status, "Approval recorded.").await;
     assert_eq!(wait_text(&browser, state).await, "Approved");

@@ -72,6 +72,8 @@ async fn concurrent_conflicting_actions_never_lose_an_update(app: TestApp) {
             site_name: current.site_name,
             disclaimer: current.disclaimer,
             editorial_policy: current.editorial_policy,
+            require_specialist: false,
+            conflicted_approvals_count: false,
         };
         imprimatur::services::settings::update(
             &mut conn,
@@ -113,7 +115,11 @@ async fn concurrent_conflicting_actions_never_lose_an_update(app: TestApp) {
                     let page = client
                         .submit(
                             &format!("/manage/revisions/{revision}/{action}"),
-                            &[("comment", "Racing."), ("confirm", "yes")],
+                            &[
+                                ("comment", "Racing."),
+                                ("confirm", "yes"),
+                                ("declaration", "none"),
+                            ],
                         )
                         .await;
                     (who, action, page.status)

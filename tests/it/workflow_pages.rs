@@ -180,7 +180,7 @@ fn demo_fills_an_empty_database_with_every_state_and_refuses_a_second_time() {
         "{stdout}{}",
         String::from_utf8_lossy(&first.stderr)
     );
-    assert!(stdout.contains("Created 12 sample articles"), "{stdout}");
+    assert!(stdout.contains("Created 13 sample articles"), "{stdout}");
     for role in ["admin", "editor", "reviewer"] {
         assert!(stdout.contains(role), "{stdout}");
     }

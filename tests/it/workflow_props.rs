@@ -61,6 +61,8 @@ proptest! {
                 required,
                 by_others: u32::try_from(approvers.iter().filter(|p| **p != person).count()).unwrap(),
                 by_actor: approvers.contains(&person),
+                actor_counts: approvers.contains(&person),
+                ..Approvals::none(required)
             };
             let before = state;
             let Ok(transition) = decide(state, action, who, approvals) else {

@@ -51,8 +51,15 @@ pub struct Approvals {
     pub required: u32,
     /// Distinct reviewers other than the actor who approved this content.
     pub by_others: u32,
-    /// Whether the actor already approved it.
+    /// Whether the actor already approved it (whether or not that approval counts).
     pub by_actor: bool,
+    /// Whether the actor's approval counts toward the quorum.
+    pub actor_counts: bool,
+    /// The approval being given will not count (its reviewer declares a conflict the
+    /// policy does not count), so it cannot publish.
+    pub this_approval_uncounted: bool,
+    /// The specialist rule, when it is in force.
+    pub specialists: Specialists,
 }
 
 impl Approvals {
@@ -61,13 +68,97 @@ impl Approvals {
             required,
             by_others: 0,
             by_actor: false,
+            actor_counts: false,
+            this_approval_uncounted: false,
+            specialists: Specialists::default(),
         }
     }
 
-    /// The quorum rule: whether the actor's approval, added to the others', meets the policy.
+    /// The quorum rule: whether the actor's approval, added to the others', meets the policy
+    /// (and, under the specialist rule, covers every specialty still missing).
     pub fn one_more_publishes(&self) -> bool {
-        self.by_others + 1 >= self.required
+        !self.this_approval_uncounted
+            && self.by_others + 1 >= self.required
+            && self.specialists.actor_covers_the_rest()
     }
+
+    /// How many more approvals the revision needs, counting the actor's if given: at least
+    /// one while a specialty is still missing.
+    pub fn still_needed(&self) -> u32 {
+        let counted = self.by_others + u32::from(self.actor_counts);
+        let by_count = self.required.saturating_sub(counted);
+        let missing = if self.actor_counts {
+            self.specialists.missing - self.specialists.actor_covers.min(self.specialists.missing)
+        } else {
+            self.specialists.missing
+        };
+        if missing > 0 {
+            by_count.max(1)
+        } else {
+            by_count
+        }
+    }
+}
+
+/// The specialist rule measured on one revision: the article's specialties that the
+/// approvals counted so far do not cover. All zero when the rule is off or the article has
+/// no specialty.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Specialists {
+    /// Specialties no counted approval by someone other than the actor covers.
+    pub missing: u32,
+    /// How many of those the actor holds (and would cover by approving, or covers with
+    /// an approval already counted).
+    pub actor_covers: u32,
+}
+
+impl Specialists {
+    /// Measures the rule. `needed`: the article's specialties; `by_others`: those held by
+    /// the other counted approvers; `actor`: those the actor holds.
+    pub fn measure<T: Ord + Copy>(
+        rule_on: bool,
+        needed: &std::collections::BTreeSet<T>,
+        by_others: &std::collections::BTreeSet<T>,
+        actor: &std::collections::BTreeSet<T>,
+    ) -> Specialists {
+        if !rule_on {
+            return Specialists::default();
+        }
+        let missing: Vec<T> = needed.difference(by_others).copied().collect();
+        let covers = missing.iter().filter(|s| actor.contains(s)).count();
+        Specialists {
+            missing: u32::try_from(missing.len()).unwrap_or(u32::MAX),
+            actor_covers: u32::try_from(covers).unwrap_or(u32::MAX),
+        }
+    }
+
+    /// Whether the actor's approval would leave no specialty missing.
+    pub fn actor_covers_the_rest(&self) -> bool {
+        self.actor_covers >= self.missing
+    }
+}
+
+/// Whether an approval counts toward the quorum: its reviewer's account is active and,
+/// unless the policy counts them, they declared no conflict of interest with the article.
+pub fn approval_counts(active: bool, conflict_declared: bool, conflicts_count: bool) -> bool {
+    active && (!conflict_declared || conflicts_count)
+}
+
+/// The specialties of `needed` that nobody in `covered` holds: what a revision still needs
+/// under the specialist rule (empty when the rule is off).
+pub fn specialties_missing<T: Ord + Clone>(
+    rule_on: bool,
+    needed: &[T],
+    covered: &std::collections::BTreeSet<T>,
+) -> Vec<T> {
+    if !rule_on {
+        return Vec::new();
+    }
+    needed
+        .iter()
+        .filter(|s| !covered.contains(s))
+        .cloned()
+        .collect()
 }
 
 /// What an allowed action does.
@@ -282,6 +373,12 @@ mod tests {
         required: 1,
         by_others: 0,
         by_actor: false,
+        actor_counts: false,
+        this_approval_uncounted: false,
+        specialists: Specialists {
+            missing: 0,
+            actor_covers: 0,
+        },
     };
 
     fn all_actions() -> Vec<Action> {
@@ -411,9 +508,8 @@ mod tests {
     #[test]
     fn approvals_publish_only_when_the_quorum_is_met() {
         let two = |by_others| Approvals {
-            required: 2,
             by_others,
-            by_actor: false,
+            ..Approvals::none(2)
         };
         assert_eq!(
             decide(State::Submitted, Action::Approve, REVIEWER, two(0)),
@@ -432,9 +528,8 @@ mod tests {
             })
         );
         let again = Approvals {
-            required: 2,
-            by_others: 0,
             by_actor: true,
+            ..Approvals::none(2)
         };
         assert_eq!(
             decide(State::UnderReview, Action::Approve, REVIEWER, again),
@@ -462,13 +557,84 @@ mod tests {
     #[test]
     fn the_quorum_counts_the_next_approval() {
         let two = |by_others| Approvals {
-            required: 2,
             by_others,
-            by_actor: false,
+            ..Approvals::none(2)
         };
         assert!(!two(0).one_more_publishes());
         assert!(two(1).one_more_publishes());
         assert!(Approvals::none(1).one_more_publishes());
+    }
+
+    #[test]
+    fn a_non_specialist_quorum_does_not_publish_until_a_specialist_approves() {
+        use std::collections::BTreeSet;
+        let set = |items: &[u8]| items.iter().copied().collect::<BTreeSet<u8>>();
+        // The article needs rheumatology (1); the one other approver holds cardiology (2).
+        let needed = set(&[1]);
+        let cardiologist = Approvals {
+            by_others: 1,
+            specialists: Specialists::measure(true, &needed, &set(&[2]), &set(&[3])),
+            ..Approvals::none(2)
+        };
+        let approval = decide(State::UnderReview, Action::Approve, REVIEWER, cardiologist);
+        assert_eq!(
+            approval.map(|t| (t.to, t.publishes)),
+            Ok((State::UnderReview, false))
+        );
+        assert_eq!(cardiologist.still_needed(), 1);
+        let rheumatologist = Approvals {
+            specialists: Specialists::measure(true, &needed, &set(&[2]), &set(&[1, 3])),
+            ..cardiologist
+        };
+        let approval = decide(
+            State::UnderReview,
+            Action::Approve,
+            REVIEWER,
+            rheumatologist,
+        );
+        assert_eq!(
+            approval.map(|t| (t.to, t.publishes)),
+            Ok((State::Approved, true))
+        );
+        // The quorum counted by number is met but the specialty is not: one more is needed.
+        let met_by_count = Approvals {
+            by_others: 2,
+            specialists: Specialists::measure(true, &needed, &set(&[2]), &set(&[])),
+            ..Approvals::none(2)
+        };
+        assert_eq!(met_by_count.still_needed(), 1);
+        assert!(!met_by_count.one_more_publishes());
+        // With the rule off, nothing is missing.
+        let off = Specialists::measure(false, &needed, &set(&[]), &set(&[]));
+        assert_eq!(off, Specialists::default());
+        assert_eq!(specialties_missing(true, &[1, 2], &set(&[2])), vec![1]);
+        assert!(specialties_missing(false, &[1, 2], &set(&[])).is_empty());
+    }
+
+    #[test]
+    fn an_approval_that_will_not_count_does_not_publish() {
+        let last = Approvals {
+            by_others: 1,
+            ..Approvals::none(2)
+        };
+        assert!(last.one_more_publishes());
+        let conflicted = Approvals {
+            this_approval_uncounted: true,
+            ..last
+        };
+        let approval = decide(State::UnderReview, Action::Approve, REVIEWER, conflicted);
+        assert_eq!(
+            approval.map(|t| (t.to, t.publishes)),
+            Ok((State::UnderReview, false))
+        );
+    }
+
+    #[test]
+    fn a_declared_conflict_counts_only_when_the_policy_says_so() {
+        assert!(approval_counts(true, false, false));
+        assert!(!approval_counts(true, true, false));
+        assert!(approval_counts(true, true, true));
+        assert!(!approval_counts(false, false, true));
     }
 
     #[test]

@@ -16,7 +16,7 @@ use crate::ids::UserId;
 pub use articles::{ArticleList, ArticleRow, ArticleSearch, article_list, drafts};
 pub use dashboard::{Dashboard, dashboard};
 pub use edit_start::{EditStart, edit_start};
-pub use queue::{QueueItem, QueuePage, queue};
+pub use queue::{QueueItem, QueuePage, Scope, queue};
 pub use revision::{BodyBlock, RevisionPage, revision_page};
 pub use timeline::{Timeline, TimelineEntry, timeline};
 

@@ -5,11 +5,14 @@
 use chrono::NaiveDateTime;
 
 use super::name_of;
-use crate::db::revisions::{self, Cursor, QueueShow, RevisionLine};
+use std::collections::BTreeSet;
+
+use crate::db::revisions::{self, Among, Cursor, QueueShow, RevisionLine};
+use crate::db::specialties::{self, Specialty};
 use crate::db::users::{self, Name};
 use crate::db::{DbConn, reviews, settings};
 use crate::domain::roles::Role;
-use crate::ids::{RevisionId, UserId};
+use crate::ids::{ArticleId, RevisionId, SpecialtyId, UserId};
 use crate::services::{Caller, Ctx, ServiceResult};
 
 /// A revision waiting for review.
@@ -23,6 +26,23 @@ pub struct QueueItem {
     /// The caller asked for changes on an earlier revision (or was assigned to it) and is
     /// asked to look again at this answer.
     pub re_requested: bool,
+    /// The article's specialties.
+    pub specialties: Vec<Specialty>,
+    /// The caller holds one of them.
+    pub in_my_specialties: bool,
+}
+
+/// Which revisions a queue list holds, by their article's specialties.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Scope {
+    #[default]
+    All,
+    /// Articles of this specialty.
+    Only(SpecialtyId),
+    /// Articles of a specialty the caller holds.
+    Mine,
+    /// Articles of none of the caller's specialties (all of them, when they hold none).
+    NotMine,
 }
 
 /// One page of one of the queue's lists.
@@ -38,29 +58,42 @@ pub fn queue(
     ctx: &mut Ctx<'_>,
     caller: &Caller,
     show: QueueShow,
-    after: Option<Cursor>,
-    limit: i64,
-) -> ServiceResult<QueuePage> {
-    queue_page(ctx.conn(), caller, show, after, limit)
-}
-
-pub(super) fn queue_page(
-    conn: &mut DbConn,
-    caller: &Caller,
-    show: QueueShow,
+    scope: Scope,
     after: Option<Cursor>,
     limit: i64,
 ) -> ServiceResult<QueuePage> {
     caller.require(Role::Reviewer)?;
     let me = caller.me()?;
-    let (rows, more) = revisions::waiting_for(conn, me, show, after, limit)?;
+    let conn = ctx.conn();
+    let mine = |conn: &mut DbConn| -> ServiceResult<Vec<SpecialtyId>> {
+        Ok(specialties::of_user(conn, me)?
+            .into_iter()
+            .map(|s| s.id)
+            .collect())
+    };
+    let among = match scope {
+        Scope::All => Among::All,
+        Scope::Only(id) => Among::In(vec![id]),
+        Scope::Mine => Among::In(mine(conn)?),
+        Scope::NotMine => match mine(conn)? {
+            held if held.is_empty() => Among::All,
+            held => Among::NotIn(held),
+        },
+    };
+    if among == Among::In(Vec::new()) {
+        return Ok(QueuePage {
+            items: Vec::new(),
+            next: None,
+        });
+    }
+    let (rows, more) = revisions::waiting_for(conn, me, show, &among, after, limit)?;
     let next = if more {
         rows.last()
             .and_then(|r| r.submitted_at.map(|at| Cursor { at, id: r.id.0 }))
     } else {
         None
     };
-    let items = items(conn, rows.into_iter().map(|r| (show, r)).collect())?;
+    let items = items(conn, me, rows.into_iter().map(|r| (show, r)).collect())?;
     Ok(QueuePage { items, next })
 }
 
@@ -84,28 +117,54 @@ pub(super) fn first_items(
         if left <= 0 {
             break;
         }
-        let (rows, _) = revisions::waiting_for(conn, me, show, None, left)?;
+        let (rows, _) = revisions::waiting_for(conn, me, show, &Among::All, None, left)?;
         all.extend(rows.into_iter().map(|r| (show, r)));
     }
-    items(conn, all)
+    items(conn, me, all)
 }
 
-fn items(conn: &mut DbConn, rows: Vec<(QueueShow, RevisionLine)>) -> ServiceResult<Vec<QueueItem>> {
+fn items(
+    conn: &mut DbConn,
+    me: UserId,
+    rows: Vec<(QueueShow, RevisionLine)>,
+) -> ServiceResult<Vec<QueueItem>> {
     if rows.is_empty() {
         return Ok(Vec::new());
     }
     let ids: Vec<RevisionId> = rows.iter().map(|(_, r)| r.id).collect();
-    let counts = reviews::approval_counts(conn, &ids)?;
+    let policy = settings::load(conn)?;
+    let counts = reviews::approval_counts(conn, &ids, policy.conflicted_approvals_count)?;
+    let articles: Vec<ArticleId> = rows.iter().map(|(_, r)| r.article_id).collect();
+    let of_article = specialties::of_articles(conn, &articles)?;
+    let mine: BTreeSet<SpecialtyId> = if of_article.is_empty() {
+        BTreeSet::new()
+    } else {
+        specialties::of_user(conn, me)?
+            .into_iter()
+            .map(|s| s.id)
+            .collect()
+    };
     let authors: Vec<UserId> = rows.iter().map(|(_, r)| r.author_id).collect();
     let names = users::names(conn, &authors)?;
-    let policy = settings::load(conn)?.approvals_required;
+
     Ok(rows
         .into_iter()
-        .map(|(show, revision)| QueueItem {
+        .map(|(show, revision)| {
+            let specialties = of_article
+                .get(&revision.article_id)
+                .cloned()
+                .unwrap_or_default();
+            (show, revision, specialties)
+        })
+        .map(|(show, revision, specialties)| QueueItem {
+            in_my_specialties: specialties.iter().any(|s| mine.contains(&s.id)),
+            specialties,
             author: name_of(&names, revision.author_id),
             waiting_since: revision.submitted_at,
             approvals: counts.get(&revision.id).copied().unwrap_or(0),
-            required: revision.approvals_required.unwrap_or(policy),
+            required: revision
+                .approvals_required
+                .unwrap_or(policy.approvals_required),
             assigned_to_me: show != QueueShow::Unassigned,
             re_requested: show == QueueShow::ReRequested,
             revision,

@@ -5,13 +5,17 @@ use std::collections::{HashMap, HashSet};
 
 use super::name_of;
 use crate::db::articles::{self, Article};
+use crate::db::checklist as db_checklist;
 use crate::db::reviews::{self, Review};
 use crate::db::revisions::{self, Revision, RevisionLine};
+use crate::db::specialties::{self, Specialty};
 use crate::db::users::{self, Name};
 use crate::db::{assignments, references, settings};
+use crate::domain::checklist::Item;
 use crate::domain::content::Reference;
 use crate::domain::conversation::Anchor;
 use crate::domain::diff::split_blocks;
+use crate::domain::disclosures::Declaration;
 use crate::domain::markdown;
 use crate::domain::roles::Role;
 use crate::domain::workflow::{self, Action, Approvals, State, Verdict};
@@ -28,6 +32,13 @@ pub struct BodyBlock {
     pub anchor: String,
     /// Threads anchored to it.
     pub threads: usize,
+}
+
+/// An approval as signed: who, their declaration, the checklist items they attested.
+pub struct Signature {
+    pub name: Name,
+    pub declaration: Option<Declaration>,
+    pub attested: Vec<Item>,
 }
 
 /// Everything the revision page shows.
@@ -50,6 +61,17 @@ pub struct RevisionPage {
     pub approvers: Vec<Name>,
     /// Approved, but the account has since been deactivated: no longer counts.
     pub lapsed: Vec<Name>,
+    /// Approved declaring a conflict with the article, which the policy does not count.
+    pub conflicted: Vec<Name>,
+    /// Each approval of this content with what its reviewer declared about the article and
+    /// the checklist items they attested.
+    pub declarations: Vec<Signature>,
+    /// Change requests on this revision that named checklist items as failing.
+    pub failing: Vec<(Name, Vec<Item>)>,
+    /// The checklist in force: what an approval must attest.
+    pub checklist: Vec<Item>,
+    /// The policy counts approvals with a declared conflict.
+    pub conflicts_count: bool,
     pub actions: Vec<Action>,
     /// Reviewers who could be assigned (when the caller may assign).
     pub reviewers: Vec<(UserId, String, String)>,
@@ -63,6 +85,11 @@ pub struct RevisionPage {
     pub compare: Option<(Basis, RevisionId)>,
     /// Today's approvals setting (the revision keeps the one it was submitted with).
     pub policy_now: i32,
+    /// The article's specialties.
+    pub specialties: Vec<Specialty>,
+    /// What a revision waiting for reviewers still needs to publish, in words: "Needs 1 more
+    /// approval, including one from Rheumatology."
+    pub needs: Option<String>,
 }
 
 impl RevisionPage {
@@ -104,6 +131,7 @@ pub fn revision_page(
     people.extend(reviews.iter().map(|r| r.reviewer_id));
     people.extend(assignments.iter().map(|a| a.reviewer_id));
     people.extend(standing.lapsed.iter().copied());
+    people.extend(standing.conflicted.iter().copied());
     let names = users::names(conn, &people)?;
     let published = match article.published_revision_id {
         Some(pid) if pid != revision.id => revisions::find_line(conn, pid)?,
@@ -120,6 +148,12 @@ pub fn revision_page(
         (State::Superseded, Some(current)) => revisions::find_line(conn, current)?,
         _ => None,
     };
+    let specialties = specialties::of_article(conn, revision.article_id)?;
+    let needs = revision
+        .state
+        .awaits_reviewers()
+        .then(|| needs_line(&standing))
+        .flatten();
     let status = status_line(
         &revision,
         &reviews,
@@ -158,6 +192,27 @@ pub fn revision_page(
             (anchor.as_string(), anchored(&anchor))
         })
         .collect();
+    let declarations = reviews
+        .iter()
+        .filter(|r| r.verdict == Verdict::Approve && r.content_hash == revision.content_hash)
+        .map(|r| Signature {
+            name: name_of(&names, r.reviewer_id),
+            declaration: Declaration::stored(r.conflict_declared, &r.conflict),
+            attested: r.checklist_items(),
+        })
+        .collect();
+    let failing = reviews
+        .iter()
+        .filter(|r| r.verdict == Verdict::RequestChanges)
+        .map(|r| (name_of(&names, r.reviewer_id), r.checklist_items()))
+        .filter(|(_, items)| !items.is_empty())
+        .collect();
+    let checklist =
+        if actions.contains(&Action::Approve) || actions.contains(&Action::RequestChanges) {
+            db_checklist::in_force(conn)?
+        } else {
+            Vec::new()
+        };
     Ok(RevisionPage {
         author: name_of(&names, revision.author_id),
         reviews: reviews
@@ -181,6 +236,15 @@ pub fn revision_page(
             .iter()
             .map(|id| name_of(&names, *id))
             .collect(),
+        conflicted: standing
+            .conflicted
+            .iter()
+            .map(|id| name_of(&names, *id))
+            .collect(),
+        declarations,
+        failing,
+        checklist,
+        conflicts_count: standing.conflicts_count,
         may_revise: caller.is(revision.author_id)
             && revision.state.awaits_author()
             && caller.has(Role::Editor),
@@ -198,6 +262,30 @@ pub fn revision_page(
         base,
         status,
         compare,
+        specialties,
+        needs,
+    })
+}
+
+/// "Needs 2 more approvals, including one from Rheumatology and one from Pharmacy."
+fn needs_line(standing: &Standing) -> Option<String> {
+    let n = standing.approvals.still_needed();
+    if n == 0 {
+        return None;
+    }
+    let plural = if n == 1 { "" } else { "s" };
+    let missing: Vec<String> = standing
+        .specialties_missing
+        .iter()
+        .map(|s| format!("one from {}", s.name))
+        .collect();
+    Some(if missing.is_empty() {
+        format!("Needs {n} more approval{plural}.")
+    } else {
+        format!(
+            "Needs {n} more approval{plural}, including {} (the specialist rule).",
+            names_list(&missing)
+        )
     })
 }
 

@@ -143,6 +143,24 @@ pub fn path_id(raw: &str, what: &str) -> Result<i64, AppError> {
         .ok_or_else(|| AppError::NotFound(format!("There is no {what} with the id '{raw}'.")))
 }
 
+/// Ids posted by ticked boxes (`name=1&name=4`): each a whole number from 1, else 400.
+pub fn ids(raw: &[String], field: &str) -> Result<std::collections::BTreeSet<i64>, AppError> {
+    raw.iter()
+        .map(|value| {
+            value
+                .trim()
+                .parse::<i64>()
+                .ok()
+                .filter(|id| *id > 0)
+                .ok_or_else(|| {
+                    AppError::BadRequest(format!(
+                        "'{value}' is not a choice of {field}: reload the page and choose again."
+                    ))
+                })
+        })
+        .collect()
+}
+
 /// A `?page=` number: 1 when absent, at least 1.
 pub fn page_number(page: Option<u32>) -> u32 {
     page.unwrap_or(1).max(1)

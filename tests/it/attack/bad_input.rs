@@ -261,6 +261,8 @@ impl Pool {
             &Object::API_TOKENS[..],
             &Object::WEBHOOKS[..],
             &Object::DELIVERIES[..],
+            &Object::SPECIALTIES[..],
+            &Object::CHECKLIST[..],
         ] {
             for object in objects {
                 made.push((*object, world.make(*object)));

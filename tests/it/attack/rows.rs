@@ -119,6 +119,7 @@ pub fn rows() -> Vec<Row> {
         get("/articles/{slug}", &Object::ARTICLES),
         get("/articles/{slug}/history", &Object::ARTICLES),
         get("/editorial-policy", NOTHING),
+        get("/board", NOTHING),
         get("/feed.atom", NOTHING),
         get("/sitemap.xml", NOTHING),
         get("/healthz", NOTHING),
@@ -141,6 +142,8 @@ pub fn rows() -> Vec<Row> {
         post("/account/notifications", NOTHING),
         get("/account/tokens", NOTHING),
         post("/account/tokens", NOTHING),
+        get("/account/board", NOTHING),
+        post("/account/board", NOTHING),
         post("/account/tokens/{id}/revoke", &Object::API_TOKENS),
         get("/api/v1/review-queue", NOTHING),
         get("/api/v1/revisions/{id}", &Object::REVISIONS),
@@ -181,6 +184,12 @@ pub fn rows() -> Vec<Row> {
         post("/admin/webhooks/deliveries/{id}/retry", &Object::DELIVERIES),
         get("/admin/settings", NOTHING),
         post("/admin/settings", NOTHING),
+        get("/admin/checklist", NOTHING),
+        post("/admin/checklist", NOTHING),
+        post("/admin/checklist/{id}/retire", &Object::CHECKLIST),
+        get("/admin/specialties", NOTHING),
+        post("/admin/specialties", NOTHING),
+        post("/admin/specialties/{id}/remove", &Object::SPECIALTIES),
         get("/admin/users", NOTHING),
         post("/admin/users", NOTHING),
         get("/admin/users/{id}", &Object::ACCOUNTS),
@@ -248,7 +257,10 @@ pub fn expect(row: &Row, who: Who, object: Object) -> Expect {
     );
     let visible = signed_in && (!private || who == Who::Author);
     match (row.method, row.pattern) {
-        ("GET", "/" | "/editorial-policy" | "/feed.atom" | "/sitemap.xml" | "/healthz")
+        (
+            "GET",
+            "/" | "/editorial-policy" | "/board" | "/feed.atom" | "/sitemap.xml" | "/healthz",
+        )
         | ("GET", "/assets/{name}" | "/login" | "/password/forgot")
         | ("GET", "/api/openapi.json" | "/api/v1/articles") => Yes,
         ("GET", "/articles/{slug}" | "/articles/{slug}/history" | "/api/v1/articles/{slug}") => {
@@ -268,7 +280,7 @@ pub fn expect(row: &Row, who: Who, object: Object) -> Expect {
         },
         ("GET" | "POST", "/account/notifications" | "/dashboard" | "/account/tokens")
         | ("GET", "/manage/articles" | "/manage/drafts") => yes_if(signed_in),
-        ("GET", "/review/queue") => yes_if(who.is_reviewer()),
+        ("GET", "/review/queue") | ("GET" | "POST", "/account/board") => yes_if(who.is_reviewer()),
         ("GET", "/manage/articles/new") | ("POST", "/manage/articles") => yes_if(who.is_editor()),
         ("GET", "/manage/articles/{id}") => yes_if(visible),
         ("GET", "/manage/articles/{id}/edit") | ("POST", "/manage/articles/{id}/revisions") => {
@@ -348,6 +360,10 @@ pub fn expect(row: &Row, who: Who, object: Object) -> Expect {
         | ("GET" | "POST", "/admin/webhooks")
         | ("GET", "/admin/audit" | "/admin/audit.csv" | "/admin/audit.jsonl")
         | ("POST", "/admin/settings" | "/admin/users") => yes_if(admin),
+        ("GET" | "POST", "/admin/specialties" | "/admin/checklist")
+        | ("POST", "/admin/specialties/{id}/remove" | "/admin/checklist/{id}/retire") => {
+            yes_if(admin)
+        }
         _ => panic!("no rule for {}", row.name()),
     }
 }
@@ -366,7 +382,11 @@ pub fn try_path(row: &Row, made: &Made) -> Option<String> {
     }
     let mut path = pattern.to_owned();
     if path.contains("{id}") {
-        let value = if pattern.starts_with("/admin/webhooks/deliveries/") {
+        let value = if pattern.starts_with("/admin/specialties/") {
+            made.specialty.map(|s| s.to_string())
+        } else if pattern.starts_with("/admin/checklist/") {
+            made.checklist_item.map(|s| s.to_string())
+        } else if pattern.starts_with("/admin/webhooks/deliveries/") {
             made.delivery.map(|d| d.to_string())
         } else if pattern.starts_with("/admin/webhooks/") {
             made.webhook.map(|w| w.to_string())
@@ -419,6 +439,7 @@ pub fn form(world: &World, row: &Row, who: Who, made: &Made) -> Vec<(String, Str
         "/password/forgot" => pairs(&[("email", "author@example.org")]),
         "/account/notifications" => pairs(&[("comments", "on")]),
         "/account/tokens" => pairs(&[("name", "Matrix pipeline"), ("scopes", "read")]),
+        "/account/board" => pairs(&[("disclosure", "None."), ("listed", "on")]),
         "/account/tokens/{id}/revoke" => pairs(&[("confirm", "yes")]),
         "/setup/{token}" => pairs(&[("password", PASSWORD), ("password_confirm", PASSWORD)]),
         "/manage/articles" | "/manage/articles/{id}/revisions" => {
@@ -442,14 +463,26 @@ pub fn form(world: &World, row: &Row, who: Who, made: &Made) -> Vec<(String, Str
             fields
         }
         "/manage/articles/{id}/slug" => pairs(&[("slug", &format!("matrix-address-{n}"))]),
-        "/manage/revisions/{id}/{action}" => pairs(&[
-            ("comment", "A point for the author."),
-            ("confirm", "yes"),
-            ("reviewer_id", &world.reviewer.id.to_string()),
-        ]),
+        "/manage/revisions/{id}/{action}" => {
+            let mut fields = pairs(&[
+                ("comment", "A point for the author."),
+                ("confirm", "yes"),
+                ("declaration", "none"),
+                ("reviewer_id", &world.reviewer.id.to_string()),
+            ]);
+            // An approval attests every checklist item in force.
+            for item in world.checklist_in_force() {
+                fields.push(("checklist".to_owned(), item.to_string()));
+            }
+            fields
+        }
         "/admin/articles/{id}/retract" => pairs(&[("reason", "Out of date."), ("confirm", "yes")]),
         "/admin/webhooks" => pairs(&[("url", &world.hook_url), ("events", "article.published")]),
         "/admin/webhooks/{id}/{op}" => pairs(&[("confirm", "yes")]),
+        "/admin/specialties" => pairs(&[("name", &format!("Specialty {n}"))]),
+        "/admin/specialties/{id}/remove" => pairs(&[("confirm", "yes")]),
+        "/admin/checklist" => pairs(&[("text", &format!("Checked item {n}"))]),
+        "/admin/checklist/{id}/retire" => pairs(&[("confirm", "yes")]),
         "/admin/settings" => pairs(&[
             ("approvals_required", "1"),
             ("review_interval_days", "365"),
@@ -467,6 +500,7 @@ pub fn form(world: &World, row: &Row, who: Who, made: &Made) -> Vec<(String, Str
             ("action", row.variant),
             ("roles", "editor"),
             ("roles", "reviewer"),
+            ("hidden", "yes"),
             ("confirm", "yes"),
         ]),
         _ => Vec::new(),

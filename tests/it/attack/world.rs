@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 
 use diesel::prelude::*;
 use imprimatur::db::schema::{articles, mail_outbox};
+use imprimatur::domain::disclosures::Declaration;
 use imprimatur::domain::roles::Role;
 use imprimatur::domain::workflow::{Action, State};
 use imprimatur::ids::{ArticleId, RevisionId, UserId};
@@ -130,6 +131,10 @@ pub enum Object {
     ApiToken(ApiTokenState),
     Webhook(WebhookState),
     Delivery(DeliveryState),
+    /// A specialty on the admin's list.
+    Specialty,
+    /// A checklist item in force.
+    ChecklistItem,
 }
 
 impl Object {
@@ -173,6 +178,8 @@ impl Object {
         Object::Delivery(DeliveryState::GivenUp),
         Object::Delivery(DeliveryState::Delivered),
     ];
+    pub const SPECIALTIES: [Object; 1] = [Object::Specialty];
+    pub const CHECKLIST: [Object; 1] = [Object::ChecklistItem];
     pub const API_TOKENS: [Object; 2] = [
         Object::ApiToken(ApiTokenState::Active),
         Object::ApiToken(ApiTokenState::Revoked),
@@ -192,6 +199,8 @@ pub struct Made {
     pub api_token: Option<i64>,
     pub webhook: Option<i64>,
     pub delivery: Option<i64>,
+    pub specialty: Option<i64>,
+    pub checklist_item: Option<i64>,
 }
 
 static SERIAL: AtomicU32 = AtomicU32::new(0);
@@ -383,7 +392,11 @@ impl World {
         self.client(who).last_csrf().unwrap_or_default()
     }
 
-    fn act(&self, who: &Person, revision: RevisionId, action: Action, input: ActionInput) {
+    fn act(&self, who: &Person, revision: RevisionId, action: Action, mut input: ActionInput) {
+        if action == Action::Approve {
+            input.declaration = Some(Declaration::NoConflict);
+            input.checklist = self.checklist_in_force().into_iter().collect();
+        }
         self.app
             .ctx(|ctx| reviewing::act(ctx, &who.caller, revision, action, &input))
             .unwrap_or_else(|e| panic!("{} cannot {action} {revision}: {e}", who.email));
@@ -697,6 +710,53 @@ impl World {
         }
     }
 
+    /// A specialty on the list, held by nobody.
+    pub fn specialty(&self) -> Made {
+        let id = self
+            .app
+            .ctx(|ctx| {
+                imprimatur::services::specialties::add(
+                    ctx,
+                    &self.admin.caller,
+                    &format!("Matrix specialty {}", serial()),
+                )
+            })
+            .unwrap();
+        Made {
+            specialty: Some(id.0),
+            ..Made::default()
+        }
+    }
+
+    /// The ids of the checklist items in force.
+    pub fn checklist_in_force(&self) -> Vec<i64> {
+        use imprimatur::db::schema::checklist_items as c;
+        c::table
+            .filter(c::active.eq(true))
+            .select(c::id)
+            .load(&mut self.app.conn())
+            .unwrap()
+    }
+
+    /// A checklist item in force (approvals in the run then attest it: see `act` and the
+    /// approve form in `rows`).
+    pub fn checklist_item(&self) -> Made {
+        let id = self
+            .app
+            .ctx(|ctx| {
+                imprimatur::services::checklist::add(
+                    ctx,
+                    &self.admin.caller,
+                    &format!("Matrix item {}", serial()),
+                )
+            })
+            .unwrap();
+        Made {
+            checklist_item: Some(id),
+            ..Made::default()
+        }
+    }
+
     /// Makes an object in `object`'s state.
     pub fn make(&self, object: Object) -> Made {
         match object {
@@ -710,6 +770,8 @@ impl World {
             Object::ApiToken(state) => self.api_token(state),
             Object::Webhook(state) => self.webhook(state),
             Object::Delivery(state) => self.delivery(state),
+            Object::Specialty => self.specialty(),
+            Object::ChecklistItem => self.checklist_item(),
         }
     }
 }

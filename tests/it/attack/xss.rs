@@ -19,6 +19,7 @@ use std::time::{Duration, Instant};
 use fantoccini::Locator;
 use fantoccini::wd::WebDriverCompatibleCommand;
 use imprimatur::domain::content::{ContentInput, ReferenceInput};
+use imprimatur::domain::disclosures::Declaration;
 use imprimatur::domain::roles::Role;
 use imprimatur::domain::settings::SettingsInput;
 use imprimatur::domain::workflow::Action;
@@ -268,6 +269,7 @@ fn store(app: &TestApp, author: &Caller, root: &Caller, n: usize, payload: &str)
         let input = ActionInput {
             text: text.to_owned(),
             reviewer: (action == Action::Assign).then_some(reviewer_id),
+            declaration: (action == Action::Approve).then_some(Declaration::NoConflict),
             ..ActionInput::default()
         };
         app.ctx(|ctx| reviewing::act(ctx, who, saved.revision, action, &input))
@@ -315,6 +317,8 @@ fn set_site_texts(app: &TestApp, root: &Caller, payload: &str) {
             .collect(),
         disclaimer: payload.to_owned(),
         editorial_policy: format!("Policy.\n\n{payload}"),
+        require_specialist: false,
+        conflicted_approvals_count: false,
     };
     app.ctx(|ctx| settings::update(ctx, root, version, &input))
         .unwrap_or_else(|e| panic!("{payload:?} in the settings: {e}"));

@@ -8,6 +8,7 @@
 //! ```
 
 use imprimatur::domain::content::{ContentInput, ReferenceInput};
+use imprimatur::domain::disclosures::Declaration;
 use imprimatur::domain::roles::Role;
 use imprimatur::domain::workflow::Action;
 use imprimatur::ids::{ArticleId, RevisionId, UserId};
@@ -44,6 +45,7 @@ impl TestApp {
     pub fn act(&self, who: &Person, revision: RevisionId, action: Action, text: &str) {
         let input = ActionInput {
             text: text.to_owned(),
+            declaration: (action == Action::Approve).then_some(Declaration::NoConflict),
             ..ActionInput::default()
         };
         self.ctx(|ctx| reviewing::act(ctx, &who.caller, revision, action, &input))
@@ -161,6 +163,7 @@ impl Built {
             base: Some(self.revision),
             draft_version: None,
             content,
+            specialties: None,
             submit: true,
         };
         let saved = app

@@ -71,8 +71,13 @@ pub async fn act(
     fields: &[(&str, &str)],
 ) -> Page {
     client.get(&format!("/manage/revisions/{revision}")).await;
+    // An approval declares no conflict unless the test says otherwise.
+    let mut fields = fields.to_vec();
+    if action == "approve" && !fields.iter().any(|(k, _)| *k == "declaration") {
+        fields.push(("declaration", "none"));
+    }
     client
-        .submit(&format!("/manage/revisions/{revision}/{action}"), fields)
+        .submit(&format!("/manage/revisions/{revision}/{action}"), &fields)
         .await
 }
 

@@ -57,6 +57,8 @@ pub async fn show(state: web::Data<AppState>, admin: Admin) -> Result<HttpRespon
         site_name: current.site_name,
         disclaimer: current.disclaimer,
         editorial_policy: current.editorial_policy,
+        require_specialist: current.require_specialist,
+        conflicted_approvals_count: current.conflicted_approvals_count,
     };
     Ok(render::ok(&SettingsPage::new(
         admin.chrome("settings"),
@@ -79,6 +81,11 @@ pub struct SettingsForm {
     editorial_policy: String,
     #[serde(default)]
     version: String,
+    /// A checkbox: present when ticked.
+    #[serde(default)]
+    require_specialist: Option<String>,
+    #[serde(default)]
+    conflicted_approvals_count: Option<String>,
 }
 
 /// `POST /admin/settings`
@@ -94,6 +101,8 @@ pub async fn save(
         site_name: fields.site_name,
         disclaimer: fields.disclaimer,
         editorial_policy: fields.editorial_policy,
+        require_specialist: fields.require_specialist.is_some(),
+        conflicted_approvals_count: fields.conflicted_approvals_count.is_some(),
     };
     let version = fields.version.trim().parse::<i64>().ok();
     let outcome = match version {

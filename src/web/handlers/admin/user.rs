@@ -1,6 +1,8 @@
 //! `GET|POST /admin/users/{id}`: one account, its roles, access (reset link, deactivation)
 //! and recent audit rows. Admin only.
 
+use std::collections::BTreeSet;
+
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
@@ -11,10 +13,10 @@ use crate::db::audit_log::{AuditFilter, AuditRow, Cursor};
 use crate::domain::audit::TargetKind;
 use crate::domain::problems::Problems;
 use crate::filters;
-use crate::ids::UserId;
+use crate::ids::{SpecialtyId, UserId};
 use crate::services::accounts::{self, Account};
 use crate::services::tokens::{self, TokenView};
-use crate::services::{ServiceResult, audit};
+use crate::services::{ServiceResult, audit, board, specialties};
 use crate::urls;
 use crate::web::error::{AppError, Rejected, answer_form};
 use crate::web::extract::{Admin, CsrfForm, forms};
@@ -32,6 +34,8 @@ struct UserPage {
     history: Vec<AuditRow>,
     /// The account's API tokens, with forms to revoke them (back to this page).
     tokens: Vec<TokenView>,
+    /// The site's specialties, the account's ticked.
+    specialties: Vec<specialties::Choice>,
     return_to: String,
 }
 
@@ -42,16 +46,17 @@ async fn user_page(
     rejected: Option<Rejected>,
 ) -> Result<HttpResponse, AppError> {
     let caller = admin.caller();
-    let (account, history, tokens) = state
+    let (account, history, tokens, specialties) = state
         .db(move |ctx| {
             let account = accounts::get(ctx, &caller, user_id)?;
             let tokens = tokens::list_for(ctx, &caller, user_id)?;
+            let specialties = specialties::for_account(ctx, &caller, user_id)?;
             let filter = AuditFilter {
                 target: Some((TargetKind::User.as_str().to_owned(), user_id.0)),
                 ..AuditFilter::default()
             };
             let history = audit::page(ctx, &caller, &filter, Cursor::Newest, 10)?.rows;
-            Ok((account, history, tokens))
+            Ok((account, history, tokens, specialties))
         })
         .await?;
     let chrome = match rejected {
@@ -65,6 +70,7 @@ async fn user_page(
         account,
         history,
         tokens,
+        specialties,
         return_to: urls::user(user_id),
     }))
 }
@@ -87,6 +93,8 @@ pub async fn show(
 #[serde(rename_all = "lowercase")]
 pub enum UserAction {
     Roles,
+    Specialties,
+    Board,
     Deactivate,
     Reactivate,
     Reset,
@@ -94,8 +102,10 @@ pub enum UserAction {
 
 impl UserAction {
     /// Every form of the account page (the attack suite posts each).
-    pub const ALL: [UserAction; 4] = [
+    pub const ALL: [UserAction; 6] = [
         UserAction::Roles,
+        UserAction::Specialties,
+        UserAction::Board,
         UserAction::Deactivate,
         UserAction::Reactivate,
         UserAction::Reset,
@@ -105,6 +115,8 @@ impl UserAction {
     pub fn as_str(self) -> &'static str {
         match self {
             UserAction::Roles => "roles",
+            UserAction::Specialties => "specialties",
+            UserAction::Board => "board",
             UserAction::Deactivate => "deactivate",
             UserAction::Reactivate => "reactivate",
             UserAction::Reset => "reset",
@@ -117,6 +129,12 @@ pub struct UpdateForm {
     action: UserAction,
     #[serde(default)]
     roles: Vec<String>,
+    /// Specialty ids, one per ticked box.
+    #[serde(default)]
+    specialty: Vec<String>,
+    /// For board: `yes` hides the account from the public board, `no` shows it.
+    #[serde(default)]
+    hidden: String,
     confirm: Option<String>,
 }
 
@@ -150,6 +168,36 @@ pub async fn update(
                 })
             };
             answer_form(outcome, done, again).await
+        }
+        UserAction::Specialties => {
+            let ids: BTreeSet<SpecialtyId> = forms::ids(&fields.specialty, "specialty")?
+                .into_iter()
+                .map(SpecialtyId)
+                .collect();
+            let outcome = state
+                .db(move |ctx| specialties::set_for_user(ctx, &caller, user_id, &ids))
+                .await;
+            answer_form(outcome, |_| back(Notice::SpecialtiesSaved), again).await
+        }
+        UserAction::Board => {
+            let outcome = match fields.hidden.trim() {
+                "yes" => Ok(true),
+                "no" => Ok(false),
+                _ => Err(Problems::one(
+                    "hidden",
+                    "Choose whether to hide the account from the public board.",
+                )
+                .into()),
+            };
+            let outcome = match outcome {
+                Ok(hidden) => {
+                    state
+                        .db(move |ctx| board::set_hidden(ctx, &caller, user_id, hidden))
+                        .await
+                }
+                Err(error) => Err(error),
+            };
+            answer_form(outcome, |_| back(Notice::BoardVisibilitySaved), again).await
         }
         UserAction::Deactivate => {
             let outcome = if forms::confirmed(fields.confirm.as_deref()) {

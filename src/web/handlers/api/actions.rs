@@ -13,6 +13,7 @@ use utoipa::ToSchema;
 
 use super::body::{Answer, Idempotent, JsonBody};
 use super::revisions::{WorkspaceRevision, revision};
+use crate::domain::disclosures::Declaration;
 use crate::domain::problems::Problems;
 use crate::domain::workflow::Action;
 use crate::ids::{CommentId, RevisionId, UserId};
@@ -56,6 +57,24 @@ pub struct ActionIn {
         pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$"
     )]
     pub anchor: Option<String>,
+    /// Required with approve: `none` (no conflict of interest with this article) or
+    /// `conflict` (described in `conflict`). Recorded with the approval and shown on the
+    /// public page; the policy decides whether an approval with a conflict counts.
+    #[schema(pattern = "^(none|conflict)$", example = "none")]
+    pub declaration: Option<String>,
+    /// With approve: the ids of the checklist items attested; every item in force is
+    /// required (the revision's `checklist` lists them).
+    #[serde(default)]
+    pub checklist: Vec<i64>,
+    /// With request-changes: the ids of the checklist items that fail (optional).
+    #[serde(default)]
+    pub failing: Vec<i64>,
+    /// With `declaration: conflict`: the conflict, as readers will see it.
+    #[schema(
+        max_length = 2000,
+        pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$"
+    )]
+    pub conflict: Option<String>,
 }
 
 /// Acts on a revision as the token's account, and answers the revision as it is now.
@@ -129,6 +148,16 @@ pub async fn act(
     {
         problems.push("anchor", "An anchor has at most 100 characters.");
     }
+    let declaration = match Declaration::parse(
+        fields.declaration.as_deref().unwrap_or_default(),
+        fields.conflict.as_deref().unwrap_or_default(),
+    ) {
+        Ok(declaration) => declaration,
+        Err(refused) => {
+            problems.extend(refused);
+            None
+        }
+    };
     if !problems.is_empty() {
         return Err(AppError::Unprocessable(problems));
     }
@@ -138,6 +167,9 @@ pub async fn act(
         reviewer: fields.reviewer_id.map(UserId),
         anchor: fields.anchor.filter(|a| !a.trim().is_empty()),
         expected_version: fields.expected_version,
+        declaration,
+        checklist: fields.checklist.into_iter().collect(),
+        failing: fields.failing.into_iter().collect(),
     };
     let caller = token.actor();
     let reader = token.reader();

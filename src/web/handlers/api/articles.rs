@@ -127,6 +127,11 @@ pub struct Reviewer {
     pub name: String,
     /// Their credentials line (e.g. "MD, Rheumatology"); may be empty.
     pub credentials: String,
+    /// Their specialties (on the article page; empty in the history).
+    pub specialties: Vec<String>,
+    /// What they declared about this article when approving it ("No conflicts declared",
+    /// or the conflict); absent when the approval predates declarations, and in the history.
+    pub declaration: Option<String>,
 }
 
 /// One approved version of an article.
@@ -331,6 +336,16 @@ fn reviewer(name: crate::db::users::Name) -> Reviewer {
     Reviewer {
         name: name.display_name,
         credentials: name.credentials,
+        specialties: Vec::new(),
+        declaration: None,
+    }
+}
+
+fn named_reviewer(named: crate::services::board::NamedReviewer) -> Reviewer {
+    Reviewer {
+        specialties: named.specialties,
+        declaration: named.declaration.map(|d| d.describe()),
+        ..reviewer(named.name)
     }
 }
 
@@ -422,7 +437,7 @@ pub async fn show(
                 .enumerate()
                 .map(|(n, r)| reference(n + 1, r))
                 .collect(),
-            reviewers: live.reviewers.into_iter().map(reviewer).collect(),
+            reviewers: live.reviewers.into_iter().map(named_reviewer).collect(),
             version,
             first_published_at: live.article.first_published_at.map(utc),
             last_reviewed_at: live.article.last_reviewed_at.map(utc),

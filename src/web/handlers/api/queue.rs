@@ -166,7 +166,7 @@ pub async fn list(
     }
     let caller = token.reader();
     let page = state
-        .db(move |ctx| read::queue(ctx, &caller, show, after, limit))
+        .db(move |ctx| read::queue(ctx, &caller, show, read::Scope::All, after, limit))
         .await?;
     let body = ReviewQueue {
         next: page.next.map(|cursor| {

@@ -451,6 +451,7 @@ pub async fn create_revision(
                 base,
                 draft_version: None,
                 content: content.clone(),
+                specialties: None,
                 submit,
             };
             match editing::save_revision(ctx, &caller, &saving) {

@@ -39,14 +39,20 @@ fn date(at: Option<NaiveDateTime>) -> String {
 }
 
 /// schema.org MedicalWebPage metadata: who reviewed it and when.
-fn json_ld(live: &LiveArticle, url: &str) -> String {
+fn json_ld(live: &LiveArticle, url: &str, site: &str) -> String {
     let reviewers: Vec<serde_json::Value> = live
         .reviewers
         .iter()
         .map(|r| {
-            let mut person = serde_json::json!({ "@type": "Person", "name": r.display_name });
-            if !r.credentials.is_empty() {
-                person["jobTitle"] = serde_json::json!(r.credentials);
+            let mut person = serde_json::json!({ "@type": "Person", "name": r.name.display_name });
+            if !r.name.credentials.is_empty() {
+                person["jobTitle"] = serde_json::json!(r.name.credentials);
+            }
+            if !r.specialties.is_empty() {
+                person["knowsAbout"] = serde_json::json!(r.specialties);
+            }
+            if r.on_board {
+                person["url"] = serde_json::json!(format!("{site}{}", urls::board_entry(r.id)));
             }
             person
         })
@@ -117,6 +123,7 @@ pub async fn show(
     let slug = valid_slug(&slug)?;
     let key = format!("article:{slug}");
     let url = state.config.link(&urls::public_article(&slug));
+    let site = state.config.link("");
     let db = state.clone();
     cached(&req, &state, key, || async move {
         match db.db(move |ctx| public::article(ctx, &slug)).await? {
@@ -131,14 +138,20 @@ pub async fn show(
                 db.remember_site_name(&live.settings.site_name);
                 let body = ArticlePage {
                     chrome: Chrome::public(&live.settings.site_name, "articles"),
-                    json_ld: json_ld(&live, &url),
+                    json_ld: json_ld(&live, &url, &site),
                     canonical: url,
                     live: &live,
                 }
                 .render()
                 .map_err(AppError::internal)?;
+                // The reviewers' board entries (listed or not, specialties) show too.
+                let board: Vec<_> = live
+                    .reviewers
+                    .iter()
+                    .map(|r| (r.id.0, r.on_board, &r.specialties))
+                    .collect();
                 let identity = format!(
-                    "article {} revision {} settings {} pending {}",
+                    "article {} revision {} settings {} pending {} board {board:?}",
                     live.article.id, live.revision.id, live.settings.version, live.update_pending
                 );
                 let modified = [live.revision.decided_at, Some(live.settings.updated_at)]

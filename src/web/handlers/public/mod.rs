@@ -4,6 +4,7 @@
 
 pub mod article;
 pub mod assets;
+pub mod board;
 pub mod feeds;
 pub mod health;
 pub mod home;

@@ -19,6 +19,9 @@ struct PolicyPage {
     policy_html: String,
     approvals_required: i32,
     review_interval_days: i32,
+    require_specialist: bool,
+    conflicted_approvals_count: bool,
+    checklist: Vec<crate::domain::checklist::Item>,
 }
 
 /// `GET /editorial-policy`
@@ -30,17 +33,24 @@ pub async fn policy(
     let page = state
         .public_cache
         .get_or_render("policy".into(), generation, || async {
-            let settings = state.db(public::settings).await?;
+            let (settings, checklist) = state
+                .db(|ctx| Ok((public::settings(ctx)?, public::checklist(ctx)?)))
+                .await?;
             state.remember_site_name(&settings.site_name);
+            let items: Vec<i64> = checklist.iter().map(|item| item.id).collect();
+            let identity = format!("policy {} checklist {items:?}", settings.version);
             let body = PolicyPage {
                 chrome: Chrome::public(&settings.site_name, "policy"),
                 policy_html: settings.editorial_policy_html.clone(),
                 approvals_required: settings.approvals_required,
                 review_interval_days: settings.review_interval_days,
+                require_specialist: settings.require_specialist,
+                conflicted_approvals_count: settings.conflicted_approvals_count,
+                checklist,
             }
             .render()
             .map_err(AppError::internal)?;
-            let identity = format!("policy {}", settings.version);
+
             Ok::<_, AppError>(CachedPage::new(
                 StatusCode::OK,
                 HTML,

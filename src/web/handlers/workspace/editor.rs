@@ -2,6 +2,8 @@
 //! editor that works without JavaScript (rows to fill, a number to reorder, a box to remove,
 //! a button for more rows) and a markdown preview. The handlers are in `writing`.
 
+use std::collections::BTreeSet;
+
 use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
 use askama::Template;
@@ -9,11 +11,14 @@ use serde::Deserialize;
 
 use crate::domain::content::{ContentInput, ReferenceInput, ReferenceKind};
 use crate::domain::diff::Span;
-use crate::ids::RevisionId;
+use crate::ids::{ArticleId, RevisionId, SpecialtyId};
 use crate::services::conversation::Thread;
+use crate::services::specialties::{self, Choice as SpecialtyChoice};
 use crate::web::error::{AppError, Rejected};
+use crate::web::extract::SignedIn;
 use crate::web::extract::forms;
 use crate::web::render::{self, Chrome};
+use crate::web::state::AppState;
 
 /// Spare empty reference rows shown under the filled ones.
 const SPARE_ROWS: usize = 2;
@@ -54,6 +59,12 @@ pub struct ArticleForm {
     /// One choice per merge conflict, in order ("mine", "theirs" or "both").
     #[serde(default)]
     pub choice: Vec<String>,
+    /// The article's specialties (ids), one field per ticked box.
+    #[serde(default)]
+    pub specialty: Vec<String>,
+    /// Present when the form showed the specialty boxes, so none ticked means none.
+    #[serde(default)]
+    pub specialties_shown: String,
     /// Which button was pressed.
     #[serde(default)]
     pub op: Op,
@@ -82,6 +93,23 @@ impl ArticleForm {
 
     pub fn merge_with(&self) -> Result<Option<RevisionId>, AppError> {
         forms::optional_number(&self.merge_with, "merge_with").map(|id| id.map(RevisionId))
+    }
+
+    /// The specialties ticked, when the form showed them (`None`: leave them as they are).
+    pub fn specialties(&self) -> Result<Option<BTreeSet<SpecialtyId>>, AppError> {
+        if self.specialties_shown.trim().is_empty() {
+            return Ok(None);
+        }
+        self.specialty
+            .iter()
+            .map(|raw| match forms::optional_number(raw, "specialty")? {
+                Some(id) => Ok(SpecialtyId(id)),
+                None => Err(AppError::BadRequest(
+                    "A specialty box was sent without its value.".into(),
+                )),
+            })
+            .collect::<Result<BTreeSet<_>, _>>()
+            .map(Some)
     }
 
     pub fn draft_version(&self) -> Result<Option<i64>, AppError> {
@@ -139,6 +167,25 @@ impl ArticleForm {
             references: ordered.into_iter().map(|(_, _, r)| r).collect(),
         })
     }
+}
+
+/// The specialty boxes: the whole list, with the article's (or, when the form carried
+/// them, the ticked ones) checked.
+pub async fn specialty_choices(
+    state: &AppState,
+    user: &SignedIn,
+    form: Option<&ArticleForm>,
+    article: Option<ArticleId>,
+) -> Result<Vec<SpecialtyChoice>, AppError> {
+    let caller = user.caller();
+    let (all, current) = state
+        .db(move |ctx| specialties::for_editor(ctx, &caller, article))
+        .await?;
+    let chosen = match form.map(ArticleForm::specialties).transpose()?.flatten() {
+        Some(ticked) => ticked,
+        None => current,
+    };
+    Ok(specialties::choices(all, &chosen))
 }
 
 /// A kind choice in a reference row.
@@ -224,6 +271,8 @@ pub struct EditorPage {
     pub threads: Vec<Thread>,
     /// Why the last save was not accepted, field by field.
     pub rejected: Option<Rejected>,
+    /// The article's specialty boxes (empty when the site keeps no specialties).
+    pub specialties: Vec<SpecialtyChoice>,
 }
 
 impl EditorPage {
@@ -248,7 +297,13 @@ impl EditorPage {
             merged: None,
             threads: Vec::new(),
             rejected: None,
+            specialties: Vec::new(),
         }
+    }
+
+    pub fn with_specialties(mut self, choices: Vec<SpecialtyChoice>) -> Self {
+        self.specialties = choices;
+        self
     }
 
     pub fn more_rows(mut self) -> Self {

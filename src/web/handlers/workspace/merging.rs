@@ -9,13 +9,14 @@ use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
 use askama::Template;
 
-use super::editor::{ArticleForm, EditorPage, MergeNote, RefRow, Taken, rows};
+use super::editor::{ArticleForm, EditorPage, MergeNote, RefRow, Taken, rows, specialty_choices};
 use crate::domain::content::{Content, ContentInput, Reference};
 use crate::domain::diff::{self, Block, RefChange, Side as DiffSide, WordDiff};
 use crate::domain::merge::{Choice, Merged, Side};
 use crate::ids::{ArticleId, RevisionId};
 use crate::services::Refusal;
 use crate::services::merging::{self, Merging};
+use crate::services::specialties::Choice as SpecialtyChoice;
 use crate::urls;
 use crate::web::error::AppError;
 use crate::web::extract::SignedIn;
@@ -46,6 +47,8 @@ pub struct MergePage {
     /// "revision 18 by Sam Lee".
     pub from: String,
     pub conflicts: Vec<ConflictView>,
+    /// The article's specialty boxes as the person left them, carried in hidden fields.
+    pub specialties: Vec<SpecialtyChoice>,
 }
 
 impl MergePage {
@@ -185,6 +188,7 @@ pub async fn merge_step(
 ) -> Result<HttpResponse, AppError> {
     let base = form.base()?;
     let draft_version = form.draft_version()?;
+    let specialties = specialty_choices(state, user, Some(form), Some(article)).await?;
     let caller = user.caller();
     let input = mine_input.clone();
     let merging = state
@@ -198,7 +202,8 @@ pub async fn merge_step(
     }) = merging
     else {
         // Nothing newer any more (it was withdrawn or rejected): the text saves as it is.
-        let mut page = editor(user, article, mine_input, base, draft_version);
+        let mut page =
+            editor(user, article, mine_input, base, draft_version).with_specialties(specialties);
         page.chrome = page.chrome.with_alerts(vec![
             "Nothing newer to merge with now: your text is below as you wrote it. Save again."
                 .to_owned(),
@@ -246,7 +251,8 @@ pub async fn merge_step(
                 ContentInput::from(&result),
                 Some(newer.id),
                 draft_version,
-            );
+            )
+            .with_specialties(specialties);
             page.base = Some((newer.id, format!("revision {number}")));
             page.merged = Some(MergeNote {
                 from,
@@ -267,6 +273,7 @@ pub async fn merge_step(
             &merged,
             if from_merge_page { posted } else { Vec::new() },
             retry,
+            specialties,
         )),
     }
 }
@@ -302,6 +309,7 @@ fn conflicts_page(
     merged: &Merged,
     posted: Vec<Option<Choice>>,
     retry: Retry,
+    specialties: Vec<SpecialtyChoice>,
 ) -> HttpResponse {
     let conflicts: Vec<ConflictView> = merged
         .conflicts()
@@ -340,6 +348,7 @@ fn conflicts_page(
         newer,
         from,
         conflicts,
+        specialties,
     };
     render::html(status, &page)
 }

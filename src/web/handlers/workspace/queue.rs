@@ -5,7 +5,10 @@ use askama::Template;
 use serde::Deserialize;
 
 use crate::db::revisions::{Cursor, QueueShow};
-use crate::services::read::{self, QueueItem};
+use crate::db::specialties::Specialty;
+use crate::ids::SpecialtyId;
+use crate::services::read::{self, QueueItem, Scope};
+use crate::services::specialties;
 use crate::urls;
 use crate::web::error::AppError;
 use crate::web::extract::SignedIn;
@@ -21,6 +24,7 @@ const FIRST: i64 = 20;
 pub struct QueueQuery {
     show: Option<String>,
     after: Option<String>,
+    specialty: Option<String>,
 }
 
 /// One list of the page, with its heading and where it goes on.
@@ -53,6 +57,10 @@ struct QueuePage {
     show: Option<&'static str>,
     first_page: Option<String>,
     now: chrono::NaiveDateTime,
+    /// The site's specialties, for the filter.
+    specialties: Vec<Specialty>,
+    /// The specialty filter chosen.
+    only: Option<SpecialtyId>,
 }
 
 impl QueuePage {
@@ -60,91 +68,157 @@ impl QueuePage {
         waited(*since, self.now)
     }
 
+    /// The address of list `name` under the chosen specialty filter.
+    fn list_link(&self, name: &str) -> String {
+        let specialty = self.only.map(|id| id.to_string()).unwrap_or_default();
+        urls::with_query(
+            &urls::review_queue(),
+            &[("show", name), ("specialty", &specialty)],
+        )
+    }
+
+    fn is_chosen(&self, id: &SpecialtyId) -> bool {
+        self.only == Some(*id)
+    }
+
     fn is_empty(&self) -> bool {
         self.sections.iter().all(|s| s.items.is_empty())
     }
 }
 
-fn parse_show(value: &str) -> Result<Option<QueueShow>, AppError> {
-    match value {
-        "" | "all" => Ok(None),
-        "assigned" => Ok(Some(QueueShow::Assigned)),
-        "re_requested" => Ok(Some(QueueShow::ReRequested)),
-        "unassigned" => Ok(Some(QueueShow::Unassigned)),
-        other => Err(AppError::BadRequest(format!(
-            "There is no queue list called '{other}': use assigned, re_requested or unassigned."
-        ))),
+/// One list of the queue: which revisions, among which specialties.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum List {
+    ReRequested,
+    Assigned,
+    /// Not assigned to the caller, in one of their specialties.
+    Mine,
+    /// Not assigned to the caller, in none of their specialties.
+    Others,
+    /// Not assigned to the caller, any specialty.
+    Unassigned,
+}
+
+impl List {
+    fn parse(value: &str) -> Result<Option<List>, AppError> {
+        match value {
+            "" | "all" => Ok(None),
+            "assigned" => Ok(Some(List::Assigned)),
+            "re_requested" => Ok(Some(List::ReRequested)),
+            "mine" => Ok(Some(List::Mine)),
+            "others" => Ok(Some(List::Others)),
+            "unassigned" => Ok(Some(List::Unassigned)),
+            other => Err(AppError::BadRequest(format!(
+                "There is no queue list called '{other}': use assigned, re_requested, mine, others or unassigned."
+            ))),
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            List::Assigned => "assigned",
+            List::ReRequested => "re_requested",
+            List::Mine => "mine",
+            List::Others => "others",
+            List::Unassigned => "unassigned",
+        }
+    }
+
+    fn heading(self) -> (&'static str, &'static str) {
+        match self {
+            List::ReRequested => ("again", "Asked to review again"),
+            List::Assigned => ("assigned", "Assigned to you"),
+            List::Mine => ("mine", "In your specialties"),
+            List::Others => ("waiting", "Waiting longest"),
+            List::Unassigned => ("waiting", "Waiting longest"),
+        }
+    }
+
+    /// The rows and scope it reads, under the specialty filter if one is chosen.
+    fn reads(self, only: Option<SpecialtyId>) -> (QueueShow, Scope) {
+        let scope = |default| only.map_or(default, Scope::Only);
+        match self {
+            List::ReRequested => (QueueShow::ReRequested, scope(Scope::All)),
+            List::Assigned => (QueueShow::Assigned, scope(Scope::All)),
+            List::Mine => (QueueShow::Unassigned, scope(Scope::Mine)),
+            List::Others => (QueueShow::Unassigned, scope(Scope::NotMine)),
+            List::Unassigned => (QueueShow::Unassigned, scope(Scope::All)),
+        }
+    }
+
+    /// The list that goes on page after page (the others show their first rows).
+    fn continues(self) -> bool {
+        matches!(self, List::Others | List::Unassigned)
     }
 }
 
-fn show_name(show: QueueShow) -> &'static str {
-    match show {
-        QueueShow::Assigned => "assigned",
-        QueueShow::ReRequested => "re_requested",
-        QueueShow::Unassigned => "unassigned",
-    }
-}
-
-fn heading(show: QueueShow) -> (&'static str, &'static str) {
-    match show {
-        QueueShow::ReRequested => ("again", "Asked to review again"),
-        QueueShow::Assigned => ("assigned", "Assigned to you"),
-        QueueShow::Unassigned => ("waiting", "Waiting longest"),
-    }
-}
-
-fn link(show: QueueShow, after: Option<Cursor>) -> String {
+fn link(list: List, only: Option<SpecialtyId>, after: Option<Cursor>) -> String {
     let after = after.map(|c| c.encode()).unwrap_or_default();
+    let specialty = only.map(|id| id.to_string()).unwrap_or_default();
     urls::with_query(
         &urls::review_queue(),
-        &[("show", show_name(show)), ("after", &after)],
+        &[
+            ("show", list.name()),
+            ("specialty", &specialty),
+            ("after", &after),
+        ],
     )
 }
 
 /// `GET /review/queue`: by default the re-requested and assigned revisions (their first
-/// rows) above everything else waiting, oldest first, 50 a page; `?show=` one list alone.
+/// rows), then those in the caller's specialties, above everything else waiting, oldest
+/// first, 50 a page; `?show=` one list alone; `?specialty=` one specialty's articles.
 pub async fn show(
     req: HttpRequest,
     state: web::Data<AppState>,
     user: SignedIn,
 ) -> Result<HttpResponse, AppError> {
     let query: QueueQuery = forms::query(&req)?;
-    let show = parse_show(
+    let show = List::parse(
         forms::non_empty(query.show.clone())
             .unwrap_or_default()
             .trim(),
     )?;
+    let only = forms::optional_number(query.specialty.as_deref().unwrap_or_default(), "specialty")?
+        .map(SpecialtyId);
     let after = forms::cursor(query.after.clone())?;
     let caller = user.caller();
-    let lists: Vec<(QueueShow, i64)> = match show {
-        Some(one) => vec![(one, PAGE_SIZE)],
-        None => vec![
-            (QueueShow::ReRequested, FIRST),
-            (QueueShow::Assigned, FIRST),
-            (QueueShow::Unassigned, PAGE_SIZE),
+    let lists: Vec<(List, i64)> = match (show, only) {
+        (Some(one), _) => vec![(one, PAGE_SIZE)],
+        (None, Some(_)) => vec![
+            (List::ReRequested, FIRST),
+            (List::Assigned, FIRST),
+            (List::Unassigned, PAGE_SIZE),
+        ],
+        (None, None) => vec![
+            (List::ReRequested, FIRST),
+            (List::Assigned, FIRST),
+            (List::Mine, FIRST),
+            (List::Others, PAGE_SIZE),
         ],
     };
-    let pages = state
+    let (pages, specialties) = state
         .db(move |ctx| {
             let mut pages = Vec::new();
             for (list, limit) in lists {
-                pages.push((list, read::queue(ctx, &caller, list, after, limit)?));
+                let (rows, scope) = list.reads(only);
+                pages.push((list, read::queue(ctx, &caller, rows, scope, after, limit)?));
             }
-            Ok(pages)
+            Ok((pages, specialties::list(ctx, &caller)?))
         })
         .await?;
     let sections = pages
         .into_iter()
         .map(|(list, page)| {
-            let (id, heading) = heading(list);
-            let continued = show.is_some() || list == QueueShow::Unassigned;
+            let (id, heading) = list.heading();
+            let continued = show.is_some() || list.continues();
             Section {
                 id,
                 heading,
                 more: if continued {
-                    page.next.map(|c| link(list, Some(c)))
+                    page.next.map(|c| link(list, only, Some(c)))
                 } else {
-                    page.next.map(|_| link(list, None))
+                    page.next.map(|_| link(list, only, None))
                 },
                 continues: continued,
                 items: page.items,
@@ -154,12 +228,20 @@ pub async fn show(
     Ok(render::ok(&QueuePage {
         chrome: user.chrome("queue"),
         sections,
-        show: show.map(show_name),
+        show: show.map(List::name),
         first_page: after.map(|_| match show {
-            Some(one) => link(one, None),
-            None => urls::review_queue(),
+            Some(one) => link(one, only, None),
+            None => urls::with_query(
+                &urls::review_queue(),
+                &[(
+                    "specialty",
+                    &only.map(|id| id.to_string()).unwrap_or_default(),
+                )],
+            ),
         }),
         now: crate::db::now(),
+        specialties,
+        only,
     }))
 }
 

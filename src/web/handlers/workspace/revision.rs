@@ -6,6 +6,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use crate::domain::conversation::Anchor;
+use crate::domain::disclosures::Declaration;
 use crate::domain::problems::Problems;
 use crate::domain::workflow::Action;
 use crate::filters;
@@ -30,6 +31,8 @@ struct RevisionView {
     /// The paragraph or reference the comment form is about (`?on=` from a "comment on
     /// this paragraph" link), with its description.
     comment_on: Option<(String, String)>,
+    /// The declaration chosen and the conflict described in an approve form that failed.
+    declared: Option<(String, String)>,
 }
 
 impl RevisionView {
@@ -44,6 +47,18 @@ impl RevisionView {
             Some((failed, text)) if *failed == action => text,
             _ => "",
         }
+    }
+
+    /// Whether the approve form's declaration `choice` was the one sent before it failed.
+    fn declared(&self, choice: &str) -> bool {
+        self.declared
+            .as_ref()
+            .is_some_and(|(chosen, _)| chosen == choice)
+    }
+
+    /// The conflict described before the approve form failed.
+    fn conflict_typed(&self) -> &str {
+        self.declared.as_ref().map_or("", |(_, text)| text)
     }
 
     /// Whether `action`'s form is the one that just failed.
@@ -107,6 +122,7 @@ async fn revision_page(
     id: RevisionId,
     failed: Option<(Rejected, Action, String)>,
     on: Option<String>,
+    declared: Option<(String, String)>,
 ) -> Result<HttpResponse, AppError> {
     let caller = user.caller();
     let page = state
@@ -125,6 +141,7 @@ async fn revision_page(
         page,
         typed,
         comment_on,
+        declared,
     }))
 }
 
@@ -159,7 +176,7 @@ pub async fn show(
             "'{on}' is not a paragraph or reference of this revision."
         )));
     }
-    revision_page(&state, &user, id, None, on).await
+    revision_page(&state, &user, id, None, on, None).await
 }
 
 #[derive(Deserialize)]
@@ -172,6 +189,18 @@ pub struct ActionForm {
     reviewer_id: String,
     #[serde(default)]
     anchor: String,
+    /// With approve: `none` or `conflict`.
+    #[serde(default)]
+    declaration: String,
+    /// With a declared conflict: its description.
+    #[serde(default)]
+    conflict: String,
+    /// With approve: the checklist items ticked.
+    #[serde(default)]
+    checklist: Vec<String>,
+    /// With request changes: the checklist items that fail.
+    #[serde(default)]
+    failing: Vec<String>,
     confirm: Option<String>,
 }
 
@@ -187,33 +216,46 @@ pub async fn act(
     let action = Action::from_route(&raw_action)
         .ok_or_else(|| AppError::NotFound(format!("There is no action called '{raw_action}'.")))?;
     let fields = form.fields;
+    let declared = Declaration::parse(&fields.declaration, &fields.conflict);
     let outcome = if action.needs_confirmation() && !forms::confirmed(fields.confirm.as_deref()) {
         // It cannot be undone: the form asks for a ticked box.
         Err(Problems::one("confirm", "Tick the box to confirm. Nothing was changed.").into())
     } else {
-        let input = ActionInput {
-            text: fields.comment.clone(),
-            reply_to: forms::optional_number(&fields.reply_to, "reply_to")?.map(CommentId),
-            reviewer: forms::optional_number(&fields.reviewer_id, "reviewer_id")?.map(UserId),
-            anchor: Some(fields.anchor.trim().to_owned()).filter(|a| !a.is_empty()),
-            expected_version: None,
-        };
-        let caller = user.caller();
-        state
-            .db(move |ctx| reviewing::act(ctx, &caller, id, action, &input))
-            .await
+        match declared {
+            Err(problems) => Err(problems.into()),
+            Ok(declaration) => {
+                let input = ActionInput {
+                    text: fields.comment.clone(),
+                    reply_to: forms::optional_number(&fields.reply_to, "reply_to")?.map(CommentId),
+                    reviewer: forms::optional_number(&fields.reviewer_id, "reviewer_id")?
+                        .map(UserId),
+                    anchor: Some(fields.anchor.trim().to_owned()).filter(|a| !a.is_empty()),
+                    expected_version: None,
+                    declaration,
+                    checklist: forms::ids(&fields.checklist, "checklist")?,
+                    failing: forms::ids(&fields.failing, "failing")?,
+                };
+                let caller = user.caller();
+                state
+                    .db(move |ctx| reviewing::act(ctx, &caller, id, action, &input))
+                    .await
+            }
+        }
     };
     answer_form(
         outcome,
         |_| render::see_other(&Notice::Acted(action).after(&urls::revision(id))),
         |rejected| {
             let on = Some(fields.anchor.trim().to_owned()).filter(|a| Anchor::parse(a).is_some());
+            let declared = (action == Action::Approve)
+                .then(|| (fields.declaration.clone(), fields.conflict.clone()));
             revision_page(
                 &state,
                 &user,
                 id,
                 Some((rejected, action, fields.comment)),
                 on,
+                declared,
             )
         },
     )

@@ -6,7 +6,7 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 
-use super::editor::{ArticleForm, EditorPage, Op};
+use super::editor::{ArticleForm, EditorPage, Op, specialty_choices};
 use super::merging;
 use crate::domain::content::ContentInput;
 use crate::domain::markdown;
@@ -24,8 +24,9 @@ use crate::web::render;
 use crate::web::state::AppState;
 
 /// `GET /manage/articles/new`
-pub async fn new(user: SignedIn) -> Result<HttpResponse, AppError> {
+pub async fn new(state: web::Data<AppState>, user: SignedIn) -> Result<HttpResponse, AppError> {
     user.require(Role::Editor)?;
+    let specialties = specialty_choices(&state, &user, None, None).await?;
     let content = ContentInput {
         change_note: "First version.".into(),
         ..ContentInput::default()
@@ -36,7 +37,8 @@ pub async fn new(user: SignedIn) -> Result<HttpResponse, AppError> {
         urls::articles(),
         urls::articles(),
         content,
-    );
+    )
+    .with_specialties(specialties);
     Ok(page.render(StatusCode::OK))
 }
 
@@ -74,16 +76,19 @@ async fn save(
     let content = form.content()?;
     let base = form.base()?;
     let draft_version = form.draft_version()?;
+    let chosen = form.specialties()?;
+    let again = |content| async {
+        let choices = specialty_choices(state, user, Some(form), article).await?;
+        Ok::<_, AppError>(editor_again(user, form, content, article).with_specialties(choices))
+    };
     match form.op {
         Op::Preview => {
-            let mut page = editor_again(user, form, content.clone(), article);
+            let mut page = again(content.clone()).await?;
             page.preview_html = Some(markdown::render(&content.body, content.references.len()));
             return Ok(page.render(StatusCode::OK));
         }
         Op::More => {
-            return Ok(editor_again(user, form, content, article)
-                .more_rows()
-                .render(StatusCode::OK));
+            return Ok(again(content).await?.more_rows().render(StatusCode::OK));
         }
         Op::Resolve => {
             let article = article.ok_or_else(|| {
@@ -98,7 +103,13 @@ async fn save(
     let input = content.clone();
     let outcome = state
         .db(move |ctx| match article {
-            None => editing::create_article(ctx, &caller, &input, submit),
+            None => editing::create_classified(
+                ctx,
+                &caller,
+                &input,
+                &chosen.clone().unwrap_or_default(),
+                submit,
+            ),
             Some(article) => editing::save_revision(
                 ctx,
                 &caller,
@@ -107,6 +118,7 @@ async fn save(
                     base,
                     draft_version,
                     content: input,
+                    specialties: chosen.clone(),
                     submit,
                 },
             ),
@@ -134,7 +146,7 @@ async fn save(
             {
                 return merging::merge_step(state, user, form, content, article, false).await;
             }
-            let page = editor_again(user, form, content, article);
+            let page = again(content).await?;
             Ok(page.rejected(rejected).render(StatusCode::OK))
         },
     )
@@ -172,6 +184,7 @@ pub async fn edit(
     let start = state
         .db(move |ctx| read::edit_start(ctx, &caller, article))
         .await?;
+    let specialties = specialty_choices(&state, &user, None, Some(article)).await?;
     let heading = if start.draft.is_some() {
         "Continue your draft"
     } else {
@@ -183,7 +196,8 @@ pub async fn edit(
         urls::article_revisions(article),
         urls::article(article),
         start.content,
-    );
+    )
+    .with_specialties(specialties);
     page.base = start
         .base
         .as_ref()

@@ -1,0 +1,2 @@
+ALTER TABLE reviews DROP COLUMN checklist;
+DROP TABLE checklist_items;
