@@ -68,6 +68,11 @@ pub fn editorial_policy() -> String {
     "/editorial-policy".into()
 }
 
+/// Re-certifying an article's published version.
+pub fn recertify(id: impl AsId<ArticleId>) -> String {
+    format!("/manage/articles/{}/recertify", id.as_id())
+}
+
 /// The public advisory board.
 pub fn board() -> String {
     "/board".into()

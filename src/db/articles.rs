@@ -283,3 +283,28 @@ pub fn live_count(conn: &mut DbConn) -> QueryResult<i64> {
         .count()
         .get_result(conn)
 }
+
+/// Completes a periodic review without a new revision: the article was last reviewed
+/// `now`, and is due again at `next_review_due`. Compare-and-set on `version`.
+pub fn reviewed(
+    tx: &mut Tx<'_>,
+    id: ArticleId,
+    version: i64,
+    now: NaiveDateTime,
+    next_review_due: NaiveDateTime,
+) -> QueryResult<bool> {
+    tx.public_content_changed();
+    let changed = diesel::update(
+        articles::table
+            .find(id)
+            .filter(articles::version.eq(version)),
+    )
+    .set((
+        articles::version.eq(version + 1),
+        articles::last_reviewed_at.eq(now),
+        articles::next_review_due.eq(next_review_due),
+        articles::updated_at.eq(now),
+    ))
+    .execute(&mut **tx)?;
+    Ok(changed == 1)
+}

@@ -12,6 +12,7 @@ pub mod comments;
 pub mod idempotency;
 pub mod login_attempts;
 pub mod outbox;
+pub mod recertifications;
 pub mod references;
 pub mod review_reminders;
 pub mod reviews;

@@ -161,6 +161,21 @@ diesel::table! {
 }
 
 diesel::table! {
+    recertifications (id) {
+        id -> Int8,
+        article_id -> Int8,
+        revision_id -> Int8,
+        reviewer_id -> Int8,
+        conflict_declared -> Bool,
+        conflict -> Text,
+        checklist -> Text,
+        note -> Text,
+        created_at -> Timestamp,
+        completes -> Bool,
+    }
+}
+
+diesel::table! {
     review_reminders (article_id, kind, due_at) {
         article_id -> Int8,
         kind -> Text,
@@ -340,6 +355,9 @@ diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(mail_outbox -> articles (article_id));
 diesel::joinable!(mail_outbox -> revisions (revision_id));
 diesel::joinable!(mail_outbox -> users (recipient_id));
+diesel::joinable!(recertifications -> articles (article_id));
+diesel::joinable!(recertifications -> revisions (revision_id));
+diesel::joinable!(recertifications -> users (reviewer_id));
 diesel::joinable!(review_reminders -> articles (article_id));
 diesel::joinable!(reviews -> revisions (revision_id));
 diesel::joinable!(reviews -> users (reviewer_id));
@@ -365,6 +383,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     comments,
     login_attempts,
     mail_outbox,
+    recertifications,
     review_reminders,
     reviews,
     revision_references,

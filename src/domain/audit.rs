@@ -65,10 +65,12 @@ pub enum AuditAction {
     BoardVisibilityChanged,
     ChecklistItemAdded,
     ChecklistItemRetired,
+    RecertificationGiven,
+    ArticleRecertified,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 50] = [
+    pub const ALL: [AuditAction; 52] = [
         AuditAction::SetupCompleted,
         AuditAction::LoginSucceeded,
         AuditAction::LoginFailed,
@@ -119,6 +121,8 @@ impl AuditAction {
         AuditAction::BoardVisibilityChanged,
         AuditAction::ChecklistItemAdded,
         AuditAction::ChecklistItemRetired,
+        AuditAction::RecertificationGiven,
+        AuditAction::ArticleRecertified,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -173,6 +177,8 @@ impl AuditAction {
             AuditAction::BoardVisibilityChanged => "user.board_visibility_changed",
             AuditAction::ChecklistItemAdded => "checklist.item_added",
             AuditAction::ChecklistItemRetired => "checklist.item_retired",
+            AuditAction::RecertificationGiven => "revision.recertified",
+            AuditAction::ArticleRecertified => "article.review_completed",
         }
     }
 
@@ -229,6 +235,8 @@ impl AuditAction {
             AuditAction::BoardVisibilityChanged => "Board entry hidden or shown by an admin",
             AuditAction::ChecklistItemAdded => "Checklist item added",
             AuditAction::ChecklistItemRetired => "Checklist item retired",
+            AuditAction::RecertificationGiven => "Re-certified unchanged",
+            AuditAction::ArticleRecertified => "Periodic review completed, no changes",
         }
     }
 

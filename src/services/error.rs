@@ -171,6 +171,10 @@ pub enum Refusal {
     DeliveryNotFailed,
     #[error("The specialty '{0}' is already on the list.")]
     SpecialtyTaken(String),
+    #[error(
+        "This article is not on the public site (never published, or retracted), so there is no published version to re-certify."
+    )]
+    NotLive,
 }
 
 impl Refusal {
@@ -209,7 +213,8 @@ impl Refusal {
             | Refusal::RevisionChanged { .. }
             | Refusal::WebhookAlready(_)
             | Refusal::DeliveryNotFailed
-            | Refusal::SpecialtyTaken(_) => RefusalKind::Conflict,
+            | Refusal::SpecialtyTaken(_)
+            | Refusal::NotLive => RefusalKind::Conflict,
         }
     }
 }

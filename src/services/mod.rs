@@ -24,6 +24,7 @@ pub mod public;
 pub mod publishing;
 pub mod rankings;
 pub mod read;
+pub mod recertifying;
 pub mod reviewing;
 pub mod round;
 pub mod secrets;

@@ -15,7 +15,7 @@ use crate::db::revisions::{self, Revision};
 use crate::db::search::Ranked;
 use crate::db::settings::{self, Settings};
 use crate::db::users::{self, Name};
-use crate::db::{DbConn, references, search};
+use crate::db::{DbConn, recertifications, references, search};
 use crate::domain::content::Reference;
 use crate::domain::snippet::{self, Run};
 use crate::domain::workflow::State;
@@ -76,6 +76,9 @@ pub struct HistoryEntry {
     pub revision: Revision,
     pub reviewers: Vec<Name>,
     pub is_current: bool,
+    /// Periodic reviews that re-certified this version unchanged, newest first: when each
+    /// completed, and who re-certified it.
+    pub reviewed_unchanged: Vec<(NaiveDateTime, Vec<Name>)>,
 }
 
 /// An article's public history.
@@ -107,7 +110,9 @@ pub fn history(ctx: &mut Ctx<'_>, slug: &str) -> ServiceResult<HistoryLookup> {
     let approved = revisions::in_states(conn, article.id, &[State::Approved])?;
     let ids: Vec<RevisionId> = approved.iter().map(|r| r.id).collect();
     let votes = reviews::approvals_on(conn, &ids)?;
-    let people: Vec<UserId> = votes.iter().map(|(_, id, _)| *id).collect();
+    let recertified = recertifications::of_article(conn, article.id)?;
+    let mut people: Vec<UserId> = votes.iter().map(|(_, id, _)| *id).collect();
+    people.extend(recertified.iter().map(|g| g.reviewer_id));
     let names = users::names(conn, &people)?;
     let mut by_revision: HashMap<RevisionId, Vec<Name>> = HashMap::new();
     for revision in &approved {
@@ -123,11 +128,26 @@ pub fn history(ctx: &mut Ctx<'_>, slug: &str) -> ServiceResult<HistoryLookup> {
         .find(|r| Some(r.id) == article.published_revision_id)
         .map(|r| r.title.clone())
         .unwrap_or_default();
+    // Each completed round: the re-certifications of one version up to the one completing it.
+    let mut rounds: HashMap<RevisionId, Vec<(NaiveDateTime, Vec<Name>)>> = HashMap::new();
+    let mut open: HashMap<RevisionId, Vec<Name>> = HashMap::new();
+    for given in &recertified {
+        let members = open.entry(given.revision_id).or_default();
+        members.extend(names.get(&given.reviewer_id).cloned());
+        if given.completes {
+            let members = std::mem::take(members);
+            rounds
+                .entry(given.revision_id)
+                .or_default()
+                .insert(0, (given.created_at, members));
+        }
+    }
     let entries = approved
         .into_iter()
         .map(|revision| HistoryEntry {
             reviewers: by_revision.remove(&revision.id).unwrap_or_default(),
             is_current: Some(revision.id) == article.published_revision_id,
+            reviewed_unchanged: rounds.remove(&revision.id).unwrap_or_default(),
             revision,
         })
         .collect();

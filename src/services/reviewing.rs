@@ -13,8 +13,9 @@ use super::{
     publishing,
 };
 use crate::db::comments::{self, NewComment};
-use crate::db::reviews::{self, NewReview};
+use crate::db::reviews::{self, Approver, NewReview};
 use crate::db::revisions::{self, Revision};
+use crate::db::settings::Settings;
 use crate::db::specialties::{self, Specialty};
 use crate::db::{self, DbConn, Tx, assignments, references, settings, users};
 use crate::domain::audit::AuditAction;
@@ -26,7 +27,7 @@ use crate::domain::roles::Role;
 use crate::domain::workflow::{
     self, Action, Approvals, Specialists, Transition, Verdict, WorkflowError,
 };
-use crate::ids::{CommentId, RevisionId, SpecialtyId, UserId};
+use crate::ids::{ArticleId, CommentId, RevisionId, SpecialtyId, UserId};
 
 /// The longest comment accepted.
 pub const COMMENT_MAX: usize = 10_000;
@@ -107,11 +108,33 @@ pub fn approvals(
         .approvals_required
         .unwrap_or(policy.approvals_required);
     let approvers = reviews::approvers(conn, revision.id, &revision.content_hash)?;
+    standing(
+        conn,
+        caller,
+        revision.article_id,
+        &policy,
+        required,
+        &approvers,
+    )
+}
+
+/// How `approvers` (approvals, or re-certifications) of an article stand against the
+/// policy, from the caller's point of view: which count (active accounts; a declared
+/// conflict only when the policy counts it), the quorum `required`, and the specialist
+/// rule measured on the article's specialties now.
+pub(crate) fn standing(
+    conn: &mut DbConn,
+    caller: &Caller,
+    article: ArticleId,
+    policy: &Settings,
+    required: i32,
+    approvers: &[Approver],
+) -> ServiceResult<Standing> {
     let by_actor = approvers.iter().any(|a| caller.is(a.id));
     let mut counted = Vec::new();
     let mut lapsed = Vec::new();
     let mut conflicted = Vec::new();
-    for approver in &approvers {
+    for approver in approvers {
         if workflow::approval_counts(
             approver.active,
             approver.conflicted(),
@@ -126,7 +149,7 @@ pub fn approvals(
     }
     let by_others = counted.iter().filter(|id| !caller.is(**id)).count();
     let needed = if policy.require_specialist {
-        specialties::of_article(conn, revision.article_id)?
+        specialties::of_article(conn, article)?
     } else {
         Vec::new()
     };
@@ -293,7 +316,7 @@ fn act_once(
             editing::submit_draft(tx, env, caller, &revision)?;
             return Ok(transition);
         }
-        Action::Edit | Action::Supersede => {
+        Action::Edit | Action::Supersede | Action::Recertify => {
             return Err(Problems::one("action", format!("'{action}' is not done here.")).into());
         }
         Action::Withdraw => AuditAction::RevisionWithdrawn,

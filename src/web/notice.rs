@@ -35,9 +35,11 @@ pub enum Notice {
     BoardVisibilitySaved,
     ChecklistItemAdded,
     ChecklistItemRetired,
+    Recertified,
+    ReviewCompleted,
 }
 
-const PLAIN: [(Notice, &str, &str); 27] = [
+const PLAIN: [(Notice, &str, &str); 29] = [
     (
         Notice::DraftSaved,
         "draft-saved",
@@ -128,6 +130,16 @@ const PLAIN: [(Notice, &str, &str); 27] = [
         Notice::ChecklistItemRetired,
         "checklist-item-retired",
         "Item retired: approvals from now on do not attest it; those that did keep it.",
+    ),
+    (
+        Notice::Recertified,
+        "recertified",
+        "Re-certification recorded. The review completes when the policy is met.",
+    ),
+    (
+        Notice::ReviewCompleted,
+        "review-completed",
+        "Review completed without changes: Last reviewed and Next review due have moved on.",
     ),
     (
         Notice::BoardEntrySaved,

@@ -117,6 +117,7 @@ routes! {
     "/manage/articles/{id}" => { GET workspace::article::show },
     "/manage/articles/{id}/edit" => { GET workspace::writing::edit },
     "/manage/articles/{id}/slug" => { POST workspace::article::change_slug },
+    "/manage/articles/{id}/recertify" => { POST workspace::article::recertify },
     "/manage/articles/{id}/revisions" [limit MAX_ARTICLE_FORM_BYTES] => {
         POST workspace::writing::save_revision,
     },

@@ -21,6 +21,7 @@ on_both_backends!(
     an_approval_declares_its_conflicts_and_a_declared_conflict_counts_only_if_the_policy_says,
     the_board_lists_reviewers_who_opt_in_and_articles_link_their_declarations_to_it,
     approving_attests_every_checklist_item_and_a_change_request_names_failing_ones,
+    a_recertification_quorum_moves_the_review_dates_without_a_new_revision,
 );
 
 /// The specialty called `name`'s id.
@@ -740,4 +741,139 @@ async fn approving_attests_every_checklist_item_and_a_change_request_names_faili
             .iter()
             .any(|a| a == "checklist.item_retired")
     );
+}
+
+/// An article's review dates.
+fn review_dates(
+    app: &TestApp,
+    article: i64,
+) -> (Option<chrono::NaiveDateTime>, Option<chrono::NaiveDateTime>) {
+    use imprimatur::db::schema::articles;
+    articles::table
+        .find(article)
+        .select((articles::last_reviewed_at, articles::next_review_due))
+        .first(&mut app.conn())
+        .unwrap()
+}
+
+async fn a_recertification_quorum_moves_the_review_dates_without_a_new_revision(app: TestApp) {
+    use imprimatur::db::schema::revisions;
+    let b = board(&app).await;
+    set_policy(&b.admin, "2", true).await;
+    let revision = submit_with(&b.ed, "Polymyositis", &[b.rheumatology]).await;
+    act(&b.rita, revision, "approve", &[])
+        .await
+        .assert_status(303);
+    act(&b.rob, revision, "approve", &[])
+        .await
+        .assert_status(303);
+    assert_eq!(state_of(&app, revision), "approved");
+    let article: i64 = revisions::table
+        .find(revision)
+        .select(revisions::article_id)
+        .first(&mut app.conn())
+        .unwrap();
+    // A year on, the review is overdue.
+    app.execute(&format!(
+        "UPDATE articles SET last_reviewed_at = '2025-10-01 09:00:00', \
+         next_review_due = '2026-10-01 09:00:00' WHERE id = {article}"
+    ));
+    let before = review_dates(&app, article);
+    let revisions_before = app.count("revisions");
+    let path = format!("/manage/articles/{article}/recertify");
+    let page = format!("/manage/articles/{article}");
+
+    // Only reviewers re-certify, and not without a declaration.
+    for who in [&b.ed, &b.admin] {
+        who.get(&page).await;
+        who.submit(&path, &[("declaration", "none")])
+            .await
+            .assert_status(403);
+    }
+    b.rita
+        .get(&page)
+        .await
+        .assert_contains("Re-certify the published version unchanged");
+    b.rita
+        .submit(&path, &[("note", "Checked.")])
+        .await
+        .assert_status(400)
+        .assert_contains("Declare whether you have a conflict");
+    assert_eq!(app.count("recertifications"), 0);
+
+    // Two non-rheumatologists: the quorum by number, but not the specialist rule.
+    b.rita
+        .submit(
+            &path,
+            &[("declaration", "none"), ("note", "Doses still current.")],
+        )
+        .await
+        .assert_redirect(&format!("{page}?done=recertified"));
+    b.rita
+        .submit(&path, &[("declaration", "none")])
+        .await
+        .assert_status(409)
+        .assert_contains("already re-certified");
+    b.ron.get(&page).await;
+    b.ron
+        .submit(&path, &[("declaration", "none")])
+        .await
+        .assert_redirect(&format!("{page}?done=recertified"));
+    assert_eq!(review_dates(&app, article), before, "not complete yet");
+    b.rob
+        .get(&page)
+        .await
+        .assert_contains("Needs 1 more approval, including one from Rheumatology");
+    // The rheumatologist completes the review: the dates move on, no new revision.
+    b.rob
+        .submit(&path, &[("declaration", "none")])
+        .await
+        .assert_redirect(&format!("{page}?done=review-completed"));
+    let (last, next) = review_dates(&app, article);
+    let now = chrono::Utc::now().naive_utc();
+    assert!(last.unwrap() > before.0.unwrap() && (now - last.unwrap()).num_minutes() < 5);
+    assert_eq!((next.unwrap() - last.unwrap()).num_days(), 365);
+    assert_eq!(app.count("revisions"), revisions_before);
+    let actions = app.audit_actions();
+    assert_eq!(
+        actions
+            .iter()
+            .filter(|a| *a == "revision.recertified")
+            .count(),
+        3
+    );
+    assert_eq!(
+        actions
+            .iter()
+            .filter(|a| *a == "article.review_completed")
+            .count(),
+        1
+    );
+    // The public history records it; the article shows the new date.
+    let history = app.client().get("/articles/polymyositis/history").await;
+    history
+        .assert_status(200)
+        .assert_contains("Reviewed, no changes")
+        .assert_contains("Rob Rheum");
+    let public = app.client().get("/articles/polymyositis").await;
+    public.assert_contains(&last.unwrap().format("%Y-%m-%d").to_string());
+    // A new round starts: Rita may re-certify again.
+    b.rita
+        .submit(&path, &[("declaration", "none")])
+        .await
+        .assert_redirect(&format!("{page}?done=recertified"));
+
+    // A retracted article is not live: nothing to re-certify.
+    b.admin.get(&page).await;
+    b.admin
+        .submit(
+            &format!("/admin/articles/{article}/retract"),
+            &[("reason", "Withdrawn by the editors."), ("confirm", "yes")],
+        )
+        .await
+        .assert_status(303);
+    b.ron
+        .submit(&path, &[("declaration", "none")])
+        .await
+        .assert_status(409);
 }

@@ -17,6 +17,8 @@ pub enum Action {
     Assign,
     /// The system, when a newer revision of the article is submitted.
     Supersede,
+    /// Confirm the published version unchanged at its periodic review.
+    Recertify,
 }
 
 impl Action {
@@ -46,6 +48,7 @@ impl Action {
             Action::Reject => "reject",
             Action::Assign => "assign",
             Action::Supersede => "supersede",
+            Action::Recertify => "recertify",
         }
     }
 
@@ -61,6 +64,7 @@ impl Action {
             Action::Reject => "Reject",
             Action::Assign => "Assign a reviewer",
             Action::Supersede => "Supersede",
+            Action::Recertify => "Re-certify unchanged",
         }
     }
 
@@ -107,6 +111,7 @@ impl Action {
             Action::Reject => "Rejected. The author sees your reason.",
             Action::Assign => "Reviewer assigned.",
             Action::Supersede => "Superseded.",
+            Action::Recertify => "Re-certification recorded.",
         }
     }
 
@@ -123,6 +128,7 @@ impl Action {
             Action::Reject => "reject",
             Action::Assign => "assign reviewers to",
             Action::Supersede => "supersede",
+            Action::Recertify => "re-certify",
         }
     }
 
@@ -139,6 +145,7 @@ impl Action {
             Action::Reject => "rejected",
             Action::Assign => "assigned",
             Action::Supersede => "superseded",
+            Action::Recertify => "re-certified",
         }
     }
 }

@@ -209,6 +209,8 @@ pub enum WorkflowError {
     NotInThisState { action: Action, state: State },
     #[error("You have already approved this revision; an approval counts once.")]
     AlreadyApproved,
+    #[error("You have already re-certified this version in this review round; it counts once.")]
+    AlreadyRecertified,
 }
 
 impl WorkflowError {
@@ -245,7 +247,9 @@ fn permitted(action: Action, actor: Actor) -> Result<(), WorkflowError> {
         Action::Edit | Action::Submit | Action::Withdraw => {
             Err(WorkflowError::AuthorOnly { action })
         }
-        Action::Claim | Action::Approve | Action::RequestChanges => reviewer_not_author(action),
+        Action::Claim | Action::Approve | Action::RequestChanges | Action::Recertify => {
+            reviewer_not_author(action)
+        }
         // Admins may reject too (never their own revision).
         Action::Reject if actor.is_admin && !actor.is_author => Ok(()),
         Action::Reject => reviewer_not_author(action),
@@ -313,6 +317,18 @@ pub fn decide(
         (Action::Assign, Submitted | UnderReview | ChangesRequested) => Ok(Transition::to(state)),
         (Action::Supersede, Submitted | UnderReview | ChangesRequested) => {
             Ok(Transition::to(Superseded))
+        }
+        // At the periodic review, the published (approved) version is confirmed unchanged:
+        // the re-certification that meets the policy completes the review.
+        (Action::Recertify, Approved) => {
+            if approvals.by_actor {
+                return Err(WorkflowError::AlreadyRecertified);
+            }
+            Ok(Transition {
+                to: Approved,
+                publishes: approvals.one_more_publishes(),
+                verdict: None,
+            })
         }
         (_, Draft | Submitted | UnderReview | ChangesRequested)
         | (_, Approved | Rejected | Withdrawn | Superseded) => refused,
@@ -626,6 +642,42 @@ mod tests {
         assert_eq!(
             approval.map(|t| (t.to, t.publishes)),
             Ok((State::UnderReview, false))
+        );
+    }
+
+    #[test]
+    fn only_a_published_version_is_recertified_by_reviewers_who_did_not_write_it() {
+        let two = |by_others| Approvals {
+            by_others,
+            ..Approvals::none(2)
+        };
+        let first = decide(State::Approved, Action::Recertify, REVIEWER, two(0)).unwrap();
+        assert_eq!((first.to, first.publishes), (State::Approved, false));
+        let last = decide(State::Approved, Action::Recertify, REVIEWER, two(1)).unwrap();
+        assert!(
+            last.publishes,
+            "the one that meets the quorum completes the review"
+        );
+        assert_eq!(
+            decide(
+                State::Approved,
+                Action::Recertify,
+                AUTHOR_REVIEWER_ADMIN,
+                two(1)
+            ),
+            Err(WorkflowError::OwnRevision {
+                action: Action::Recertify
+            })
+        );
+        assert!(decide(State::Approved, Action::Recertify, ADMIN, two(1)).is_err());
+        assert!(decide(State::UnderReview, Action::Recertify, REVIEWER, two(1)).is_err());
+        let again = Approvals {
+            by_actor: true,
+            ..two(1)
+        };
+        assert_eq!(
+            decide(State::Approved, Action::Recertify, REVIEWER, again),
+            Err(WorkflowError::AlreadyRecertified)
         );
     }
 

@@ -17,6 +17,7 @@ pub use articles::{ArticleList, ArticleRow, ArticleSearch, article_list, drafts}
 pub use dashboard::{Dashboard, dashboard};
 pub use edit_start::{EditStart, edit_start};
 pub use queue::{QueueItem, QueuePage, Scope, queue};
+pub(crate) use revision::needs_line;
 pub use revision::{BodyBlock, RevisionPage, revision_page};
 pub use timeline::{Timeline, TimelineEntry, timeline};
 

@@ -268,7 +268,7 @@ pub fn revision_page(
 }
 
 /// "Needs 2 more approvals, including one from Rheumatology and one from Pharmacy."
-fn needs_line(standing: &Standing) -> Option<String> {
+pub(crate) fn needs_line(standing: &Standing) -> Option<String> {
     let n = standing.approvals.still_needed();
     if n == 0 {
         return None;

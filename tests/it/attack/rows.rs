@@ -165,6 +165,7 @@ pub fn rows() -> Vec<Row> {
         get("/manage/articles/{id}", &Object::ARTICLES),
         get("/manage/articles/{id}/edit", &Object::ARTICLES),
         post("/manage/articles/{id}/slug", &Object::ARTICLES),
+        post("/manage/articles/{id}/recertify", &Object::ARTICLES),
         post("/manage/articles/{id}/revisions", &Object::ARTICLES),
         get("/manage/revisions/{id}", &Object::REVISIONS),
         get("/manage/revisions/{id}/diff", &Object::REVISIONS),
@@ -221,7 +222,7 @@ fn may_act(who: Who, action: Action) -> bool {
         Action::Claim | Action::Approve | Action::RequestChanges => who.is_reviewer(),
         Action::Reject | Action::Assign => who.is_reviewer() || who == Who::Admin,
         Action::Comment => who == Who::Author || who.is_reviewer() || who == Who::Admin,
-        Action::Edit | Action::Supersede => false,
+        Action::Edit | Action::Supersede | Action::Recertify => false,
     }
 }
 
@@ -237,7 +238,7 @@ fn state_allows(action: Action, state: State) -> bool {
         Action::Comment | Action::Reject | Action::Assign => {
             matches!(state, Submitted | UnderReview | ChangesRequested)
         }
-        Action::Edit | Action::Supersede => false,
+        Action::Edit | Action::Supersede | Action::Recertify => false,
     }
 }
 
@@ -291,6 +292,14 @@ pub fn expect(row: &Row, who: Who, object: Object) -> Expect {
             _ if !(visible && who.is_editor()) => No,
             Object::Article(ArticleState::Published | ArticleState::Retracted) => Conflict,
             _ => Yes,
+        },
+        // Reviewers re-certify a live article's published version; a retracted one is not
+        // live, and one never published is not found.
+        ("POST", "/manage/articles/{id}/recertify") => match object {
+            _ if !who.is_reviewer() => No,
+            Object::Article(ArticleState::Published) => Yes,
+            Object::Article(ArticleState::Retracted) => Conflict,
+            _ => No,
         },
         ("GET", "/manage/revisions/{id}" | "/manage/revisions/{id}/diff") => yes_if(visible),
         ("POST", "/manage/revisions/{id}/{action}") => {
@@ -463,6 +472,13 @@ pub fn form(world: &World, row: &Row, who: Who, made: &Made) -> Vec<(String, Str
             fields
         }
         "/manage/articles/{id}/slug" => pairs(&[("slug", &format!("matrix-address-{n}"))]),
+        "/manage/articles/{id}/recertify" => {
+            let mut fields = pairs(&[("declaration", "none"), ("note", "Still right.")]);
+            for item in world.checklist_in_force() {
+                fields.push(("checklist".to_owned(), item.to_string()));
+            }
+            fields
+        }
         "/manage/revisions/{id}/{action}" => {
             let mut fields = pairs(&[
                 ("comment", "A point for the author."),

@@ -150,14 +150,23 @@ pub async fn show(
                     .iter()
                     .map(|r| (r.id.0, r.on_board, &r.specialties))
                     .collect();
+                // A periodic review moves the review dates without a new revision.
                 let identity = format!(
-                    "article {} revision {} settings {} pending {} board {board:?}",
-                    live.article.id, live.revision.id, live.settings.version, live.update_pending
+                    "article {} revision {} reviewed {:?} settings {} pending {} board {board:?}",
+                    live.article.id,
+                    live.revision.id,
+                    live.article.last_reviewed_at,
+                    live.settings.version,
+                    live.update_pending
                 );
-                let modified = [live.revision.decided_at, Some(live.settings.updated_at)]
-                    .into_iter()
-                    .flatten()
-                    .max();
+                let modified = [
+                    live.revision.decided_at,
+                    live.article.last_reviewed_at,
+                    Some(live.settings.updated_at),
+                ]
+                .into_iter()
+                .flatten()
+                .max();
                 Ok(CachedPage::new(
                     StatusCode::OK,
                     HTML,
@@ -215,9 +224,10 @@ pub async fn history(
                 .render()
                 .map_err(AppError::internal)?;
                 let identity = format!(
-                    "history {} published {:?} versions {} settings {}",
+                    "history {} published {:?} reviewed {:?} versions {} settings {}",
                     article.id,
                     article.published_revision_id,
+                    article.last_reviewed_at,
                     entries.len(),
                     settings.version
                 );
