@@ -35,7 +35,10 @@ impl Jobs {
                 stopped.clone(),
                 env.clone(),
                 "review reminders",
-                |ctx| notify::review_reminders(ctx, db::now()).map(|_| ()),
+                |ctx| {
+                    notify::review_reminders(ctx, db::now())?;
+                    notify::assignment_reminders(ctx, db::now()).map(|_| ())
+                },
             )),
             tokio::spawn(checkpoints(env.clone(), stopped.clone())),
             tokio::spawn(every(

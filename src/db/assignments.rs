@@ -15,17 +15,25 @@ pub struct Assignment {
     pub created_at: NaiveDateTime,
     /// Carried into a resubmission: this reviewer is asked to look again.
     pub re_requested: bool,
+    /// When the review is due (none for assignments made before due dates existed).
+    pub due_at: Option<NaiveDateTime>,
+    /// The reminder the day before was sent (or was no longer owed).
+    pub reminded_before_at: Option<NaiveDateTime>,
+    /// The reminder when it passed was sent (or was no longer owed).
+    pub reminded_overdue_at: Option<NaiveDateTime>,
 }
 
-/// Records an assignment; returns false when the reviewer was already assigned.
+/// Records an assignment due at `due`; returns false when the reviewer was already
+/// assigned.
 pub fn add(
     conn: &mut DbConn,
     revision: RevisionId,
     reviewer: UserId,
     assigned_by: UserId,
     now: NaiveDateTime,
+    due: NaiveDateTime,
 ) -> QueryResult<bool> {
-    add_marked(conn, revision, reviewer, assigned_by, now, false)
+    add_marked(conn, revision, reviewer, assigned_by, now, due, false)
 }
 
 /// Records an assignment, marked re-requested when it is carried into a resubmission.
@@ -35,6 +43,7 @@ pub fn add_marked(
     reviewer: UserId,
     assigned_by: UserId,
     now: NaiveDateTime,
+    due: NaiveDateTime,
     re_requested: bool,
 ) -> QueryResult<bool> {
     let exists: bool = diesel::select(diesel::dsl::exists(
@@ -53,6 +62,7 @@ pub fn add_marked(
             assignments::assigned_by.eq(assigned_by),
             assignments::created_at.eq(now),
             assignments::re_requested.eq(re_requested),
+            assignments::due_at.eq(due),
         ))
         .execute(conn)?;
     Ok(true)
@@ -84,4 +94,95 @@ pub fn assignees_of(conn: &mut DbConn, revision: RevisionId) -> QueryResult<Vec<
         .filter(assignments::revision_id.eq(revision))
         .select(assignments::reviewer_id)
         .load(conn)
+}
+
+/// Which reminder an assignment is owed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reminder {
+    /// The day before it is due.
+    DueSoon,
+    /// Once it has passed.
+    Overdue,
+}
+
+/// Assignments due before `cutoff` still owed a reminder, in due order, after `after`
+/// (the last one of the previous batch): served by `assignments_due`.
+pub fn owed_reminders(
+    conn: &mut DbConn,
+    cutoff: NaiveDateTime,
+    after: Option<(NaiveDateTime, RevisionId, UserId)>,
+    limit: i64,
+) -> QueryResult<Vec<Assignment>> {
+    let mut query = assignments::table
+        .filter(assignments::due_at.is_not_null())
+        .filter(assignments::reminded_overdue_at.is_null())
+        .filter(assignments::due_at.le(cutoff))
+        .into_boxed();
+    if let Some((due, revision, reviewer)) = after {
+        query = query.filter(
+            assignments::due_at
+                .gt(due)
+                .or(assignments::due_at.eq(due).and(
+                    assignments::revision_id
+                        .gt(revision)
+                        .or(assignments::revision_id
+                            .eq(revision)
+                            .and(assignments::reviewer_id.gt(reviewer))),
+                )),
+        );
+    }
+    query
+        .order((
+            assignments::due_at.asc(),
+            assignments::revision_id.asc(),
+            assignments::reviewer_id.asc(),
+        ))
+        .limit(limit)
+        .load(conn)
+}
+
+/// Records that `reminder` was sent (or is no longer owed), once: returns false when
+/// another pass recorded it first. An overdue reminder also settles the one before.
+pub fn mark_reminded(
+    conn: &mut DbConn,
+    revision: RevisionId,
+    reviewer: UserId,
+    reminder: Reminder,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    let one = assignments::table
+        .filter(assignments::revision_id.eq(revision))
+        .filter(assignments::reviewer_id.eq(reviewer));
+    let changed = match reminder {
+        Reminder::DueSoon => diesel::update(one.filter(assignments::reminded_before_at.is_null()))
+            .set(assignments::reminded_before_at.eq(now))
+            .execute(conn)?,
+        Reminder::Overdue => {
+            let changed = diesel::update(one.filter(assignments::reminded_overdue_at.is_null()))
+                .set(assignments::reminded_overdue_at.eq(now))
+                .execute(conn)?;
+            diesel::update(one.filter(assignments::reminded_before_at.is_null()))
+                .set(assignments::reminded_before_at.eq(now))
+                .execute(conn)?;
+            changed
+        }
+    };
+    Ok(changed == 1)
+}
+
+/// When each of `revisions` assigned to `reviewer` is due (one query).
+pub fn due_for(
+    conn: &mut DbConn,
+    reviewer: UserId,
+    revisions: &[RevisionId],
+) -> QueryResult<std::collections::HashMap<RevisionId, NaiveDateTime>> {
+    let rows: Vec<(RevisionId, Option<NaiveDateTime>)> = assignments::table
+        .filter(assignments::reviewer_id.eq(reviewer))
+        .filter(assignments::revision_id.eq_any(revisions))
+        .select((assignments::revision_id, assignments::due_at))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, due)| due.map(|d| (id, d)))
+        .collect())
 }

@@ -247,3 +247,14 @@ pub fn articles_reviewed(
         .load(conn)?;
     Ok(rows.into_iter().collect())
 }
+
+/// Whether `reviewer` voted on `revision` (approved, asked for changes or rejected).
+pub fn voted(conn: &mut DbConn, reviewer: UserId, revision: RevisionId) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        reviews::table
+            .filter(reviews::revision_id.eq(revision))
+            .filter(reviews::reviewer_id.eq(reviewer))
+            .filter(reviews::verdict.ne(Verdict::Comment.as_str())),
+    ))
+    .get_result(conn)
+}

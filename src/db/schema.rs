@@ -80,6 +80,9 @@ diesel::table! {
         assigned_by -> Int8,
         created_at -> Timestamp,
         re_requested -> Bool,
+        due_at -> Nullable<Timestamp>,
+        reminded_before_at -> Nullable<Timestamp>,
+        reminded_overdue_at -> Nullable<Timestamp>,
     }
 }
 
@@ -267,6 +270,7 @@ diesel::table! {
         updated_by -> Nullable<Int8>,
         require_specialist -> Bool,
         conflicted_approvals_count -> Bool,
+        review_due_days -> Int4,
     }
 }
 

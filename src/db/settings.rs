@@ -26,6 +26,8 @@ pub struct Settings {
     /// An approval whose reviewer declared a conflict with the article counts toward the
     /// quorum.
     pub conflicted_approvals_count: bool,
+    /// Days a reviewer has for an assigned review, by default.
+    pub review_due_days: i32,
 }
 
 #[derive(Debug, Clone, AsChangeset)]
@@ -41,6 +43,7 @@ pub struct SettingsChanges<'a> {
     pub updated_by: Option<UserId>,
     pub require_specialist: bool,
     pub conflicted_approvals_count: bool,
+    pub review_due_days: i32,
 }
 
 pub fn load(conn: &mut DbConn) -> QueryResult<Settings> {

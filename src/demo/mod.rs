@@ -249,6 +249,7 @@ fn stories(conn: &mut Ctx<'_>, people: &[Person; 7]) -> ServiceResult<usize> {
             editorial_policy: current.editorial_policy,
             require_specialist: true,
             conflicted_approvals_count: current.conflicted_approvals_count,
+            review_due_days: current.review_due_days.to_string(),
         },
     )?;
 

@@ -314,6 +314,7 @@ pub fn run(env: &Env, spec: ScaleSpec) -> ServiceResult<ScaleSummary> {
                 editorial_policy: current.editorial_policy,
                 require_specialist: current.require_specialist,
                 conflicted_approvals_count: current.conflicted_approvals_count,
+                review_due_days: current.review_due_days.to_string(),
             },
         )
         .map(|_| ())

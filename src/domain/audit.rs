@@ -67,10 +67,11 @@ pub enum AuditAction {
     ChecklistItemRetired,
     RecertificationGiven,
     ArticleRecertified,
+    ReviewReminderSent,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 52] = [
+    pub const ALL: [AuditAction; 53] = [
         AuditAction::SetupCompleted,
         AuditAction::LoginSucceeded,
         AuditAction::LoginFailed,
@@ -123,6 +124,7 @@ impl AuditAction {
         AuditAction::ChecklistItemRetired,
         AuditAction::RecertificationGiven,
         AuditAction::ArticleRecertified,
+        AuditAction::ReviewReminderSent,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -179,6 +181,7 @@ impl AuditAction {
             AuditAction::ChecklistItemRetired => "checklist.item_retired",
             AuditAction::RecertificationGiven => "revision.recertified",
             AuditAction::ArticleRecertified => "article.review_completed",
+            AuditAction::ReviewReminderSent => "revision.review_reminder_sent",
         }
     }
 
@@ -237,6 +240,7 @@ impl AuditAction {
             AuditAction::ChecklistItemRetired => "Checklist item retired",
             AuditAction::RecertificationGiven => "Re-certified unchanged",
             AuditAction::ArticleRecertified => "Periodic review completed, no changes",
+            AuditAction::ReviewReminderSent => "Reminder of an assigned review sent",
         }
     }
 

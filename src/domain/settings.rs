@@ -8,6 +8,8 @@ pub const APPROVALS_MIN: i32 = 1;
 pub const APPROVALS_MAX: i32 = 9;
 pub const INTERVAL_MIN_DAYS: i32 = 1;
 pub const INTERVAL_MAX_DAYS: i32 = 3650;
+pub const DUE_MIN_DAYS: i32 = 1;
+pub const DUE_MAX_DAYS: i32 = 90;
 pub const SITE_NAME_MAX: usize = 100;
 pub const DISCLAIMER_MAX: usize = 2_000;
 pub const POLICY_MAX: usize = 20_000;
@@ -24,6 +26,8 @@ pub struct SettingsInput {
     pub require_specialist: bool,
     /// Approvals with a declared conflict count toward the quorum (a checkbox).
     pub conflicted_approvals_count: bool,
+    /// Days a reviewer has for an assigned review, by default.
+    pub review_due_days: String,
 }
 
 /// Checked settings.
@@ -36,12 +40,39 @@ pub struct ValidSettings {
     pub editorial_policy: String,
     pub require_specialist: bool,
     pub conflicted_approvals_count: bool,
+    pub review_due_days: i32,
 }
 
 impl ValidSettings {
     pub fn review_interval(&self) -> Duration {
         Duration::days(i64::from(self.review_interval_days))
     }
+}
+
+/// When an assignment made at `now` is due by default.
+pub fn default_due(now: chrono::NaiveDateTime, days: i32) -> chrono::NaiveDateTime {
+    now + Duration::days(i64::from(days.clamp(DUE_MIN_DAYS, DUE_MAX_DAYS)))
+}
+
+/// The due time of an assignment given as a date: the end of that day (UTC). A date before
+/// `today` or more than a year ahead is refused.
+pub fn due_on(
+    date: chrono::NaiveDate,
+    today: chrono::NaiveDate,
+) -> Result<chrono::NaiveDateTime, Problems> {
+    if date < today {
+        return Err(Problems::one(
+            "due",
+            "The due date has passed: choose today or a later day.",
+        ));
+    }
+    if date > today + Duration::days(366) {
+        return Err(Problems::one(
+            "due",
+            "The due date is more than a year away: choose an earlier day.",
+        ));
+    }
+    Ok(date.and_time(chrono::NaiveTime::MIN) + Duration::days(1) - Duration::seconds(1))
 }
 
 /// The review interval as a duration.
@@ -78,6 +109,19 @@ pub fn validate(input: &SettingsInput) -> Result<ValidSettings, Problems> {
     )
     .map_err(|e| problems.push("review_interval_days", e))
     .ok();
+    // Older forms (and the API of earlier clients) leave it out: the default, 7 days.
+    let due_days = if input.review_due_days.trim().is_empty() {
+        Some(7)
+    } else {
+        whole_number(
+            &input.review_due_days,
+            "The days for an assigned review",
+            DUE_MIN_DAYS,
+            DUE_MAX_DAYS,
+        )
+        .map_err(|e| problems.push("review_due_days", e))
+        .ok()
+    };
     let site_name = input.site_name.trim().to_owned();
     if site_name.is_empty() {
         problems.push("site_name", "Enter a site name.");
@@ -105,8 +149,10 @@ pub fn validate(input: &SettingsInput) -> Result<ValidSettings, Problems> {
             format!("The editorial policy is too long (at most {POLICY_MAX} characters)."),
         );
     }
-    match (approvals, interval) {
-        (Some(approvals_required), Some(review_interval_days)) if problems.is_empty() => {
+    match (approvals, interval, due_days) {
+        (Some(approvals_required), Some(review_interval_days), Some(review_due_days))
+            if problems.is_empty() =>
+        {
             Ok(ValidSettings {
                 approvals_required,
                 review_interval_days,
@@ -115,6 +161,7 @@ pub fn validate(input: &SettingsInput) -> Result<ValidSettings, Problems> {
                 editorial_policy,
                 require_specialist: input.require_specialist,
                 conflicted_approvals_count: input.conflicted_approvals_count,
+                review_due_days,
             })
         }
         _ => Err(problems),
@@ -134,7 +181,20 @@ mod tests {
             editorial_policy: "We review.\r\n".into(),
             require_specialist: true,
             conflicted_approvals_count: false,
+            review_due_days: "7".into(),
         }
+    }
+
+    #[test]
+    fn an_assignment_is_due_at_the_end_of_its_day_never_in_the_past() {
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 7).unwrap();
+        let due = due_on(today, today).unwrap();
+        assert_eq!(due.to_string(), "2026-12-07 23:59:59");
+        assert!(due_on(today - Duration::days(1), today).is_err());
+        assert!(due_on(today + Duration::days(400), today).is_err());
+        let now = today.and_hms_opt(9, 0, 0).unwrap();
+        assert_eq!(default_due(now, 7), now + Duration::days(7));
+        assert_eq!(default_due(now, 0), now + Duration::days(1), "clamped");
     }
 
     #[test]

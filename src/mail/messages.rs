@@ -268,6 +268,29 @@ email!(
     }
 );
 
+/// A reviewer's assigned review is due tomorrow, or has passed its due date.
+#[derive(Debug, Clone)]
+pub struct AssignmentDue {
+    pub title: String,
+    /// "Revision 2".
+    pub label: String,
+    pub due: NaiveDateTime,
+    pub overdue: bool,
+    pub revision_url: String,
+}
+
+email!(
+    AssignmentDue,
+    "email/assignment_due/subject.txt",
+    "email/assignment_due/body.txt",
+    "email/assignment_due/body.html",
+    |m| if m.overdue {
+        "assigned_review_overdue"
+    } else {
+        "assigned_review_due_soon"
+    }
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -401,6 +424,26 @@ mod tests {
                     article_url: link.into(),
                 }),
                 "Review due soon: T",
+            ),
+            (
+                Box::new(AssignmentDue {
+                    title: "T".into(),
+                    label: "Revision 2".into(),
+                    due: at,
+                    overdue: false,
+                    revision_url: link.into(),
+                }),
+                "Review due tomorrow: T",
+            ),
+            (
+                Box::new(AssignmentDue {
+                    title: "T".into(),
+                    label: "Revision 2".into(),
+                    due: at,
+                    overdue: true,
+                    revision_url: link.into(),
+                }),
+                "Review overdue: T",
             ),
         ];
         let mut events = Vec::new();

@@ -18,11 +18,12 @@ use crate::db::users::{self, User};
 use crate::db::{
     self, DbConn, Tx, assignments, comments, review_reminders, reviews, settings, specialties,
 };
+use crate::domain::audit::AuditAction;
 use crate::domain::roles::Role;
 use crate::ids::{ArticleId, RevisionId, UserId};
 use crate::mail::messages::{
-    Assigned, Commented, Decided, Email, Frame, Invitation, PasswordReset, Published, ReRequested,
-    ReviewDue, Submitted, Superseded,
+    Assigned, AssignmentDue, Commented, Decided, Email, Frame, Invitation, PasswordReset,
+    Published, ReRequested, ReviewDue, Submitted, Superseded,
 };
 use crate::urls;
 
@@ -410,5 +411,90 @@ fn remind(
         article_url: link(env, &urls::article(article.id)),
     };
     enqueue(tx, env, &to, &notice, Some(article.id), None)?;
+    Ok(to.len())
+}
+
+/// Queues the reminders of assigned reviews: one the day before the due date and one once
+/// it passes, each once (recorded on the assignment, compare-and-set, so two instances
+/// never both send it), each audited. An assignment whose revision no longer waits for
+/// reviewers, or whose reviewer has already voted on it, is settled without mail. Returns
+/// how many messages were queued. Run by the server's reminder job.
+pub fn assignment_reminders(ctx: &mut Ctx<'_>, now: NaiveDateTime) -> ServiceResult<usize> {
+    let env = ctx.env();
+    let cutoff = now + Duration::days(1);
+    let mut after = None;
+    let mut queued = 0;
+    loop {
+        let owed = assignments::owed_reminders(ctx.conn(), cutoff, after, REMINDER_BATCH)?;
+        for assignment in &owed {
+            let Some(due) = assignment.due_at else {
+                continue;
+            };
+            after = Some((due, assignment.revision_id, assignment.reviewer_id));
+            queued += ctx.write(|tx| remind_reviewer(tx, env, assignment, due, now))?;
+        }
+        if i64::try_from(owed.len()).unwrap_or(0) < REMINDER_BATCH {
+            return Ok(queued);
+        }
+    }
+}
+
+fn remind_reviewer(
+    tx: &mut Tx<'_>,
+    env: &Env,
+    assignment: &assignments::Assignment,
+    due: NaiveDateTime,
+    now: NaiveDateTime,
+) -> ServiceResult<usize> {
+    use assignments::Reminder;
+    let overdue = due <= now;
+    if !overdue && assignment.reminded_before_at.is_some() {
+        return Ok(0);
+    }
+    let reminder = if overdue {
+        Reminder::Overdue
+    } else {
+        Reminder::DueSoon
+    };
+    let (revision_id, reviewer_id) = (assignment.revision_id, assignment.reviewer_id);
+    let revision = revisions::find(tx, revision_id)?;
+    let owed = match &revision {
+        Some(revision) if revision.state.awaits_reviewers() => {
+            !reviews::voted(tx, reviewer_id, revision_id)?
+        }
+        _ => false,
+    };
+    if !owed {
+        // Nothing to remind of any more: settle both reminders quietly.
+        assignments::mark_reminded(tx, revision_id, reviewer_id, Reminder::Overdue, now)?;
+        return Ok(0);
+    }
+    if !assignments::mark_reminded(tx, revision_id, reviewer_id, reminder, now)? {
+        return Ok(0);
+    }
+    let Some(revision) = revision else {
+        return Ok(0);
+    };
+    let to = active(tx, BTreeSet::from([reviewer_id]), None)?;
+    let notice = AssignmentDue {
+        title: revision.title.clone(),
+        label: revision.label(),
+        due,
+        overdue,
+        revision_url: link(env, &urls::revision(revision.id)),
+    };
+    tell(tx, env, &to, &notice, &revision)?;
+    super::audit::record(
+        tx,
+        &super::Actor::system(),
+        super::audit::Event::new(AuditAction::ReviewReminderSent)
+            .target_revision(revision.article_id, revision.id)
+            .details(serde_json::json!({
+                "reviewer": reviewer_id,
+                "reminder": if overdue { "overdue" } else { "due_soon" },
+                "due": due,
+                "sent": !to.is_empty(),
+            })),
+    )?;
     Ok(to.len())
 }

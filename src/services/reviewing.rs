@@ -24,6 +24,7 @@ use crate::domain::conversation::Anchor;
 use crate::domain::disclosures::{self, Declaration};
 use crate::domain::problems::Problems;
 use crate::domain::roles::Role;
+use crate::domain::settings as settings_rules;
 use crate::domain::workflow::{
     self, Action, Approvals, Specialists, Transition, Verdict, WorkflowError,
 };
@@ -53,6 +54,8 @@ pub struct ActionInput {
     pub checklist: BTreeSet<i64>,
     /// For request changes: the checklist items that fail (optional).
     pub failing: BTreeSet<i64>,
+    /// For assign: when the review is due (by default, the setting's days from now).
+    pub due: Option<chrono::NaiveDate>,
 }
 
 impl ActionInput {
@@ -377,7 +380,8 @@ fn act_once(
     }
     match action {
         Action::Claim => {
-            assignments::add(tx, revision.id, me, me, now)?;
+            let due = default_due(tx, now)?;
+            assignments::add(tx, revision.id, me, me, now, due)?;
         }
         Action::Approve => {
             let counted = declaration.is_none_or(counts);
@@ -400,10 +404,15 @@ fn act_once(
         }
         Action::Assign => {
             let reviewer = assignee(tx, &revision, input.reviewer)?;
-            if !assignments::add(tx, revision.id, reviewer.0, me, now)? {
+            let due = match input.due {
+                Some(date) => settings_rules::due_on(date, now.date())?,
+                None => default_due(tx, now)?,
+            };
+            if !assignments::add(tx, revision.id, reviewer.0, me, now, due)? {
                 return Err(Refusal::AlreadyAssigned(reviewer.1).into());
             }
             details["reviewer"] = json!(reviewer.1);
+            details["due"] = json!(due);
         }
         _ => {}
     }
@@ -444,6 +453,17 @@ fn act_once(
     // the section that reviewers acting at once queue for.
     audit::record_all(tx, caller.actor(), events)?;
     Ok(transition)
+}
+
+/// When an assignment made now is due by default (the setting's days from now).
+pub(crate) fn default_due(
+    tx: &mut Tx<'_>,
+    now: chrono::NaiveDateTime,
+) -> ServiceResult<chrono::NaiveDateTime> {
+    Ok(settings_rules::default_due(
+        now,
+        settings::in_tx(tx)?.review_due_days,
+    ))
 }
 
 /// A comment's anchor, checked against the revision it is written on: the paragraph block

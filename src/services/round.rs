@@ -89,7 +89,8 @@ pub(crate) fn re_request(
         if !person.is_active || !users::roles_of(tx, person.id)?.has(Role::Reviewer) {
             continue;
         }
-        assignments::add_marked(tx, submitted.id, person.id, me, now, asked_again)?;
+        let due = super::reviewing::default_due(tx, now)?;
+        assignments::add_marked(tx, submitted.id, person.id, me, now, due, asked_again)?;
         if asked_again {
             let since = reviews::last_reviewed_by(tx, person.id, &others)?;
             notify::re_requested(tx, env, submitted, &person, author, since)?;

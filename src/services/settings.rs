@@ -66,6 +66,11 @@ pub fn update(
             json!(before.conflicted_approvals_count),
             json!(valid.conflicted_approvals_count),
         );
+        note(
+            "review_due_days",
+            json!(before.review_due_days),
+            json!(valid.review_due_days),
+        );
         if before.version != version {
             return Err(Refusal::SettingsChanged.into());
         }
@@ -86,6 +91,7 @@ pub fn update(
                 updated_by: caller.id(),
                 require_specialist: valid.require_specialist,
                 conflicted_approvals_count: valid.conflicted_approvals_count,
+                review_due_days: valid.review_due_days,
             },
         )?;
         if !saved {

@@ -121,6 +121,7 @@ async fn admin_use_cases_refuse_an_editor_called_directly_and_change_nothing(app
         editorial_policy: String::new(),
         require_specialist: false,
         conflicted_approvals_count: false,
+        review_due_days: "7".into(),
     };
     refused_as_non_admin(
         app.ctx(|ctx| settings::update(ctx, editor, 1, &input)),

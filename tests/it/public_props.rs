@@ -132,6 +132,7 @@ impl World {
                 editorial_policy: current.editorial_policy,
                 require_specialist: false,
                 conflicted_approvals_count: false,
+                review_due_days: "7".into(),
             };
             settings::update(&mut conn, &admin, current.version, &input).unwrap();
         }

@@ -22,6 +22,7 @@ on_both_backends!(
     the_board_lists_reviewers_who_opt_in_and_articles_link_their_declarations_to_it,
     approving_attests_every_checklist_item_and_a_change_request_names_failing_ones,
     a_recertification_quorum_moves_the_review_dates_without_a_new_revision,
+    assigned_reviews_are_due_and_reminded_once_before_and_once_after,
 );
 
 /// The specialty called `name`'s id.
@@ -876,4 +877,157 @@ async fn a_recertification_quorum_moves_the_review_dates_without_a_new_revision(
         .submit(&path, &[("declaration", "none")])
         .await
         .assert_status(409);
+}
+
+/// The due date of `reviewer`'s assignment to `revision`.
+fn due_of(app: &TestApp, revision: RevisionId, reviewer: &str) -> chrono::NaiveDateTime {
+    use imprimatur::db::schema::{assignments, users};
+    assignments::table
+        .inner_join(users::table.on(users::id.eq(assignments::reviewer_id)))
+        .filter(assignments::revision_id.eq(revision))
+        .filter(users::email.eq(reviewer))
+        .select(assignments::due_at)
+        .first::<Option<chrono::NaiveDateTime>>(&mut app.conn())
+        .unwrap()
+        .unwrap()
+}
+
+fn reminders_at(app: &TestApp, now: chrono::NaiveDateTime) -> usize {
+    app.ctx(|ctx| imprimatur::services::notify::assignment_reminders(ctx, now))
+        .unwrap()
+}
+
+fn mail_events(app: &TestApp, event: &str) -> Vec<String> {
+    mail_outbox::table
+        .filter(mail_outbox::event.eq(event))
+        .select(mail_outbox::recipient)
+        .load(&mut app.conn())
+        .unwrap()
+}
+
+async fn assigned_reviews_are_due_and_reminded_once_before_and_once_after(app: TestApp) {
+    use chrono::Duration;
+    let b = board(&app).await;
+    set_policy(&b.admin, "2", false).await;
+    let revision = submit_with(&b.ed, "Raynaud phenomenon", &[]).await;
+    let path = format!("/manage/revisions/{revision}");
+    let today = chrono::Utc::now().date_naive();
+    let in_three = (today + Duration::days(3)).format("%Y-%m-%d").to_string();
+    // A due date in the past, or not a date, is refused; nothing is assigned.
+    b.admin
+        .get(&path)
+        .await
+        .assert_contains("name=\"due\" type=\"date\"");
+    let rita_id = users_id(&app, "rita@example.org").to_string();
+    let ron_id = users_id(&app, "ron@example.org").to_string();
+    b.admin
+        .submit(
+            &format!("{path}/assign"),
+            &[("reviewer_id", &rita_id), ("due", "2020-01-01")],
+        )
+        .await
+        .assert_status(400)
+        .assert_contains("The due date has passed");
+    b.admin
+        .submit(
+            &format!("{path}/assign"),
+            &[("reviewer_id", &rita_id), ("due", "soon")],
+        )
+        .await
+        .assert_status(400);
+    assert_eq!(app.count("assignments"), 0);
+    // Rita is due in three days (the end of that day); Ron by default in seven.
+    act(
+        &b.admin,
+        revision,
+        "assign",
+        &[("reviewer_id", &rita_id), ("due", &in_three)],
+    )
+    .await
+    .assert_status(303);
+    act(&b.admin, revision, "assign", &[("reviewer_id", &ron_id)])
+        .await
+        .assert_status(303);
+    let rita_due = due_of(&app, revision, "rita@example.org");
+    assert_eq!(rita_due.to_string(), format!("{in_three} 23:59:59"));
+    let ron_due = due_of(&app, revision, "ron@example.org");
+    let now = chrono::Utc::now().naive_utc();
+    assert!(
+        (ron_due - now - Duration::days(7)).num_minutes().abs() < 5,
+        "{ron_due}"
+    );
+    assert!(last_details(&app, "revision.reviewer_assigned")["due"].is_string());
+    b.rita
+        .get("/review/queue")
+        .await
+        .assert_contains(&format!("due {in_three}"));
+
+    // Nothing is owed yet; the day before, one reminder, once.
+    assert_eq!(reminders_at(&app, now), 0);
+    let eve = rita_due - Duration::hours(12);
+    assert_eq!(reminders_at(&app, eve), 1);
+    assert_eq!(reminders_at(&app, eve), 0, "once");
+    let soon = mail_events(&app, "assigned_review_due_soon");
+    assert_eq!(soon.len(), 1);
+    assert!(soon[0].contains("rita@example.org"), "{soon:?}");
+    // Once it has passed, one more, once.
+    let late = rita_due + Duration::hours(1);
+    assert_eq!(reminders_at(&app, late), 1);
+    assert_eq!(reminders_at(&app, late), 0, "once");
+    assert_eq!(mail_events(&app, "assigned_review_overdue").len(), 1);
+    // Ron reviews before his date: nothing is owed to him.
+    act(&b.ron, revision, "approve", &[])
+        .await
+        .assert_status(303);
+    assert_eq!(reminders_at(&app, ron_due + Duration::hours(1)), 0);
+    let sent = app
+        .audit_actions()
+        .iter()
+        .filter(|a| *a == "revision.review_reminder_sent")
+        .count();
+    assert_eq!(sent, 2);
+
+    // Two reminder passes at once (two server instances) still send each reminder once.
+    let mut many = Vec::new();
+    for i in 0..12 {
+        let r = submit_with(&b.ed, &format!("Scleroderma question {i}"), &[]).await;
+        act(
+            &b.admin,
+            r,
+            "assign",
+            &[("reviewer_id", &rita_id), ("due", &in_three)],
+        )
+        .await
+        .assert_status(303);
+        many.push(r);
+    }
+    let before = mail_events(&app, "assigned_review_due_soon").len();
+    let passes: Vec<usize> = std::thread::scope(|scope| {
+        let racers: Vec<_> = (0..2)
+            .map(|_| scope.spawn(|| reminders_at(&app, eve)))
+            .collect();
+        racers.into_iter().map(|r| r.join().unwrap()).collect()
+    });
+    assert_eq!(passes.iter().sum::<usize>(), 12, "{passes:?}");
+    assert_eq!(
+        mail_events(&app, "assigned_review_due_soon").len(),
+        before + 12
+    );
+
+    // The queue and the dashboard flag an overdue review.
+    app.execute(&format!(
+        "UPDATE assignments SET due_at = '2026-01-05 23:59:59' WHERE revision_id = {revision}"
+    ));
+    b.rita
+        .get("/review/queue")
+        .await
+        .assert_contains("Overdue since 2026-01-05");
+    b.rita
+        .get("/dashboard")
+        .await
+        .assert_contains("Overdue since 2026-01-05");
+    b.admin
+        .get(&path)
+        .await
+        .assert_contains("overdue since 2026-01-05");
 }

@@ -74,6 +74,7 @@ async fn concurrent_conflicting_actions_never_lose_an_update(app: TestApp) {
             editorial_policy: current.editorial_policy,
             require_specialist: false,
             conflicted_approvals_count: false,
+            review_due_days: "7".into(),
         };
         imprimatur::services::settings::update(
             &mut conn,

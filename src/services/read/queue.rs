@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 use crate::db::revisions::{self, Among, Cursor, QueueShow, RevisionLine};
 use crate::db::specialties::{self, Specialty};
 use crate::db::users::{self, Name};
-use crate::db::{DbConn, reviews, settings};
+use crate::db::{DbConn, assignments, reviews, settings};
 use crate::domain::roles::Role;
 use crate::ids::{ArticleId, RevisionId, SpecialtyId, UserId};
 use crate::services::{Caller, Ctx, ServiceResult};
@@ -30,6 +30,8 @@ pub struct QueueItem {
     pub specialties: Vec<Specialty>,
     /// The caller holds one of them.
     pub in_my_specialties: bool,
+    /// When the caller's assigned review of it is due.
+    pub due_at: Option<NaiveDateTime>,
 }
 
 /// Which revisions a queue list holds, by their article's specialties.
@@ -146,6 +148,16 @@ fn items(
     };
     let authors: Vec<UserId> = rows.iter().map(|(_, r)| r.author_id).collect();
     let names = users::names(conn, &authors)?;
+    let assigned: Vec<RevisionId> = rows
+        .iter()
+        .filter(|(show, _)| *show != QueueShow::Unassigned)
+        .map(|(_, r)| r.id)
+        .collect();
+    let due = if assigned.is_empty() {
+        Default::default()
+    } else {
+        assignments::due_for(conn, me, &assigned)?
+    };
 
     Ok(rows
         .into_iter()
@@ -158,6 +170,7 @@ fn items(
         })
         .map(|(show, revision, specialties)| QueueItem {
             in_my_specialties: specialties.iter().any(|s| mine.contains(&s.id)),
+            due_at: due.get(&revision.id).copied(),
             specialties,
             author: name_of(&names, revision.author_id),
             waiting_since: revision.submitted_at,

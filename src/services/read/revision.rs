@@ -3,6 +3,8 @@
 
 use std::collections::{HashMap, HashSet};
 
+use chrono::NaiveDateTime;
+
 use super::name_of;
 use crate::db::articles::{self, Article};
 use crate::db::checklist as db_checklist;
@@ -55,8 +57,8 @@ pub struct RevisionPage {
     pub reviews: Vec<(Review, Name)>,
     /// The article's conversation across rounds.
     pub threads: Vec<Thread>,
-    /// Assigned reviewers, and whether each was asked to look again.
-    pub assigned: Vec<(Name, bool)>,
+    /// Assigned reviewers, whether each was asked to look again, and when it is due.
+    pub assigned: Vec<(Name, bool, Option<NaiveDateTime>)>,
     pub approvals: Approvals,
     pub approvers: Vec<Name>,
     /// Approved, but the account has since been deactivated: no longer counts.
@@ -85,6 +87,10 @@ pub struct RevisionPage {
     pub compare: Option<(Basis, RevisionId)>,
     /// Today's approvals setting (the revision keeps the one it was submitted with).
     pub policy_now: i32,
+    /// Days an assigned review has by default.
+    pub review_due_days: i32,
+    /// The time the page was read, for "overdue".
+    pub now: NaiveDateTime,
     /// The article's specialties.
     pub specialties: Vec<Specialty>,
     /// What a revision waiting for reviewers still needs to publish, in words: "Needs 1 more
@@ -149,6 +155,7 @@ pub fn revision_page(
         _ => None,
     };
     let specialties = specialties::of_article(conn, revision.article_id)?;
+    let policy = settings::load(conn)?;
     let needs = revision
         .state
         .awaits_reviewers()
@@ -224,7 +231,7 @@ pub fn revision_page(
             .collect(),
         assigned: assignments
             .iter()
-            .map(|a| (name_of(&names, a.reviewer_id), a.re_requested))
+            .map(|a| (name_of(&names, a.reviewer_id), a.re_requested, a.due_at))
             .collect(),
         approvers: standing
             .counted
@@ -248,7 +255,9 @@ pub fn revision_page(
         may_revise: caller.is(revision.author_id)
             && revision.state.awaits_author()
             && caller.has(Role::Editor),
-        policy_now: settings::load(conn)?.approvals_required,
+        policy_now: policy.approvals_required,
+        review_due_days: policy.review_due_days,
+        now: crate::db::now(),
         revision,
         article,
         references,
@@ -306,7 +315,7 @@ fn status_line(
     standing: &Standing,
     superseded_by: Option<&RevisionLine>,
 ) -> String {
-    let date = |at: chrono::NaiveDateTime| at.format("%-d %B %Y").to_string();
+    let date = |at: NaiveDateTime| at.format("%-d %B %Y").to_string();
     let last_vote = |verdict: Verdict| {
         reviews
             .iter()

@@ -143,6 +143,21 @@ pub fn path_id(raw: &str, what: &str) -> Result<i64, AppError> {
         .ok_or_else(|| AppError::NotFound(format!("There is no {what} with the id '{raw}'.")))
 }
 
+/// A date field (`YYYY-MM-DD`, as `<input type=date>` sends it); empty is none.
+pub fn optional_date(raw: &str, field: &str) -> Result<Option<chrono::NaiveDate>, AppError> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    chrono::NaiveDate::parse_from_str(raw, "%Y-%m-%d")
+        .map(Some)
+        .map_err(|_| {
+            AppError::BadRequest(format!(
+                "'{raw}' is not a date for {field}: use YYYY-MM-DD."
+            ))
+        })
+}
+
 /// Ids posted by ticked boxes (`name=1&name=4`): each a whole number from 1, else 400.
 pub fn ids(raw: &[String], field: &str) -> Result<std::collections::BTreeSet<i64>, AppError> {
     raw.iter()

@@ -319,6 +319,7 @@ fn set_site_texts(app: &TestApp, root: &Caller, payload: &str) {
         editorial_policy: format!("Policy.\n\n{payload}"),
         require_specialist: false,
         conflicted_approvals_count: false,
+        review_due_days: "7".into(),
     };
     app.ctx(|ctx| settings::update(ctx, root, version, &input))
         .unwrap_or_else(|e| panic!("{payload:?} in the settings: {e}"));

@@ -6,7 +6,8 @@ use serde::Deserialize;
 
 use crate::domain::problems::Problems;
 use crate::domain::settings::{
-    APPROVALS_MAX, APPROVALS_MIN, INTERVAL_MAX_DAYS, INTERVAL_MIN_DAYS, SettingsInput,
+    APPROVALS_MAX, APPROVALS_MIN, DUE_MAX_DAYS, DUE_MIN_DAYS, INTERVAL_MAX_DAYS, INTERVAL_MIN_DAYS,
+    SettingsInput,
 };
 use crate::services::{Refusal, settings};
 use crate::urls;
@@ -26,6 +27,8 @@ struct SettingsPage {
     approvals_max: i32,
     interval_min: i32,
     interval_max: i32,
+    due_min: i32,
+    due_max: i32,
     rejected: Option<Rejected>,
 }
 
@@ -39,6 +42,8 @@ impl SettingsPage {
             approvals_max: APPROVALS_MAX,
             interval_min: INTERVAL_MIN_DAYS,
             interval_max: INTERVAL_MAX_DAYS,
+            due_min: DUE_MIN_DAYS,
+            due_max: DUE_MAX_DAYS,
             rejected: None,
         }
     }
@@ -59,6 +64,7 @@ pub async fn show(state: web::Data<AppState>, admin: Admin) -> Result<HttpRespon
         editorial_policy: current.editorial_policy,
         require_specialist: current.require_specialist,
         conflicted_approvals_count: current.conflicted_approvals_count,
+        review_due_days: current.review_due_days.to_string(),
     };
     Ok(render::ok(&SettingsPage::new(
         admin.chrome("settings"),
@@ -86,6 +92,8 @@ pub struct SettingsForm {
     require_specialist: Option<String>,
     #[serde(default)]
     conflicted_approvals_count: Option<String>,
+    #[serde(default)]
+    review_due_days: String,
 }
 
 /// `POST /admin/settings`
@@ -103,6 +111,7 @@ pub async fn save(
         editorial_policy: fields.editorial_policy,
         require_specialist: fields.require_specialist.is_some(),
         conflicted_approvals_count: fields.conflicted_approvals_count.is_some(),
+        review_due_days: fields.review_due_days,
     };
     let version = fields.version.trim().parse::<i64>().ok();
     let outcome = match version {

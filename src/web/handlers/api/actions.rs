@@ -69,6 +69,10 @@ pub struct ActionIn {
     /// With request-changes: the ids of the checklist items that fail (optional).
     #[serde(default)]
     pub failing: Vec<i64>,
+    /// With assign: when the review is due (`YYYY-MM-DD`, the end of that day UTC); by
+    /// default the site's days for an assigned review from now.
+    #[schema(format = Date, example = "2026-12-14")]
+    pub due: Option<String>,
     /// With `declaration: conflict`: the conflict, as readers will see it.
     #[schema(
         max_length = 2000,
@@ -158,6 +162,21 @@ pub async fn act(
             None
         }
     };
+    let due = match fields
+        .due
+        .as_deref()
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+    {
+        None => None,
+        Some(raw) => match chrono::NaiveDate::parse_from_str(raw, "%Y-%m-%d") {
+            Ok(date) => Some(date),
+            Err(_) => {
+                problems.push("due", "A due date is written YYYY-MM-DD.");
+                None
+            }
+        },
+    };
     if !problems.is_empty() {
         return Err(AppError::Unprocessable(problems));
     }
@@ -170,6 +189,7 @@ pub async fn act(
         declaration,
         checklist: fields.checklist.into_iter().collect(),
         failing: fields.failing.into_iter().collect(),
+        due,
     };
     let caller = token.actor();
     let reader = token.reader();

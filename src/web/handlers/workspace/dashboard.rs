@@ -19,6 +19,8 @@ struct DashboardPage {
     roles: String,
     has_roles: bool,
     board: Dashboard,
+    /// For "overdue".
+    now: chrono::NaiveDateTime,
 }
 
 pub async fn show(state: web::Data<AppState>, user: SignedIn) -> Result<HttpResponse, AppError> {
@@ -26,6 +28,7 @@ pub async fn show(state: web::Data<AppState>, user: SignedIn) -> Result<HttpResp
     let board = state.db(move |ctx| read::dashboard(ctx, &caller)).await?;
     Ok(render::ok(&DashboardPage {
         chrome: user.chrome("dashboard"),
+        now: crate::db::now(),
         name: user.user.display_name.clone(),
         roles: user.user.roles.describe(),
         has_roles: !user.user.roles.is_empty(),

@@ -6,6 +6,7 @@ use serde::Deserialize;
 
 use crate::db::revisions::{Cursor, QueueShow};
 use crate::db::specialties::Specialty;
+use crate::filters;
 use crate::ids::SpecialtyId;
 use crate::services::read::{self, QueueItem, Scope};
 use crate::services::specialties;

@@ -201,6 +201,9 @@ pub struct ActionForm {
     /// With request changes: the checklist items that fail.
     #[serde(default)]
     failing: Vec<String>,
+    /// With assign: the due date (`YYYY-MM-DD`), or empty for the default.
+    #[serde(default)]
+    due: String,
     confirm: Option<String>,
 }
 
@@ -234,6 +237,7 @@ pub async fn act(
                     declaration,
                     checklist: forms::ids(&fields.checklist, "checklist")?,
                     failing: forms::ids(&fields.failing, "failing")?,
+                    due: forms::optional_date(&fields.due, "due")?,
                 };
                 let caller = user.caller();
                 state
