@@ -17,6 +17,7 @@ on_both_backends!(
     expected_version_scopes_and_separation_of_duties_hold,
     a_retried_post_with_the_same_key_does_nothing_twice,
     bad_bodies_get_problem_documents_and_change_nothing,
+    an_api_approval_attests_the_checklist_and_an_assignment_takes_a_due_date,
 );
 
 struct Cast {
@@ -671,4 +672,78 @@ async fn bad_bodies_get_problem_documents_and_change_nothing(app: TestApp) {
         ),
         before
     );
+}
+
+async fn an_api_approval_attests_the_checklist_and_an_assignment_takes_a_due_date(app: TestApp) {
+    let cast = cast(&app);
+    let pipeline = token_for(&app, &cast.editor, &["read", "write"]);
+    let rita = token_for(&app, &cast.rita, &["read", "review"]);
+    let item = app
+        .ctx(|ctx| {
+            imprimatur::services::checklist::add(
+                ctx,
+                &imprimatur::services::Caller::system(),
+                "Doses checked against the current label",
+            )
+        })
+        .unwrap();
+    let created = post(
+        &app,
+        &pipeline,
+        "/api/v1/articles",
+        &article("Checked", "Body [1] [2].", true),
+        None,
+    )
+    .await;
+    assert_eq!(created.status, 201, "{created:?}");
+    let revision = created.doc["revision_id"].as_i64().unwrap();
+    // The revision tells the reviewer what an approval attests.
+    let read = get(&app, &rita, &format!("/api/v1/revisions/{revision}")).await;
+    assert_eq!(read.doc["checklist"][0]["id"], item, "{read:?}");
+    let approve = format!("/api/v1/revisions/{revision}/approve");
+    let unticked = post(&app, &rita, &approve, &json!({"declaration": "none"}), None).await;
+    assert_eq!(unticked.status, 422, "{unticked:?}");
+    assert_eq!(unticked.doc["errors"][0]["field"], "checklist");
+    // An assignment through the API takes a due date; a bad one is refused.
+    let assign = format!("/api/v1/revisions/{revision}/assign");
+    let sam_id = cast.sam.id.0;
+    let bad = post(
+        &app,
+        &rita,
+        &assign,
+        &json!({"reviewer_id": sam_id, "due": "next week"}),
+        None,
+    )
+    .await;
+    assert_eq!(bad.status, 422, "{bad:?}");
+    assert_eq!(bad.doc["errors"][0]["field"], "due");
+    let due = (chrono::Utc::now().date_naive() + chrono::Duration::days(2))
+        .format("%Y-%m-%d")
+        .to_string();
+    let assigned = post(
+        &app,
+        &rita,
+        &assign,
+        &json!({"reviewer_id": sam_id, "due": due}),
+        None,
+    )
+    .await;
+    assert_eq!(assigned.status, 200, "{assigned:?}");
+    let approved = post(
+        &app,
+        &rita,
+        &approve,
+        &json!({"declaration": "none", "checklist": [item]}),
+        None,
+    )
+    .await;
+    assert_eq!(approved.status, 200, "{approved:?}");
+    let review = &approved.doc["reviews"][0];
+    assert_eq!(review["declaration"], "No conflicts declared");
+    assert_eq!(
+        review["checklist"][0],
+        "Doses checked against the current label"
+    );
+    assert_eq!(approved.doc["approvals"]["given"], 1);
+    assert_eq!(approved.doc["approvals"]["needs"], "Needs 1 more approval.");
 }

@@ -10,6 +10,7 @@ use utoipa::ToSchema;
 
 use super::articles::{ArticleReference, reference};
 use super::{JSON, utc};
+use crate::domain::disclosures::Declaration;
 use crate::ids::RevisionId;
 use crate::services::conversation::Thread;
 use crate::services::read::{self, RevisionPage};
@@ -45,6 +46,10 @@ pub struct WorkspaceRevision {
     pub approvals: ApprovalCount,
     /// The actions the caller may take on it now (`approve`, `comment`, ...).
     pub actions: Vec<String>,
+    /// The review checklist in force when the caller may approve or request changes: an
+    /// approval sends every item's `id` in `checklist`; a change request may name failing
+    /// ones in `failing`.
+    pub checklist: Vec<ChecklistEntry>,
     pub reviews: Vec<ReviewEntry>,
     /// The article's review conversation, across rounds.
     pub threads: Vec<ThreadEntry>,
@@ -55,10 +60,22 @@ pub struct WorkspaceRevision {
 /// Approvals of this revision's content, and how many the policy needs.
 #[derive(Serialize, ToSchema)]
 pub struct ApprovalCount {
+    /// Approvals that count (active accounts; a declared conflict only when the policy
+    /// counts it).
     pub given: u32,
     pub required: u32,
-    /// Who approved (reviewers whose accounts are still active).
+    /// Who approved, among those that count.
     pub by: Vec<String>,
+    /// What publishing still needs, in words ("Needs 1 more approval, including one from
+    /// Rheumatology (the specialist rule)."); absent when nothing is waited for.
+    pub needs: Option<String>,
+}
+
+/// A checklist item an approval attests.
+#[derive(Serialize, ToSchema)]
+pub struct ChecklistEntry {
+    pub id: i64,
+    pub text: String,
 }
 
 /// A review verdict on the revision.
@@ -69,6 +86,12 @@ pub struct ReviewEntry {
     pub verdict: String,
     pub comment: String,
     pub at: DateTime<Utc>,
+    /// An approval's declaration of interests for the article ("No conflicts declared", or
+    /// the conflict); absent for other verdicts.
+    pub declaration: Option<String>,
+    /// The checklist items an approval attested, or a change request named as failing,
+    /// with their wording at the time.
+    pub checklist: Vec<String>,
 }
 
 /// A thread of the conversation.
@@ -135,17 +158,33 @@ pub(super) fn revision(page: RevisionPage) -> WorkspaceRevision {
         submitted_at: r.submitted_at.map(utc),
         decided_at: r.decided_at.map(utc),
         approvals: ApprovalCount {
-            given: page.approvals.by_others + u32::from(page.approvals.by_actor),
+            given: page.approvals.by_others + u32::from(page.approvals.actor_counts),
             required: page.approvals.required,
             by: page.approvers.into_iter().map(|n| n.display_name).collect(),
+            needs: page.needs,
         },
         actions: page.actions.iter().map(|a| a.as_str().to_owned()).collect(),
+        checklist: page
+            .checklist
+            .into_iter()
+            .map(|item| ChecklistEntry {
+                id: item.id,
+                text: item.text,
+            })
+            .collect(),
         reviews: page
             .reviews
             .into_iter()
             .map(|(review, name)| ReviewEntry {
                 reviewer: name.display_name,
                 verdict: review.verdict.as_str().to_owned(),
+                declaration: Declaration::stored(review.conflict_declared, &review.conflict)
+                    .map(|d| d.describe()),
+                checklist: review
+                    .checklist_items()
+                    .into_iter()
+                    .map(|item| item.text)
+                    .collect(),
                 comment: review.body,
                 at: utc(review.created_at),
             })
