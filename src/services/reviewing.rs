@@ -107,6 +107,17 @@ pub fn approvals(
     revision: &Revision,
 ) -> ServiceResult<Standing> {
     let policy = settings::load(conn)?;
+    approvals_under(conn, caller, revision, &policy)
+}
+
+/// [`approvals`] under settings already read (an action reads them once per transaction:
+/// the publication and its mail need them too).
+fn approvals_under(
+    conn: &mut DbConn,
+    caller: &Caller,
+    revision: &Revision,
+    policy: &Settings,
+) -> ServiceResult<Standing> {
     let required = revision
         .approvals_required
         .unwrap_or(policy.approvals_required);
@@ -115,7 +126,7 @@ pub fn approvals(
         conn,
         caller,
         revision.article_id,
-        &policy,
+        policy,
         required,
         &approvers,
     )
@@ -291,7 +302,8 @@ fn act_once(
         .into());
     }
     let actor = workflow_actor(caller, &revision);
-    let standing = approvals(tx, caller, &revision)?;
+    let policy = settings::in_tx(tx)?;
+    let standing = approvals_under(tx, caller, &revision, &policy)?;
     let (mut approvals, approvers) = (standing.approvals, standing.counted);
     let counts = |declaration: &Declaration| {
         workflow::approval_counts(true, declaration.is_conflict(), standing.conflicts_count)
