@@ -211,6 +211,12 @@ pub fn recertify(
                     "required": approvals.required,
                 })),
         ];
+        // Every re-certification claims the article's version, so two given at once are
+        // measured one after the other (the later one sees the earlier): neither can miss
+        // that together they meet the policy.
+        if !transition.publishes && !articles::bump(tx, article.id, article.version, now)? {
+            return Err(ServiceError::Contended);
+        }
         if transition.publishes {
             let interval = review_interval(settings::in_tx(tx)?.review_interval_days);
             if !articles::reviewed(tx, article.id, article.version, now, now + interval)? {

@@ -864,6 +864,34 @@ async fn a_recertification_quorum_moves_the_review_dates_without_a_new_revision(
         .await
         .assert_redirect(&format!("{page}?done=recertified"));
 
+    // Two reviewers re-certifying at once: together they meet the quorum, and the review
+    // completes (neither is measured without the other).
+    let fresh = chrono::Utc::now()
+        .naive_utc()
+        .format("%Y-%m-%d %H:%M:%S%.6f");
+    app.execute(&format!(
+        "UPDATE articles SET last_reviewed_at = '{fresh}' WHERE id = {article}"
+    ));
+    let rounds_before = app
+        .audit_actions()
+        .iter()
+        .filter(|a| *a == "article.review_completed")
+        .count();
+    set_policy(&b.admin, "2", false).await;
+    b.ron.get(&page).await;
+    b.rob.get(&page).await;
+    let (one, two) = tokio::join!(
+        b.ron.submit(&path, &[("declaration", "none")]),
+        b.rob.submit(&path, &[("declaration", "none")]),
+    );
+    assert_eq!((one.status, two.status), (303, 303));
+    let completed = app
+        .audit_actions()
+        .iter()
+        .filter(|a| *a == "article.review_completed")
+        .count();
+    assert_eq!(completed, rounds_before + 1, "the pair completes the round");
+
     // A retracted article is not live: nothing to re-certify.
     b.admin.get(&page).await;
     b.admin
