@@ -620,6 +620,8 @@ async fn approvals(base: &str, accounts: &HashMap<String, String>, revisions: i6
         .map(|(e, p)| (e.clone(), p.clone()))
         .collect();
     reviewers.sort();
+    // Issue 12's measure is eight reviewers at once, however many the demo has.
+    reviewers.truncate(8);
     let articles = number("BENCH_ARTICLES", 100_000) as i64;
     // The demo's first reviewer of revision k of article i (`Cast::reviewers`) approved it
     // already when it is under review: it goes to another reviewer, so every request is an
