@@ -226,31 +226,40 @@ pub fn page(
     })
 }
 
-/// Queues the deliveries of audited events, in their transaction: one per webhook
-/// subscribed to the event (one that is off holds them until it is on). `rows` are the audit rows' ids (the event ids) and events.
+/// The webhooks that may get a delivery of `events`, as (id, subscribed events); empty when
+/// none of the events is one a webhook can subscribe to. Read before the audit chain is
+/// extended: on PostgreSQL the chain's lock is held until commit, so this read stays
+/// outside the section that writers acting at once queue for.
+pub(super) fn subscribers(tx: &mut Tx<'_>, events: &[Event]) -> ServiceResult<Vec<(i64, String)>> {
+    if !events.iter().any(|e| WebhookEvent::of(e.action).is_some()) {
+        return Ok(Vec::new());
+    }
+    // Webhooks that are off get their deliveries too: they wait until it is on again.
+    Ok(webhooks::subscriptions(tx)?)
+}
+
+/// Queues the deliveries of audited events, in their transaction: one per webhook in
+/// `hooks` (from [`subscribers`]) subscribed to the event (one that is off holds them
+/// until it is on). `rows` are the audit rows' ids (the event ids) and events.
 /// Called by `audit`, the one place every path records these events.
 pub(super) fn enqueue(
     tx: &mut Tx<'_>,
+    hooks: &[(i64, String)],
     rows: &[(i64, &Event)],
     at: NaiveDateTime,
 ) -> ServiceResult<()> {
+    if hooks.is_empty() {
+        return Ok(());
+    }
     let events: Vec<(i64, WebhookEvent, &Event)> = rows
         .iter()
         .filter_map(|(id, event)| WebhookEvent::of(event.action).map(|kind| (*id, kind, *event)))
         .collect();
-    if events.is_empty() {
-        return Ok(());
-    }
-    // Webhooks that are off get their deliveries too: they wait until it is on again.
-    let hooks = webhooks::subscriptions(tx)?;
-    if hooks.is_empty() {
-        return Ok(());
-    }
     let mut prepared = Vec::new();
     for (audit_id, kind, event) in events {
         let event_id = format!("evt_{audit_id}");
         let payload = payload(&event_id, kind, event, at).to_string();
-        for (hook, subscribed) in &hooks {
+        for (hook, subscribed) in hooks {
             if parse_stored(subscribed).contains(&kind) {
                 prepared.push((*hook, event_id.clone(), kind, payload.clone()));
             }

@@ -87,6 +87,7 @@ pub fn record_all(tx: &mut Tx<'_>, actor: &Actor, events: Vec<Event>) -> Service
 
 /// Chains `events` after the head of the log; returns the id of the last row written.
 fn append(tx: &mut Tx<'_>, actor: &Actor, events: Vec<Event>) -> ServiceResult<AuditId> {
+    let hooks = super::webhooks::subscribers(tx, &events)?;
     let conn: &mut db::DbConn = tx;
     // Only one writer may extend the chain at a time, or two rows would link to the same
     // predecessor. SQLite's immediate transaction already guarantees that.
@@ -119,7 +120,7 @@ fn append(tx: &mut Tx<'_>, actor: &Actor, events: Vec<Event>) -> ServiceResult<A
     // The events programs subscribed to are delivered to them: queued here, with the row
     // that records them, whatever path recorded them.
     let delivered: Vec<(i64, &Event)> = ids.into_iter().zip(&events).collect();
-    super::webhooks::enqueue(tx, &delivered, occurred_at)?;
+    super::webhooks::enqueue(tx, &hooks, &delivered, occurred_at)?;
     Ok(prev_id)
 }
 
