@@ -6,6 +6,7 @@
 
 use std::fmt::Display;
 
+use crate::domain::audience::Audience;
 use crate::ids::{ArticleId, AsId, CommentId, RevisionId, SpecialtyId, UserId};
 
 /// Percent-encodes a value for a query string or a path segment.
@@ -62,6 +63,15 @@ pub fn public_article(slug: &str) -> String {
 
 pub fn public_history(slug: &str) -> String {
     format!("/articles/{slug}/history")
+}
+
+/// A public article page (or its history, with `page` = "/history") for a chosen audience:
+/// the plain address when `audience` is `None`.
+pub fn public_article_for(slug: &str, page: &str, audience: Option<Audience>) -> String {
+    match audience {
+        Some(a) => format!("/articles/{slug}{page}?for={}", a.as_str()),
+        None => format!("/articles/{slug}{page}"),
+    }
 }
 
 pub fn editorial_policy() -> String {

@@ -7,6 +7,7 @@ use diesel::prelude::*;
 use super::cached::{bind, cached};
 use super::schema::{articles, revisions};
 use super::{DbConn, MultiBackend, Tx};
+use crate::domain::content::Version;
 use crate::domain::workflow::{self, State, Transition};
 use crate::ids::{ArticleId, RevisionId, SpecialtyId, UserId};
 
@@ -34,6 +35,11 @@ pub struct Revision {
     pub decided_at: Option<NaiveDateTime>,
     /// The approvals it needs: the policy in force when it was submitted.
     pub approvals_required: Option<i32>,
+    /// The patient version (all four set, or all `None` when it has none).
+    pub patient_title: Option<String>,
+    pub patient_summary: Option<String>,
+    pub patient_body: Option<String>,
+    pub patient_body_html: Option<String>,
 }
 
 /// "Revision 3" for a submitted revision's number, or "Draft" before submission.
@@ -48,6 +54,19 @@ impl Revision {
     /// "Revision 3", or "Draft" before submission.
     pub fn label(&self) -> String {
         label(self.number)
+    }
+
+    /// The patient version, when the revision has one.
+    pub fn patient(&self) -> Option<Version> {
+        Some(Version {
+            title: self.patient_title.clone()?,
+            summary: self.patient_summary.clone().unwrap_or_default(),
+            body: self.patient_body.clone()?,
+        })
+    }
+
+    pub fn has_patient(&self) -> bool {
+        self.patient_body.is_some()
     }
 }
 
@@ -66,9 +85,14 @@ pub struct NewRevision<'a> {
     pub content_hash: &'a str,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub patient_title: Option<&'a str>,
+    pub patient_summary: Option<&'a str>,
+    pub patient_body: Option<&'a str>,
+    pub patient_body_html: Option<&'a str>,
 }
 
-/// New content for a draft.
+/// New content for a draft. The patient columns are always written (`Some(None)` clears
+/// them: a draft whose patient version was removed has none).
 #[derive(AsChangeset)]
 #[diesel(table_name = revisions)]
 pub struct DraftContent<'a> {
@@ -80,6 +104,10 @@ pub struct DraftContent<'a> {
     pub change_note: &'a str,
     pub content_hash: &'a str,
     pub updated_at: NaiveDateTime,
+    pub patient_title: Option<Option<&'a str>>,
+    pub patient_summary: Option<Option<&'a str>>,
+    pub patient_body: Option<Option<&'a str>>,
+    pub patient_body_html: Option<Option<&'a str>>,
 }
 
 pub fn insert(conn: &mut DbConn, new: &NewRevision<'_>) -> QueryResult<Revision> {

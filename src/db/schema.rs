@@ -235,6 +235,10 @@ diesel::table! {
         submitted_at -> Nullable<Timestamp>,
         decided_at -> Nullable<Timestamp>,
         approvals_required -> Nullable<Int4>,
+        patient_title -> Nullable<Text>,
+        patient_summary -> Nullable<Text>,
+        patient_body -> Nullable<Text>,
+        patient_body_html -> Nullable<Text>,
     }
 }
 
@@ -271,6 +275,8 @@ diesel::table! {
         require_specialist -> Bool,
         conflicted_approvals_count -> Bool,
         review_due_days -> Int4,
+        default_audience -> Text,
+        patient_disclaimer -> Text,
     }
 }
 

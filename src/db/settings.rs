@@ -5,6 +5,7 @@ use diesel::prelude::*;
 
 use super::schema::settings;
 use super::{DbConn, Tx};
+use crate::domain::audience::Audience;
 use crate::ids::UserId;
 
 #[derive(Debug, Clone, Queryable)]
@@ -28,6 +29,25 @@ pub struct Settings {
     pub conflicted_approvals_count: bool,
     /// Days a reviewer has for an assigned review, by default.
     pub review_due_days: i32,
+    /// The audience the public page shows a reader who has not chosen: `clinician` or
+    /// `patient` (see [`Settings::default_audience`]).
+    pub default_audience: String,
+    /// The disclaimer under a patient version (`disclaimer` is the clinician one).
+    pub patient_disclaimer: String,
+}
+
+impl Settings {
+    pub fn default_audience(&self) -> Audience {
+        Audience::parse(&self.default_audience).unwrap_or_default()
+    }
+
+    /// The disclaimer an audience reads.
+    pub fn disclaimer_for(&self, audience: Audience) -> &str {
+        match audience {
+            Audience::Clinician => &self.disclaimer,
+            Audience::Patient => &self.patient_disclaimer,
+        }
+    }
 }
 
 #[derive(Debug, Clone, AsChangeset)]
@@ -44,6 +64,8 @@ pub struct SettingsChanges<'a> {
     pub require_specialist: bool,
     pub conflicted_approvals_count: bool,
     pub review_due_days: i32,
+    pub default_audience: &'a str,
+    pub patient_disclaimer: &'a str,
 }
 
 pub fn load(conn: &mut DbConn) -> QueryResult<Settings> {

@@ -20,7 +20,10 @@ use crate::services::{
     Actor, Caller, Ctx, Env, Refusal, ServiceResult, board, secrets, settings, specialties,
 };
 use articles::{DemoArticle, FEATURED, FEATURED_UPDATE};
-use others::{DERMATOMYOSITIS, DERMATOMYOSITIS_FOLLOW_UP, OTHERS};
+use others::{
+    DERMATOMYOSITIS, DERMATOMYOSITIS_FOLLOW_UP, DERMATOMYOSITIS_PATIENT,
+    DERMATOMYOSITIS_PATIENT_FOLLOW_UP, OTHERS,
+};
 
 /// A sample account and the password generated for it.
 #[derive(Debug, Clone)]
@@ -117,6 +120,7 @@ fn content(article: &DemoArticle) -> ContentInput {
                 url: r.url.unwrap_or("").to_owned(),
             })
             .collect(),
+        ..ContentInput::default()
     }
 }
 
@@ -250,6 +254,8 @@ fn stories(conn: &mut Ctx<'_>, people: &[Person; 7]) -> ServiceResult<usize> {
             require_specialist: true,
             conflicted_approvals_count: current.conflicted_approvals_count,
             review_due_days: current.review_due_days.to_string(),
+            default_audience: current.default_audience,
+            patient_disclaimer: current.patient_disclaimer,
         },
     )?;
 
@@ -305,10 +311,16 @@ fn stories(conn: &mut Ctx<'_>, people: &[Person; 7]) -> ServiceResult<usize> {
 
     // The rheumatology article: published with a rheumatologist's approval; its update has
     // two approvals, neither a rheumatologist's, so it waits for one.
+    // It has a patient version, approved with the clinician one.
+    let mut dm_content = content(&DERMATOMYOSITIS);
+    let [patient_title, patient_summary, patient_body] = DERMATOMYOSITIS_PATIENT;
+    dm_content.patient_title = patient_title.into();
+    dm_content.patient_summary = patient_summary.into();
+    dm_content.patient_body = patient_body.into();
     let dm = editing::create_classified(
         conn,
         &erin.caller,
-        &content(&DERMATOMYOSITIS),
+        &dm_content,
         &[rheumatology].into(),
         true,
     )?;
@@ -320,8 +332,11 @@ fn stories(conn: &mut Ctx<'_>, people: &[Person; 7]) -> ServiceResult<usize> {
         "Doses and screening advice checked.",
     )?;
     act(conn, lena, dm.revision, Action::Approve, "")?;
-    let mut follow_up = content(&DERMATOMYOSITIS);
+    let mut follow_up = dm_content.clone();
     follow_up.body.push_str(DERMATOMYOSITIS_FOLLOW_UP);
+    follow_up
+        .patient_body
+        .push_str(DERMATOMYOSITIS_PATIENT_FOLLOW_UP);
     follow_up.change_note = "Added a section on follow-up.".into();
     let dm_update = editing::save_revision(
         conn,

@@ -389,8 +389,23 @@ pub const DERMATOMYOSITIS: DemoArticle = DemoArticle {
     ],
 };
 
+/// Its patient version (title, short answer, body), reviewed and approved with it.
+pub const DERMATOMYOSITIS_PATIENT: [&str; 3] = [
+    "Dermatomyositis: what treatment involves",
+    "Treatment usually starts with a steroid medicine such as prednisone, together with a \
+     second medicine that calms the immune system. Adults may also be offered immunoglobulin \
+     through a drip. Because adults with dermatomyositis have a higher risk of cancer, your \
+     doctor will also suggest checks for cancer.",
+    include_str!("bodies/how-is-dermatomyositis-treated.patient.md"),
+];
+
 /// Its update: a section on follow-up, approved so far by two reviewers who are not
 /// rheumatologists.
 pub const DERMATOMYOSITIS_FOLLOW_UP: &str = "\n\n## Follow-up\n\nPeople are seen regularly to \
     check muscle strength, blood tests such as creatine kinase, lung function and the side \
     effects of their medicines.";
+
+/// The update's patient version adds the same section in plain words.
+pub const DERMATOMYOSITIS_PATIENT_FOLLOW_UP: &str = "\n\n## Follow-up visits\n\nYou will \
+    see your doctor regularly. They check your muscle strength, do blood tests, check your \
+    breathing and ask about side effects of your medicines.";

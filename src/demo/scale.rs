@@ -315,6 +315,8 @@ pub fn run(env: &Env, spec: ScaleSpec) -> ServiceResult<ScaleSummary> {
                 require_specialist: current.require_specialist,
                 conflicted_approvals_count: current.conflicted_approvals_count,
                 review_due_days: current.review_due_days.to_string(),
+                default_audience: current.default_audience,
+                patient_disclaimer: current.patient_disclaimer,
             },
         )
         .map(|_| ())
@@ -477,6 +479,7 @@ fn chunk(
                 body: body.clone(),
                 change_note: change_note.clone(),
                 references: references.clone(),
+                patient: None,
             };
             let hash = content.hash();
             revision_rows.push(RevisionRow {

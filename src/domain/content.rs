@@ -76,7 +76,18 @@ pub struct Reference {
     pub url: Option<String>,
 }
 
-/// The content of a revision: what is reviewed, hashed and (once approved) published.
+/// One audience's version of an article: its own title, short answer and body (citing the
+/// revision's shared references by number).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Version {
+    pub title: String,
+    pub summary: String,
+    pub body: String,
+}
+
+/// The content of a revision: what is reviewed, hashed and (once approved) published. The
+/// title, summary and body are the clinician version; `patient` the optional plain-language
+/// one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Content {
     pub title: String,
@@ -84,6 +95,10 @@ pub struct Content {
     pub body: String,
     pub change_note: String,
     pub references: Vec<Reference>,
+    /// Left out of the hash's encoding when absent, so revisions written before patient
+    /// versions existed keep their hashes (and their approvals).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub patient: Option<Version>,
 }
 
 impl Content {
@@ -123,6 +138,10 @@ pub struct ContentInput {
     pub body: String,
     pub change_note: String,
     pub references: Vec<ReferenceInput>,
+    /// The patient version as typed: all three blank means the revision has none.
+    pub patient_title: String,
+    pub patient_summary: String,
+    pub patient_body: String,
 }
 
 impl From<&Reference> for ReferenceInput {
@@ -151,8 +170,20 @@ impl From<&Content> for ContentInput {
                 .iter()
                 .map(ReferenceInput::from)
                 .collect(),
+            patient_title: patient(content, |v| &v.title),
+            patient_summary: patient(content, |v| &v.summary),
+            patient_body: patient(content, |v| &v.body),
         }
     }
+}
+
+fn patient(content: &Content, field: impl Fn(&Version) -> &String) -> String {
+    content
+        .patient
+        .as_ref()
+        .map(field)
+        .cloned()
+        .unwrap_or_default()
 }
 
 fn chars(value: &str) -> usize {
@@ -208,6 +239,8 @@ pub fn validate(input: &ContentInput) -> Result<Content, Problems> {
         }
     }
 
+    let patient = patient_version(input, &mut errors);
+
     let rows: Vec<&ReferenceInput> = input.references.iter().filter(|r| !r.is_blank()).collect();
     if rows.len() > REFERENCES_MAX {
         errors.push(
@@ -233,6 +266,68 @@ pub fn validate(input: &ContentInput) -> Result<Content, Problems> {
         body,
         change_note,
         references,
+        patient,
+    })
+}
+
+/// The patient version, checked like the clinician one under its own field names; `None`
+/// when its three fields are blank.
+fn patient_version(input: &ContentInput, errors: &mut Problems) -> Option<Version> {
+    let title = input.patient_title.trim().to_owned();
+    let summary = input.patient_summary.trim().to_owned();
+    let body = input
+        .patient_body
+        .replace("\r\n", "\n")
+        .trim_end()
+        .to_owned();
+    if title.is_empty() && summary.is_empty() && body.trim().is_empty() {
+        return None;
+    }
+    if title.is_empty() {
+        errors.push(
+            "patient_title",
+            "Enter the patient version's title (or clear the patient version to have none).",
+        );
+    } else if chars(&title) > TITLE_MAX {
+        errors.push(
+            "patient_title",
+            format!("The patient version's title is too long (at most {TITLE_MAX} characters)."),
+        );
+    }
+    if chars(&summary) > SUMMARY_MAX {
+        errors.push(
+            "patient_summary",
+            format!(
+                "The patient version's summary is too long (at most {SUMMARY_MAX} characters)."
+            ),
+        );
+    }
+    if body.trim().is_empty() {
+        errors.push(
+            "patient_body",
+            "Write the patient version's body (or clear the patient version to have none).",
+        );
+    } else if chars(&body) > BODY_MAX {
+        errors.push(
+            "patient_body",
+            format!("The patient version's body is too long (at most {BODY_MAX} characters)."),
+        );
+    }
+    for (field, label, value) in [
+        ("patient_title", "patient version's title", &title),
+        ("patient_summary", "patient version's summary", &summary),
+    ] {
+        if value
+            .chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\t')
+        {
+            errors.push(field, format!("The {label} contains control characters."));
+        }
+    }
+    Some(Version {
+        title,
+        summary,
+        body,
     })
 }
 
@@ -375,7 +470,54 @@ mod tests {
                 },
                 ReferenceInput::default(),
             ],
+            ..ContentInput::default()
         }
+    }
+
+    #[test]
+    fn a_patient_version_is_optional_but_complete_when_given() {
+        let content = validate(&input()).unwrap();
+        assert_eq!(
+            content.patient, None,
+            "three blank fields: no patient version"
+        );
+        let mut half = input();
+        half.patient_summary = "Usually not.".into();
+        let problems = validate(&half).unwrap_err();
+        assert!(problems.concerns("patient_title") && problems.concerns("patient_body"));
+        let mut whole = half.clone();
+        whole.patient_title = " Can I take ibuprofen with my blood pressure pills? ".into();
+        whole.patient_body = "Ask your pharmacist first [1].\r\n".into();
+        let patient = validate(&whole).unwrap().patient.unwrap();
+        assert_eq!(
+            patient.title,
+            "Can I take ibuprofen with my blood pressure pills?"
+        );
+        assert_eq!(patient.body, "Ask your pharmacist first [1].");
+    }
+
+    #[test]
+    fn the_hash_covers_the_patient_version_and_keeps_older_hashes() {
+        let plain = validate(&input()).unwrap();
+        // The encoding of a revision without a patient version is what it always was.
+        let encoded = serde_json::to_string(&plain).unwrap();
+        assert!(!encoded.contains("patient"), "{encoded}");
+        let mut with = plain.clone();
+        with.patient = Some(Version {
+            title: "For patients".into(),
+            summary: String::new(),
+            body: "Plain words.".into(),
+        });
+        let mut changed = with.clone();
+        if let Some(v) = changed.patient.as_mut() {
+            v.body.push_str(" More.");
+        }
+        assert_ne!(plain.hash(), with.hash());
+        assert_ne!(
+            with.hash(),
+            changed.hash(),
+            "a patient-only change is new content"
+        );
     }
 
     #[test]

@@ -21,7 +21,7 @@ use std::ops::Range;
 
 use similar::{Algorithm, DiffTag, capture_diff_slices};
 
-use crate::domain::content::{Content, Reference};
+use crate::domain::content::{Content, Reference, Version};
 use crate::domain::diff::split_blocks;
 
 /// Which side to keep for one conflict.
@@ -58,6 +58,9 @@ pub enum Place {
     Summary,
     Body { block: usize },
     References { number: usize },
+    PatientTitle,
+    PatientSummary,
+    PatientBody { block: usize },
 }
 
 impl Place {
@@ -67,12 +70,18 @@ impl Place {
             Place::Summary => "Summary".to_owned(),
             Place::Body { block } => format!("Body, paragraph {block}"),
             Place::References { number } => format!("Reference {number}"),
+            Place::PatientTitle => "Patient version, title".to_owned(),
+            Place::PatientSummary => "Patient version, summary".to_owned(),
+            Place::PatientBody { block } => format!("Patient version, paragraph {block}"),
         }
     }
 
     /// Whether [`Choice::Both`] is allowed here.
     pub fn allows_both(&self) -> bool {
-        matches!(self, Place::Body { .. } | Place::References { .. })
+        matches!(
+            self,
+            Place::Body { .. } | Place::References { .. } | Place::PatientBody { .. }
+        )
     }
 }
 
@@ -108,6 +117,9 @@ pub struct Merged {
     /// Paragraphs (or, when one side left the body alone, the other side's whole body).
     body: Vec<Part<String>>,
     references: Vec<Part<Reference>>,
+    /// The patient version's title, summary and body, merged as the clinician ones (an
+    /// absent version is three empty texts).
+    patient: [Vec<Part<String>>; 3],
     change_note: String,
     conflicts: Vec<Conflict>,
 }
@@ -121,7 +133,8 @@ pub struct Unresolved {
 }
 
 impl Merged {
-    /// In order: title, summary, body hunks top to bottom, reference hunks.
+    /// In order: title, summary, body hunks top to bottom, reference hunks, then the
+    /// patient version's title, summary and body hunks.
     pub fn conflicts(&self) -> Vec<&Conflict> {
         self.conflicts.iter().collect()
     }
@@ -163,12 +176,22 @@ impl Merged {
             };
             chosen(i).into_iter().flat_map(references).collect()
         };
+        let [patient_title, patient_summary, patient_body] = &self.patient;
+        let patient = Version {
+            title: settled(patient_title, text).concat(),
+            summary: settled(patient_summary, text).concat(),
+            body: settled(patient_body, text).join("\n\n"),
+        };
+        let blank = [&patient.title, &patient.summary, &patient.body]
+            .iter()
+            .all(|t| t.trim().is_empty());
         Ok(Content {
             title: settled(&self.title, text).concat(),
             summary: settled(&self.summary, text).concat(),
             body: settled(&self.body, text).join("\n\n"),
             change_note: self.change_note.clone(),
             references: settled(&self.references, references),
+            patient: (!blank).then_some(patient),
         })
     }
 
@@ -206,18 +229,11 @@ pub fn merge(base: &Content, mine: &Content, theirs: &Content) -> Merged {
         Place::Summary,
         [&base.summary, &mine.summary, &theirs.summary],
     );
-    let body = if theirs.body == base.body {
-        vec![Part::Kept(mine.body.clone())]
-    } else if mine.body == base.body {
-        vec![Part::Kept(theirs.body.clone())]
-    } else {
-        let blocks = [base, mine, theirs].map(|c| split_blocks(&c.body));
-        let pieces = diff3(&blocks[0], &blocks[1], &blocks[2], |block| words(block));
-        let place = |block| Place::Body { block };
-        settle(pieces, &mut conflicts, place, |blocks| {
-            Side::Text(blocks.join("\n\n"))
-        })
-    };
+    let body = paragraphs(
+        [&base.body, &mine.body, &theirs.body],
+        &mut conflicts,
+        |block| Place::Body { block },
+    );
     let key = |r: &Reference| {
         (
             r.kind,
@@ -230,14 +246,51 @@ pub fn merge(base: &Content, mine: &Content, theirs: &Content) -> Merged {
     let pieces = diff3(&base.references, &mine.references, &theirs.references, key);
     let place = |number| Place::References { number };
     let references = settle(pieces, &mut conflicts, place, Side::References);
+    let versions = [base, mine, theirs].map(|c| c.patient.clone().unwrap_or_default());
+    let [b, m, t] = &versions;
+    let mut scalar = |place: Place, texts: [&String; 3]| {
+        let [b, m, t] = texts.map(|text| vec![text.clone()]);
+        let pieces = diff3(&b, &m, &t, |text| words(text));
+        settle(
+            pieces,
+            &mut conflicts,
+            |_| place.clone(),
+            |text| Side::Text(text.concat()),
+        )
+    };
+    let patient_title = scalar(Place::PatientTitle, [&b.title, &m.title, &t.title]);
+    let patient_summary = scalar(Place::PatientSummary, [&b.summary, &m.summary, &t.summary]);
+    let patient_body = paragraphs([&b.body, &m.body, &t.body], &mut conflicts, |block| {
+        Place::PatientBody { block }
+    });
     let change_note = mine.change_note.clone();
     Merged {
         title,
         summary,
         body,
         references,
+        patient: [patient_title, patient_summary, patient_body],
         change_note,
         conflicts,
+    }
+}
+
+/// A body merged by paragraphs; a side that left it alone takes the other side's whole.
+fn paragraphs(
+    [base, mine, theirs]: [&String; 3],
+    conflicts: &mut Vec<Conflict>,
+    place: impl Fn(usize) -> Place,
+) -> Vec<Part<String>> {
+    if theirs == base {
+        vec![Part::Kept(mine.clone())]
+    } else if mine == base {
+        vec![Part::Kept(theirs.clone())]
+    } else {
+        let blocks = [base, mine, theirs].map(|body| split_blocks(body));
+        let pieces = diff3(&blocks[0], &blocks[1], &blocks[2], |block| words(block));
+        settle(pieces, conflicts, place, |blocks| {
+            Side::Text(blocks.join("\n\n"))
+        })
     }
 }
 
@@ -475,7 +528,61 @@ mod tests {
                 .join("\n\n"),
             change_note: String::new(),
             references: references.iter().map(|t| reference(t.as_ref())).collect(),
+            patient: None,
         }
+    }
+
+    fn with_patient(content: Content, title: &str, body: &[&str]) -> Content {
+        Content {
+            patient: Some(Version {
+                title: title.into(),
+                summary: String::new(),
+                body: body.join("\n\n"),
+            }),
+            ..content
+        }
+    }
+
+    #[test]
+    fn patient_versions_merge_by_paragraph_and_conflict_in_their_own_place() {
+        let base = with_patient(content("T", &BASE, &[]), "P", &["a.", "b."]);
+        // Mine changed the clinician body, theirs the patient one: both kept.
+        let mine = with_patient(content("T", &["A2.", "B.", "C."], &[]), "P", &["a.", "b."]);
+        let theirs = with_patient(content("T", &BASE, &[]), "P", &["a.", "b2."]);
+        let out = merge(&base, &mine, &theirs).content().unwrap();
+        assert_eq!(out.body, "A2.\n\nB.\n\nC.");
+        assert_eq!(out.patient.unwrap().body, "a.\n\nb2.");
+        // Both changed the same patient paragraph: a conflict placed in the patient version.
+        let mine = with_patient(content("T", &BASE, &[]), "P", &["a.", "mine."]);
+        let merged = merge(&base, &mine, &theirs);
+        let conflicts = merged.conflicts();
+        assert_eq!(conflicts.len(), 1);
+        assert_eq!(conflicts[0].place, Place::PatientBody { block: 2 });
+        assert_eq!(conflicts[0].place.label(), "Patient version, paragraph 2");
+        let both = merged.resolve(&[Choice::Both]).unwrap().patient.unwrap();
+        assert_eq!(both.body, "a.\n\nmine.\n\nb2.");
+    }
+
+    #[test]
+    fn a_patient_version_added_on_one_side_is_kept_and_removing_it_is_a_change() {
+        let base = content("T", &BASE, &[]);
+        let theirs = with_patient(content("T", &BASE, &[]), "P", &["a."]);
+        let mine = content("T2", &BASE, &[]);
+        let out = merge(&base, &mine, &theirs).content().unwrap();
+        assert_eq!(out.title, "T2");
+        assert_eq!(
+            out.patient.map(|p| p.title),
+            Some("P".to_owned()),
+            "theirs added it"
+        );
+        // Mine removed it while theirs changed it: the person decides.
+        let removed = merge(&theirs, &base, &with_patient(base.clone(), "P", &["a2."]));
+        assert!(!removed.is_clean());
+        assert_eq!(
+            removed.resolve(&[Choice::Mine]).unwrap().patient,
+            None,
+            "kept removed"
+        );
     }
 
     const BASE: [&str; 3] = ["A.", "B.", "C."];

@@ -2,6 +2,7 @@
 //! so it is unit-tested directly.
 
 pub mod accounts;
+pub mod audience;
 pub mod audit;
 pub mod checklist;
 pub mod content;

@@ -2,6 +2,7 @@
 
 use chrono::Duration;
 
+use super::audience::Audience;
 use super::problems::Problems;
 
 pub const APPROVALS_MIN: i32 = 1;
@@ -28,6 +29,9 @@ pub struct SettingsInput {
     pub conflicted_approvals_count: bool,
     /// Days a reviewer has for an assigned review, by default.
     pub review_due_days: String,
+    /// `clinician` or `patient`; blank keeps the clinician default.
+    pub default_audience: String,
+    pub patient_disclaimer: String,
 }
 
 /// Checked settings.
@@ -41,6 +45,8 @@ pub struct ValidSettings {
     pub require_specialist: bool,
     pub conflicted_approvals_count: bool,
     pub review_due_days: i32,
+    pub default_audience: Audience,
+    pub patient_disclaimer: String,
 }
 
 impl ValidSettings {
@@ -138,6 +144,23 @@ pub fn validate(input: &SettingsInput) -> Result<ValidSettings, Problems> {
             format!("The disclaimer is too long (at most {DISCLAIMER_MAX} characters)."),
         );
     }
+    let patient_disclaimer = input.patient_disclaimer.trim().to_owned();
+    if patient_disclaimer.chars().count() > DISCLAIMER_MAX {
+        problems.push(
+            "patient_disclaimer",
+            format!("The patient disclaimer is too long (at most {DISCLAIMER_MAX} characters)."),
+        );
+    }
+    let default_audience = match input.default_audience.trim() {
+        "" => Audience::Clinician,
+        value => Audience::parse(value).unwrap_or_else(|| {
+            problems.push(
+                "default_audience",
+                format!("'{value}' is not an audience (clinician or patient)."),
+            );
+            Audience::Clinician
+        }),
+    };
     let editorial_policy = input
         .editorial_policy
         .replace("\r\n", "\n")
@@ -162,6 +185,8 @@ pub fn validate(input: &SettingsInput) -> Result<ValidSettings, Problems> {
                 require_specialist: input.require_specialist,
                 conflicted_approvals_count: input.conflicted_approvals_count,
                 review_due_days,
+                default_audience,
+                patient_disclaimer,
             })
         }
         _ => Err(problems),
@@ -182,6 +207,8 @@ mod tests {
             require_specialist: true,
             conflicted_approvals_count: false,
             review_due_days: "7".into(),
+            default_audience: "patient".into(),
+            patient_disclaimer: "Talk to your doctor.".into(),
         }
     }
 

@@ -6,7 +6,7 @@ use crate::db::articles::{self, Article};
 use crate::db::revisions::{self, Revision, RevisionLine};
 use crate::db::{DbConn, references, reviews, users};
 use crate::domain::content::Reference;
-use crate::domain::diff::{self, Layout, RevisionDiff, Side};
+use crate::domain::diff::{self, Layout, RevisionDiff, Side, VersionDiff};
 use crate::domain::problems::Problems;
 use crate::ids::RevisionId;
 
@@ -193,6 +193,19 @@ pub fn compute(inputs: &DiffInputs) -> RevisionDiff {
     diff::diff(
         old,
         side(&inputs.revision, &inputs.references),
+        diff::BUDGET,
+    )
+}
+
+/// The patient versions' diff, when either side has one.
+pub fn compute_patient(inputs: &DiffInputs) -> Option<VersionDiff> {
+    let old = inputs
+        .against
+        .as_ref()
+        .and_then(|(other, _)| other.patient());
+    diff::patient(
+        old.as_ref(),
+        inputs.revision.patient().as_ref(),
         diff::BUDGET,
     )
 }

@@ -28,16 +28,38 @@ use crate::ids::{ArticleId, RevisionId, SpecialtyId, UserId};
 struct Prepared {
     content: Content,
     body_html: String,
+    /// The patient version's body, rendered (when it has one).
+    patient_body_html: Option<String>,
     hash: String,
+}
+
+impl Prepared {
+    fn patient(&self) -> [Option<&str>; 4] {
+        match &self.content.patient {
+            Some(v) => [
+                Some(v.title.as_str()),
+                Some(v.summary.as_str()),
+                Some(v.body.as_str()),
+                self.patient_body_html.as_deref(),
+            ],
+            None => [None; 4],
+        }
+    }
 }
 
 fn prepare(input: &ContentInput) -> ServiceResult<Prepared> {
     let content = content::validate(input)?;
-    let body_html = markdown::render(&content.body, content.references.len());
+    let references = content.references.len();
+    let body_html = markdown::render(&content.body, references);
+    let patient_body_html = content
+        .patient
+        .as_ref()
+        .map(|v| markdown::render(&v.body, references));
     let hash = content.hash();
     Ok(Prepared {
         content,
         body_html,
+        patient_body_html,
         hash,
     })
 }
@@ -125,6 +147,12 @@ fn insert_revision(
     prepared: &Prepared,
 ) -> ServiceResult<Revision> {
     let now = db::now();
+    let [
+        patient_title,
+        patient_summary,
+        patient_body,
+        patient_body_html,
+    ] = prepared.patient();
     let revision = revisions::insert(
         conn,
         &NewRevision {
@@ -140,6 +168,10 @@ fn insert_revision(
             content_hash: &prepared.hash,
             created_at: now,
             updated_at: now,
+            patient_title,
+            patient_summary,
+            patient_body,
+            patient_body_html,
         },
     )?;
     references::replace(conn, revision.id, &prepared.content.references)?;
@@ -184,6 +216,12 @@ pub fn save_revision(
                 if input.draft_version.is_some_and(|v| v != draft.version) {
                     return Err(Refusal::DraftChanged.into());
                 }
+                let [
+                    patient_title,
+                    patient_summary,
+                    patient_body,
+                    patient_body_html,
+                ] = prepared.patient();
                 let updated = revisions::update_draft(
                     tx,
                     draft.id,
@@ -197,6 +235,10 @@ pub fn save_revision(
                         change_note: &prepared.content.change_note,
                         content_hash: &prepared.hash,
                         updated_at: now,
+                        patient_title: Some(patient_title),
+                        patient_summary: Some(patient_summary),
+                        patient_body: Some(patient_body),
+                        patient_body_html: Some(patient_body_html),
                     },
                 )?;
                 if !updated {

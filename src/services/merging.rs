@@ -31,6 +31,7 @@ fn content_of(conn: &mut DbConn, revision: &Revision) -> ServiceResult<Content> 
         body: revision.body.clone(),
         change_note: revision.change_note.clone(),
         references: references::of_revision(conn, revision.id)?,
+        patient: revision.patient(),
     })
 }
 
@@ -78,6 +79,7 @@ pub fn merge(
             body: String::new(),
             change_note: String::new(),
             references: Vec::new(),
+            patient: None,
         },
     };
     let theirs = content_of(conn, &newer)?;

@@ -71,6 +71,16 @@ pub fn update(
             json!(before.review_due_days),
             json!(valid.review_due_days),
         );
+        note(
+            "default_audience",
+            json!(before.default_audience),
+            json!(valid.default_audience.as_str()),
+        );
+        note(
+            "patient_disclaimer",
+            json!(before.patient_disclaimer),
+            json!(valid.patient_disclaimer),
+        );
         if before.version != version {
             return Err(Refusal::SettingsChanged.into());
         }
@@ -92,6 +102,8 @@ pub fn update(
                 require_specialist: valid.require_specialist,
                 conflicted_approvals_count: valid.conflicted_approvals_count,
                 review_due_days: valid.review_due_days,
+                default_audience: valid.default_audience.as_str(),
+                patient_disclaimer: &valid.patient_disclaimer,
             },
         )?;
         if !saved {

@@ -365,7 +365,7 @@ pub struct MergeConflicts {
 /// One conflict of a merge: the part, and both sides' version of it.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct MergeConflict {
-    /// title, summary, body or references.
+    /// title, summary, body, references, patient.title, patient.summary or patient.body.
     pub field: String,
     /// Where, in words ("Body, paragraph 3").
     pub place: String,

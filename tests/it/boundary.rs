@@ -122,6 +122,7 @@ async fn admin_use_cases_refuse_an_editor_called_directly_and_change_nothing(app
         require_specialist: false,
         conflicted_approvals_count: false,
         review_due_days: "7".into(),
+        ..SettingsInput::default()
     };
     refused_as_non_admin(
         app.ctx(|ctx| settings::update(ctx, editor, 1, &input)),

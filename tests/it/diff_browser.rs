@@ -28,6 +28,7 @@ fn content(body: &str, reference_title: &str) -> ContentInput {
             year: "2020".into(),
             url: String::new(),
         }],
+        ..ContentInput::default()
     }
 }
 

@@ -16,6 +16,7 @@ mod api;
 mod api_tokens;
 mod api_writes;
 mod attack;
+mod audiences;
 mod audit;
 mod boundary;
 mod browser;

@@ -101,6 +101,7 @@ fn content(article: usize, marker: &str, first: bool) -> ContentInput {
             year: "2020".into(),
             url: String::new(),
         }],
+        ..ContentInput::default()
     }
 }
 
@@ -133,6 +134,7 @@ impl World {
                 require_specialist: false,
                 conflicted_approvals_count: false,
                 review_due_days: "7".into(),
+                ..SettingsInput::default()
             };
             settings::update(&mut conn, &admin, current.version, &input).unwrap();
         }

@@ -75,6 +75,7 @@ async fn concurrent_conflicting_actions_never_lose_an_update(app: TestApp) {
             require_specialist: false,
             conflicted_approvals_count: false,
             review_due_days: "7".into(),
+            ..imprimatur::domain::settings::SettingsInput::default()
         };
         imprimatur::services::settings::update(
             &mut conn,
@@ -101,6 +102,7 @@ async fn concurrent_conflicting_actions_never_lose_an_update(app: TestApp) {
             body: fields[2].1.clone(),
             change_note: fields[3].1.clone(),
             references: Vec::new(),
+            ..imprimatur::domain::content::ContentInput::default()
         };
         let saved = app
             .ctx(|ctx| editing::create_article(ctx, &author, &input, true))

@@ -9,7 +9,7 @@ mod text;
 
 use std::time::{Duration, Instant};
 
-use super::content::Reference;
+use super::content::{Reference, Version};
 use references::references;
 pub use text::split_blocks;
 use text::{blocks, fold, word_count, words};
@@ -176,6 +176,62 @@ impl Side<'_> {
 }
 
 /// Diffs two revisions within `budget`.
+/// What happened to the patient version between two revisions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VersionChange {
+    Added,
+    Removed,
+    /// Both revisions have one (changed or not: see the diff).
+    Kept,
+}
+
+/// The patient version's changes: its title, summary and body compared with the other
+/// revision's patient version (an absent one compares as empty).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VersionDiff {
+    pub change: VersionChange,
+    pub diff: RevisionDiff,
+}
+
+impl VersionDiff {
+    pub fn is_unchanged(&self) -> bool {
+        self.change == VersionChange::Kept
+            && self.diff.words_added == 0
+            && self.diff.words_removed == 0
+    }
+}
+
+/// The patient versions' diff, or `None` when neither revision has one.
+pub fn patient(
+    old: Option<&Version>,
+    new: Option<&Version>,
+    budget: Duration,
+) -> Option<VersionDiff> {
+    let change = match (old, new) {
+        (None, None) => return None,
+        (None, Some(_)) => VersionChange::Added,
+        (Some(_), None) => VersionChange::Removed,
+        (Some(_), Some(_)) => VersionChange::Kept,
+    };
+    fn side(v: Option<&Version>) -> Side<'_> {
+        match v {
+            Some(v) => Side {
+                title: &v.title,
+                summary: &v.summary,
+                change_note: "",
+                body: &v.body,
+                references: &[],
+            },
+            None => Side::EMPTY,
+        }
+    }
+    let (old_side, new_side) = (side(old), side(new));
+    Some(VersionDiff {
+        change,
+        diff: diff(old_side, new_side, budget),
+    })
+}
+
 pub fn diff(old: Side<'_>, new: Side<'_>, budget: Duration) -> RevisionDiff {
     let deadline = Instant::now() + budget;
     let mut coarse = false;

@@ -29,6 +29,9 @@ fn content_of(revision: &Revision, references: &[Reference], change_note: &str) 
         body: revision.body.clone(),
         change_note: change_note.to_owned(),
         references: references.iter().map(ReferenceInput::from).collect(),
+        patient_title: revision.patient_title.clone().unwrap_or_default(),
+        patient_summary: revision.patient_summary.clone().unwrap_or_default(),
+        patient_body: revision.patient_body.clone().unwrap_or_default(),
     }
 }
 

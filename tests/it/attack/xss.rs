@@ -261,6 +261,7 @@ fn store(app: &TestApp, author: &Caller, root: &Caller, n: usize, payload: &str)
         body: format!("Paragraph {n} [1].\n\n{payload}\n\nInline {payload} [2]."),
         change_note: payload.to_owned(),
         references: vec![reference(&line), reference(&format!("{line} second"))],
+        ..ContentInput::default()
     };
     let saved = app
         .ctx(|ctx| editing::create_article(ctx, author, &content, true))
@@ -320,6 +321,7 @@ fn set_site_texts(app: &TestApp, root: &Caller, payload: &str) {
         require_specialist: false,
         conflicted_approvals_count: false,
         review_due_days: "7".into(),
+        ..SettingsInput::default()
     };
     app.ctx(|ctx| settings::update(ctx, root, version, &input))
         .unwrap_or_else(|e| panic!("{payload:?} in the settings: {e}"));

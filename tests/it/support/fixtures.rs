@@ -76,6 +76,7 @@ pub fn content(title: &str, body: &str) -> ContentInput {
                 url: "https://dailymed.nlm.nih.gov/".into(),
             },
         ],
+        ..ContentInput::default()
     }
 }
 

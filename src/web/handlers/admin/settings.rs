@@ -65,6 +65,8 @@ pub async fn show(state: web::Data<AppState>, admin: Admin) -> Result<HttpRespon
         require_specialist: current.require_specialist,
         conflicted_approvals_count: current.conflicted_approvals_count,
         review_due_days: current.review_due_days.to_string(),
+        default_audience: current.default_audience,
+        patient_disclaimer: current.patient_disclaimer,
     };
     Ok(render::ok(&SettingsPage::new(
         admin.chrome("settings"),
@@ -94,6 +96,10 @@ pub struct SettingsForm {
     conflicted_approvals_count: Option<String>,
     #[serde(default)]
     review_due_days: String,
+    #[serde(default)]
+    default_audience: String,
+    #[serde(default)]
+    patient_disclaimer: String,
 }
 
 /// `POST /admin/settings`
@@ -112,6 +118,8 @@ pub async fn save(
         require_specialist: fields.require_specialist.is_some(),
         conflicted_approvals_count: fields.conflicted_approvals_count.is_some(),
         review_due_days: fields.review_due_days,
+        default_audience: fields.default_audience,
+        patient_disclaimer: fields.patient_disclaimer,
     };
     let version = fields.version.trim().parse::<i64>().ok();
     let outcome = match version {

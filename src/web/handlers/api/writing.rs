@@ -80,6 +80,10 @@ macro_rules! content_body {
     #[serde(default)]
     #[schema(max_items = 100)]
     pub references: Vec<ReferenceIn>,
+    /// The patient version (plain language for patients and caregivers), reviewed and
+    /// approved with the rest; null or absent when the revision has none.
+    #[serde(default)]
+    pub patient: Option<PatientIn>,
             /// Submit it for review at once (else it is saved as the token account's draft
             /// of the article, replacing the text of the draft it may have).
             #[serde(default)]
@@ -94,6 +98,7 @@ macro_rules! content_body {
                     body: &self.body,
                     change_note: &self.change_note,
                     references: &self.references,
+                    patient: self.patient.as_ref(),
                 }
             }
         }
@@ -126,6 +131,34 @@ struct ContentFields<'a> {
     body: &'a str,
     change_note: &'a str,
     references: &'a [ReferenceIn],
+    patient: Option<&'a PatientIn>,
+}
+
+/// A patient version as sent: the same checks as the clinician text's.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PatientIn {
+    /// The patient version's title, in plain language (1 to 200 characters once trimmed).
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[\t\n\u000B\u000C\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*[^\u0000-\u0008\u000B-\u001F\u007F-\u009F]*[^\u0000-\u0008\u000B-\u001F\u007F-\u009F\t\n \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][\t\n\u000B\u000C\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*$"
+    )]
+    pub title: String,
+    /// The patient version's short answer.
+    #[serde(default)]
+    #[schema(
+        max_length = 1000,
+        pattern = r"^[\t\n\u000B\u000C\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*([^\u0000-\u0008\u000B-\u001F\u007F-\u009F]*[^\u0000-\u0008\u000B-\u001F\u007F-\u009F\t\n \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000])?[\t\n\u000B\u000C\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*$"
+    )]
+    pub summary: String,
+    /// The patient version in Markdown; cites the same references by number (`[1]`).
+    #[schema(
+        min_length = 1,
+        max_length = 200000,
+        pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\t\n\r \u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$"
+    )]
+    pub body: String,
 }
 
 /// A reference as sent.
@@ -203,6 +236,16 @@ impl ContentFields<'_> {
             self.change_note,
             CHANGE_NOTE_MAX,
         );
+        if let Some(p) = self.patient {
+            too_long(&mut problems, "patient.title".into(), &p.title, TITLE_MAX);
+            too_long(
+                &mut problems,
+                "patient.summary".into(),
+                &p.summary,
+                SUMMARY_MAX,
+            );
+            too_long(&mut problems, "patient.body".into(), &p.body, BODY_MAX);
+        }
         if self.references.len() > REFERENCES_MAX {
             problems.push(
                 "references",
@@ -248,6 +291,9 @@ impl ContentFields<'_> {
                     url: r.url.clone().unwrap_or_default(),
                 })
                 .collect(),
+            patient_title: self.patient.map(|p| p.title.clone()).unwrap_or_default(),
+            patient_summary: self.patient.map(|p| p.summary.clone()).unwrap_or_default(),
+            patient_body: self.patient.map(|p| p.body.clone()).unwrap_or_default(),
         })
     }
 }
@@ -377,6 +423,9 @@ fn conflicts(merging: &Merging) -> Vec<MergeConflict> {
                 Place::Summary => ("summary", None),
                 Place::Body { block } => ("body", u32::try_from(block).ok()),
                 Place::References { number } => ("references", u32::try_from(number).ok()),
+                Place::PatientTitle => ("patient.title", None),
+                Place::PatientSummary => ("patient.summary", None),
+                Place::PatientBody { block } => ("patient.body", u32::try_from(block).ok()),
             };
             MergeConflict {
                 field: field.to_owned(),

@@ -6,11 +6,13 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use chrono::NaiveDateTime;
 
+use crate::domain::audience::{self, Audience};
 use crate::domain::content::check_slug;
 use crate::filters;
 use crate::services::public::{self, ArticleLookup, HistoryEntry, HistoryLookup, LiveArticle};
 use crate::urls;
 use crate::web::error::AppError;
+use crate::web::extract::forms;
 use crate::web::public_cache::{CachedPage, respond};
 use crate::web::render::{self, Chrome};
 use crate::web::state::AppState;
@@ -22,8 +24,76 @@ const HTML: &str = "text/html; charset=utf-8";
 struct ArticlePage<'a> {
     chrome: Chrome,
     live: &'a LiveArticle,
+    /// The version shown.
+    audience: Audience,
+    /// The audience the reader chose in the address (carried through its links).
+    asked: Option<Audience>,
     canonical: String,
     json_ld: String,
+}
+
+/// The version an audience reads: title, short answer and rendered body.
+struct Shown<'a> {
+    title: &'a str,
+    summary: &'a str,
+    body_html: &'a str,
+}
+
+fn shown(live: &LiveArticle, audience: Audience) -> Shown<'_> {
+    let r = &live.revision;
+    match (audience, &r.patient_title, &r.patient_body_html) {
+        (Audience::Patient, Some(title), Some(body_html)) => Shown {
+            title,
+            summary: r.patient_summary.as_deref().unwrap_or_default(),
+            body_html,
+        },
+        _ => Shown {
+            title: &r.title,
+            summary: &r.summary,
+            body_html: &r.body_html,
+        },
+    }
+}
+
+impl ArticlePage<'_> {
+    fn version(&self) -> Shown<'_> {
+        shown(self.live, self.audience)
+    }
+
+    /// Whether to ask "Which best describes you?": only when both versions exist.
+    fn chooser(&self) -> bool {
+        self.live.revision.has_patient()
+    }
+
+    fn choose_link(&self, audience: &Audience) -> String {
+        urls::public_article_for(&self.live.article.slug, "", Some(*audience))
+    }
+
+    fn history_link(&self) -> String {
+        urls::public_article_for(&self.live.article.slug, "/history", self.asked)
+    }
+
+    fn disclaimer(&self) -> &str {
+        self.live.settings.disclaimer_for(self.audience)
+    }
+}
+
+/// The `for` parameter of a public page: which audience the reader chose, if any.
+pub(crate) fn audience_param(req: &HttpRequest) -> Result<Option<Audience>, AppError> {
+    #[derive(serde::Deserialize)]
+    struct Query {
+        #[serde(rename = "for")]
+        audience: Option<String>,
+    }
+    let query: Query = forms::query(req)?;
+    match query.audience.as_deref().map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(value) => Audience::parse(value).map(Some).ok_or_else(|| {
+            AppError::BadRequest(format!(
+                "There is no version for '{value}': use for=clinician or for=patient."
+            ))
+        }),
+    }
 }
 
 #[derive(Template)]
@@ -38,8 +108,9 @@ fn date(at: Option<NaiveDateTime>) -> String {
         .unwrap_or_default()
 }
 
-/// schema.org MedicalWebPage metadata: who reviewed it and when.
-fn json_ld(live: &LiveArticle, url: &str, site: &str) -> String {
+/// schema.org MedicalWebPage metadata: who reviewed it and when, and for whom the version
+/// shown is written.
+fn json_ld(live: &LiveArticle, audience: Audience, url: &str, site: &str) -> String {
     let reviewers: Vec<serde_json::Value> = live
         .reviewers
         .iter()
@@ -57,12 +128,15 @@ fn json_ld(live: &LiveArticle, url: &str, site: &str) -> String {
             person
         })
         .collect();
+    let version = shown(live, audience);
     render::json_ld(&serde_json::json!({
         "@context": "https://schema.org",
         "@type": "MedicalWebPage",
-        "name": live.revision.title,
-        "headline": live.revision.title,
-        "description": live.revision.summary,
+        "name": version.title,
+        "headline": version.title,
+        "description": version.summary,
+        "inLanguage": "en",
+        "audience": { "@type": "MedicalAudience", "audienceType": audience.schema_org() },
         "url": url,
         "lastReviewed": date(live.article.last_reviewed_at),
         "dateModified": date(live.revision.submitted_at),
@@ -121,12 +195,15 @@ pub async fn show(
     slug: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let slug = valid_slug(&slug)?;
-    let key = format!("article:{slug}");
-    let url = state.config.link(&urls::public_article(&slug));
+    let asked = audience_param(&req)?;
+    // One cached page per audience asked for (none, clinician, patient): the address alone
+    // decides the page, so it stays cacheable without cookies.
+    let key = format!("article:{slug}:{}", asked.map_or("", Audience::as_str));
     let site = state.config.link("");
     let db = state.clone();
     cached(&req, &state, key, || async move {
-        match db.db(move |ctx| public::article(ctx, &slug)).await? {
+        let lookup = slug.clone();
+        match db.db(move |ctx| public::article(ctx, &lookup)).await? {
             ArticleLookup::Missing => Err(AppError::NotFound(
                 "There is no article at this address.".into(),
             )),
@@ -136,11 +213,20 @@ pub async fn show(
             }
             ArticleLookup::Live(live) => {
                 db.remember_site_name(&live.settings.site_name);
+                let default = live.settings.default_audience();
+                let audience = audience::shown(asked, default, live.revision.has_patient());
+                // The default version's address is the plain one.
+                let own = (audience != default).then_some(audience);
+                let url = db
+                    .config
+                    .link(&urls::public_article_for(&slug, "", own));
                 let body = ArticlePage {
                     chrome: Chrome::public(&live.settings.site_name, "articles"),
-                    json_ld: json_ld(&live, &url, &site),
+                    json_ld: json_ld(&live, audience, &url, &site),
                     canonical: url,
                     live: &live,
+                    audience,
+                    asked,
                 }
                 .render()
                 .map_err(AppError::internal)?;
@@ -152,7 +238,7 @@ pub async fn show(
                     .collect();
                 // A periodic review moves the review dates without a new revision.
                 let identity = format!(
-                    "article {} revision {} reviewed {:?} settings {} pending {} board {board:?}",
+                    "article {} for {audience} asked {asked:?} revision {} reviewed {:?} settings {} pending {} board {board:?}",
                     live.article.id,
                     live.revision.id,
                     live.article.last_reviewed_at,
@@ -187,6 +273,14 @@ struct HistoryPage<'a> {
     slug: &'a str,
     title: &'a str,
     entries: &'a [HistoryEntry],
+    /// The audience the reader chose, carried back to the article.
+    asked: Option<Audience>,
+}
+
+impl HistoryPage<'_> {
+    fn article_link(&self) -> String {
+        urls::public_article_for(self.slug, "", self.asked)
+    }
 }
 
 /// `GET /articles/{slug}/history`
@@ -196,7 +290,8 @@ pub async fn history(
     slug: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let slug = valid_slug(&slug)?;
-    let key = format!("history:{slug}");
+    let asked = audience_param(&req)?;
+    let key = format!("history:{slug}:{}", asked.map_or("", Audience::as_str));
     let db = state.clone();
     cached(&req, &state, key, || async move {
         let lookup_slug = slug.clone();
@@ -220,11 +315,12 @@ pub async fn history(
                     slug: &slug,
                     title: &title,
                     entries: &entries,
+                    asked,
                 }
                 .render()
                 .map_err(AppError::internal)?;
                 let identity = format!(
-                    "history {} published {:?} reviewed {:?} versions {} settings {}",
+                    "history {} for {asked:?} published {:?} reviewed {:?} versions {} settings {}",
                     article.id,
                     article.published_revision_id,
                     article.last_reviewed_at,

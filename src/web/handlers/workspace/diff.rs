@@ -5,7 +5,9 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use crate::domain::diff::{Block, Layout, RefChange, RevisionDiff, Span, WordDiff};
+use crate::domain::diff::{
+    Block, Layout, RefChange, RevisionDiff, Span, VersionChange, VersionDiff, WordDiff,
+};
 use crate::ids::RevisionId;
 use crate::services::diffs::{self, Basis, DiffInputs};
 use crate::urls;
@@ -26,6 +28,8 @@ struct DiffPage {
     chrome: Chrome,
     inputs: DiffInputs,
     diff: RevisionDiff,
+    /// The patient versions' changes, when either revision has one.
+    patient: Option<VersionDiff>,
     split: bool,
 }
 
@@ -111,9 +115,10 @@ pub async fn show(
         .db(move |ctx| diffs::inputs(ctx, &caller, id, against, layout))
         .await?;
     // The diff is CPU work: off the async workers, holding no connection.
-    let (inputs, diff) = web::block(move || {
+    let (inputs, diff, patient) = web::block(move || {
         let diff = diffs::compute(&inputs);
-        (inputs, diff)
+        let patient = diffs::compute_patient(&inputs);
+        (inputs, diff, patient)
     })
     .await?;
     let split = inputs.layout == Layout::Split;
@@ -121,6 +126,7 @@ pub async fn show(
         chrome: user.chrome("articles"),
         inputs,
         diff,
+        patient,
         split,
     }))
 }
@@ -167,7 +173,24 @@ impl DiffPage {
         ]
     }
 
+    fn patient_fields<'a>(&self, patient: &'a VersionDiff) -> [(&'static str, &'a WordDiff); 2] {
+        [
+            ("Title", &patient.diff.title),
+            ("Short answer", &patient.diff.summary),
+        ]
+    }
+
     fn blocks(&self) -> &[Block] {
         &self.diff.body
+    }
+
+    /// What happened to the patient version, in words.
+    fn patient_change(&self, patient: &VersionDiff) -> &'static str {
+        match patient.change {
+            VersionChange::Added => "Patient version added in this revision.",
+            VersionChange::Removed => "Patient version removed in this revision.",
+            VersionChange::Kept if patient.is_unchanged() => "Patient version unchanged.",
+            VersionChange::Kept => "Patient version changed.",
+        }
     }
 }

@@ -34,6 +34,13 @@ pub struct ArticleForm {
     pub body: String,
     #[serde(default)]
     pub change_note: String,
+    /// The patient version: all blank for none.
+    #[serde(default)]
+    pub patient_title: String,
+    #[serde(default)]
+    pub patient_summary: String,
+    #[serde(default)]
+    pub patient_body: String,
     #[serde(default)]
     pub base_revision_id: String,
     #[serde(default)]
@@ -165,6 +172,9 @@ impl ArticleForm {
             body: self.body.clone(),
             change_note: self.change_note.clone(),
             references: ordered.into_iter().map(|(_, _, r)| r).collect(),
+            patient_title: self.patient_title.clone(),
+            patient_summary: self.patient_summary.clone(),
+            patient_body: self.patient_body.clone(),
         })
     }
 }
@@ -265,6 +275,8 @@ pub struct EditorPage {
     pub content: ContentInput,
     pub rows: Vec<RefRow>,
     pub preview_html: Option<String>,
+    /// The patient version's body rendered, when previewing one.
+    pub patient_preview_html: Option<String>,
     /// The text was just merged with a newer revision: what the merge took from it.
     pub merged: Option<MergeNote>,
     /// Open threads of the review conversation, shown beside the editor when revising.
@@ -294,6 +306,7 @@ impl EditorPage {
             content,
             rows,
             preview_html: None,
+            patient_preview_html: None,
             merged: None,
             threads: Vec::new(),
             rejected: None,
@@ -316,6 +329,17 @@ impl EditorPage {
         self.chrome = self.chrome.with_alerts(rejected.messages());
         self.rejected = Some(rejected);
         self
+    }
+
+    /// Whether the patient version's fields start open: it has text, or a problem.
+    pub fn patient_open(&self) -> bool {
+        let c = &self.content;
+        [&c.patient_title, &c.patient_summary, &c.patient_body]
+            .iter()
+            .any(|t| !t.trim().is_empty())
+            || ["patient_title", "patient_summary", "patient_body"]
+                .iter()
+                .any(|f| self.invalid(f))
     }
 
     /// Whether the field `field` has a problem to fix.

@@ -11,7 +11,7 @@ use askama::Template;
 
 use super::editor::{ArticleForm, EditorPage, MergeNote, RefRow, Taken, rows, specialty_choices};
 use crate::domain::content::{Content, ContentInput, Reference};
-use crate::domain::diff::{self, Block, RefChange, Side as DiffSide, WordDiff};
+use crate::domain::diff::{self, Block, RefChange, RevisionDiff, Side as DiffSide, WordDiff};
 use crate::domain::merge::{Choice, Merged, Side};
 use crate::ids::{ArticleId, RevisionId};
 use crate::services::Refusal;
@@ -92,21 +92,19 @@ fn side_of(content: &Content) -> DiffSide<'_> {
     }
 }
 
-/// What the merged text has that the person's text did not: the parts the merge took from
-/// the newer revision (or the person's choices), word by word.
-fn taken(mine: &Content, merged: &Content) -> Vec<Taken> {
-    let changes = diff::diff(side_of(mine), side_of(merged), diff::BUDGET);
+/// The title, short answer and paragraphs a diff changed, each placed after `prefix`.
+fn text_taken(prefix: &str, changes: &RevisionDiff) -> Vec<Taken> {
     let mut out = Vec::new();
     let mut field = |place: &str, words: &WordDiff| {
         if !words.is_unchanged() {
             out.push(Taken {
-                place: place.to_owned(),
+                place: capitalised(&format!("{prefix}{place}"), prefix.is_empty()),
                 spans: words.spans.clone(),
             });
         }
     };
-    field("Title", &changes.title);
-    field("Short answer", &changes.summary);
+    field("title", &changes.title);
+    field("short answer", &changes.summary);
     let mut paragraph = 0;
     for block in &changes.body {
         let (place, spans) = match block {
@@ -121,21 +119,41 @@ fn taken(mine: &Content, merged: &Content) -> Vec<Taken> {
             Block::Added(text) => {
                 paragraph += 1;
                 (
-                    format!("Paragraph {paragraph} added"),
+                    format!("paragraph {paragraph} added"),
                     vec![diff::Span::Added(text.clone())],
                 )
             }
             Block::Removed(text) => (
-                format!("Paragraph removed after paragraph {paragraph}"),
+                format!("paragraph removed after paragraph {paragraph}"),
                 vec![diff::Span::Removed(text.clone())],
             ),
             Block::Changed(words) => {
                 paragraph += 1;
-                (format!("Paragraph {paragraph}"), words.spans.clone())
+                (format!("paragraph {paragraph}"), words.spans.clone())
             }
         };
-        out.push(Taken { place, spans });
+        out.push(Taken {
+            place: capitalised(&format!("{prefix}{place}"), prefix.is_empty()),
+            spans,
+        });
     }
+    out
+}
+
+/// `text` with its first letter upper-cased when `first` (a place that starts the label).
+fn capitalised(text: &str, first: bool) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(c) if first => c.to_uppercase().chain(chars).collect(),
+        _ => text.to_owned(),
+    }
+}
+
+/// What the merged text has that the person's text did not: the parts the merge took from
+/// the newer revision (or the person's choices), word by word.
+fn taken(mine: &Content, merged: &Content) -> Vec<Taken> {
+    let changes = diff::diff(side_of(mine), side_of(merged), diff::BUDGET);
+    let mut out = text_taken("", &changes);
     for change in &changes.references {
         let (place, spans) = match change {
             RefChange::Unchanged { .. } => continue,
@@ -164,6 +182,12 @@ fn taken(mine: &Content, merged: &Content) -> Vec<Taken> {
             ),
         };
         out.push(Taken { place, spans });
+    }
+    if let Some(patient) =
+        diff::patient(mine.patient.as_ref(), merged.patient.as_ref(), diff::BUDGET)
+        && !patient.is_unchanged()
+    {
+        out.extend(text_taken("Patient version, ", &patient.diff));
     }
     out
 }

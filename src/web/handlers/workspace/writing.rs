@@ -84,7 +84,12 @@ async fn save(
     match form.op {
         Op::Preview => {
             let mut page = again(content.clone()).await?;
-            page.preview_html = Some(markdown::render(&content.body, content.references.len()));
+            let references = content.references.len();
+            page.preview_html = Some(markdown::render(&content.body, references));
+            if !content.patient_body.trim().is_empty() {
+                page.patient_preview_html =
+                    Some(markdown::render(&content.patient_body, references));
+            }
             return Ok(page.render(StatusCode::OK));
         }
         Op::More => {
