@@ -56,6 +56,15 @@ impl Revision {
         label(self.number)
     }
 
+    /// The clinician version: the revision's own title, summary and body.
+    pub fn clinician(&self) -> Version {
+        Version {
+            title: self.title.clone(),
+            summary: self.summary.clone(),
+            body: self.body.clone(),
+        }
+    }
+
     /// The patient version, when the revision has one.
     pub fn patient(&self) -> Option<Version> {
         Some(Version {
@@ -145,6 +154,8 @@ pub struct CardText {
     pub submitted_at: Option<NaiveDateTime>,
     /// Only when asked for (search results' snippets).
     pub body: Option<String>,
+    /// The revision has a patient version.
+    pub has_patient: bool,
 }
 
 /// The card texts of `ids`, with their bodies when `with_body`.
@@ -162,6 +173,7 @@ pub fn card_texts(
                 revisions::summary,
                 revisions::submitted_at,
                 revisions::body.nullable(),
+                revisions::patient_title.is_not_null(),
             ))
             .load(conn)
     } else {
@@ -172,9 +184,30 @@ pub fn card_texts(
                 revisions::summary,
                 revisions::submitted_at,
                 None::<String>.into_sql::<diesel::sql_types::Nullable<diesel::sql_types::Text>>(),
+                revisions::patient_title.is_not_null(),
             ))
             .load(conn)
     }
+}
+
+/// The patient versions of published revisions, as a search result shows them (title,
+/// summary, submission time and body); revisions without one are left out.
+pub fn patient_card_texts(conn: &mut DbConn, ids: &[RevisionId]) -> QueryResult<Vec<CardText>> {
+    use diesel::dsl::sql;
+    use diesel::sql_types::Bool;
+    // A patient version's title, summary and body are set together (`editing`).
+    revisions::table
+        .filter(revisions::id.eq_any(ids))
+        .filter(revisions::patient_title.is_not_null())
+        .select((
+            revisions::id,
+            revisions::patient_title.assume_not_null(),
+            revisions::patient_summary.assume_not_null(),
+            revisions::submitted_at,
+            revisions::patient_body,
+            sql::<Bool>("TRUE"),
+        ))
+        .load(conn)
 }
 
 /// The next revision number of an article.

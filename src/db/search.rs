@@ -1,11 +1,14 @@
 //! The full-text index of live articles: SQLite FTS5 or PostgreSQL text search, one
 //! interface. The SQL differs per backend, so each function matches on the connection.
 
+use std::collections::HashSet;
+
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
 
 use super::DbConn;
 use super::cached::{bind, cached};
+use crate::domain::content::Version;
 use crate::ids::ArticleId;
 
 #[derive(QueryableByName)]
@@ -14,44 +17,62 @@ struct Hit {
     article_id: i64,
 }
 
-/// A PostgreSQL search row: one ranked article, and whether more matched than were ranked.
+/// A PostgreSQL search row: one ranked article, whether more matched than were ranked, and
+/// whether its clinician version matched (else only its patient version did).
 #[derive(QueryableByName)]
 struct PgHit {
     #[diesel(sql_type = BigInt)]
     article_id: i64,
     #[diesel(sql_type = diesel::sql_types::Bool)]
     narrowed: bool,
+    #[diesel(sql_type = diesel::sql_types::Bool)]
+    clinician: bool,
 }
 
-/// Puts an article's published text in the index (replacing what was there).
+/// Puts an article's published text in the index (replacing what was there): its clinician
+/// version and, when it has one, its patient version.
 pub fn index(
     conn: &mut DbConn,
     article: ArticleId,
-    title: &str,
-    summary: &str,
-    body: &str,
+    clinician: &Version,
+    patient: Option<&Version>,
 ) -> QueryResult<()> {
+    let (title, summary, body) = (&clinician.title, &clinician.summary, &clinician.body);
+    let empty = Version::default();
+    let has_patient = patient.is_some();
+    let patient = patient.unwrap_or(&empty);
     match conn {
         // The rowid is the article's id: found again without a scan. FTS5 has no upsert:
         // the old text goes first.
         DbConn::Sqlite(c) => {
             remove_sqlite(c, article)?;
             cached(
-            &[
-                "INSERT INTO search_documents (rowid, title, summary, body, article_id) VALUES (",
-                ", ",
-                ", ",
-                ", ",
-                ", ",
-                ")",
-            ],
-            (
-                bind::<BigInt, _>(article.0),
-                bind::<Text, _>(title),
-                bind::<Text, _>(summary),
-                bind::<Text, _>(body),
-                bind::<BigInt, _>(article.0),
-            ),
+                &[
+                    "INSERT INTO search_documents (rowid, title, summary, body, article_id, \
+                 patient_title, patient_summary, patient_body) VALUES (",
+                    ", ",
+                    ", ",
+                    ", ",
+                    ", ",
+                    ", ",
+                    ", ",
+                    ", ",
+                    ")",
+                ],
+                (
+                    (
+                        bind::<BigInt, _>(article.0),
+                        bind::<Text, _>(title),
+                        bind::<Text, _>(summary),
+                        bind::<Text, _>(body),
+                        bind::<BigInt, _>(article.0),
+                    ),
+                    (
+                        bind::<Text, _>(&patient.title),
+                        bind::<Text, _>(&patient.summary),
+                        bind::<Text, _>(&patient.body),
+                    ),
+                ),
             )
             .execute(c)?
         }
@@ -59,17 +80,30 @@ pub fn index(
         // statement whether the article was in the index or not.
         DbConn::Pg(c) => cached(
             &[
-                "INSERT INTO search_documents (article_id, document) VALUES (",
+                "INSERT INTO search_documents (article_id, document, patient_document) VALUES (",
                 ", search_document(",
                 ", ",
                 ", ",
-                ")) ON CONFLICT (article_id) DO UPDATE SET document = excluded.document",
+                "), CASE WHEN ",
+                " THEN search_document(",
+                ", ",
+                ", ",
+                ") END) ON CONFLICT (article_id) DO UPDATE SET document = excluded.document, \
+                 patient_document = excluded.patient_document",
             ],
             (
-                bind::<BigInt, _>(article.0),
-                bind::<Text, _>(title),
-                bind::<Text, _>(summary),
-                bind::<Text, _>(body),
+                (
+                    bind::<BigInt, _>(article.0),
+                    bind::<Text, _>(title),
+                    bind::<Text, _>(summary),
+                    bind::<Text, _>(body),
+                ),
+                (
+                    bind::<diesel::sql_types::Bool, _>(has_patient),
+                    bind::<Text, _>(&patient.title),
+                    bind::<Text, _>(&patient.summary),
+                    bind::<Text, _>(&patient.body),
+                ),
             ),
         )
         .execute(c)?,
@@ -150,6 +184,9 @@ pub struct Ranked {
     pub ids: Vec<ArticleId>,
     /// More than [`RANKED_AT_MOST`] articles matched, so only the newest of them were ranked.
     pub narrowed: bool,
+    /// The ranked articles that matched in their patient version only (a reader is sent
+    /// to that version).
+    pub patient_only: HashSet<ArticleId>,
 }
 
 impl Ranked {
@@ -160,6 +197,11 @@ impl Ranked {
         let ids: Vec<ArticleId> = self.ids.iter().skip(offset).take(limit).copied().collect();
         Found {
             more: self.ids.len() > offset.saturating_add(limit),
+            patient_only: ids
+                .iter()
+                .copied()
+                .filter(|id| self.patient_only.contains(id))
+                .collect(),
             ids,
             narrowed: self.narrowed,
         }
@@ -175,6 +217,8 @@ pub struct Found {
     pub more: bool,
     /// More than [`RANKED_AT_MOST`] articles matched, so only the newest of them were ranked.
     pub narrowed: bool,
+    /// Those of `ids` that matched in their patient version only.
+    pub patient_only: HashSet<ArticleId>,
 }
 
 /// What identifies a query's ranking: its words as [`terms`] reads them (the last one a
@@ -194,14 +238,15 @@ pub fn rank(conn: &mut DbConn, query: &str) -> QueryResult<Ranked> {
         return Ok(Ranked::default());
     }
     let expression = expression(conn, &terms);
-    let (hits, narrowed): (Vec<i64>, bool) = match conn {
+    let (hits, narrowed, patient_only): (Vec<i64>, bool, HashSet<i64>) = match conn {
         // FTS5 walks a match in rowid (article id) order without sorting; the inner LIMIT
         // stops the walk, so bm25 runs for the candidates only. A second walk tells whether
         // a match lies past the candidates.
         DbConn::Sqlite(c) => {
             let hits = diesel::sql_query(
                 "SELECT article_id FROM (SELECT rowid AS article_id, \
-                 bm25(search_documents, 10.0, 4.0, 1.0) AS score FROM search_documents \
+                 bm25(search_documents, 10.0, 4.0, 1.0, 0.0, 10.0, 4.0, 1.0) AS score \
+                 FROM search_documents \
                  WHERE search_documents MATCH ? ORDER BY rowid DESC LIMIT ?) \
                  ORDER BY score, article_id DESC",
             )
@@ -215,10 +260,27 @@ pub fn rank(conn: &mut DbConn, query: &str) -> QueryResult<Ranked> {
             .bind::<Text, _>(&expression)
             .bind::<BigInt, _>(RANKED_AT_MOST)
             .load::<Hit>(c)?;
-            (
-                hits.into_iter().map(|h| h.article_id).collect(),
-                !beyond.is_empty(),
+            let hits: Vec<i64> = hits.into_iter().map(|h| h.article_id).collect();
+            // Which candidates match in their clinician version: a walk of the same range
+            // with the clinician columns only (no scoring). The rest matched in their
+            // patient version only.
+            let lowest = hits.iter().copied().min().unwrap_or(0);
+            let clinician: HashSet<i64> = diesel::sql_query(
+                "SELECT rowid AS article_id FROM search_documents \
+                 WHERE search_documents MATCH ? AND rowid >= ?",
             )
+            .bind::<Text, _>(format!("{{title summary body}} : ({expression})"))
+            .bind::<BigInt, _>(lowest)
+            .load::<Hit>(c)?
+            .into_iter()
+            .map(|h| h.article_id)
+            .collect();
+            let patient_only = hits
+                .iter()
+                .copied()
+                .filter(|id| !clinician.contains(id))
+                .collect();
+            (hits, !beyond.is_empty(), patient_only)
         }
         // One walk of the matches, newest first, takes one candidate more than are ranked
         // (whether there are more is its count); only the ranked candidates' word vectors
@@ -229,22 +291,35 @@ pub fn rank(conn: &mut DbConn, query: &str) -> QueryResult<Ranked> {
             let rows = diesel::sql_query(format!(
                 "WITH candidates AS MATERIALIZED (SELECT article_id FROM search_documents \
                  WHERE document @@ to_tsquery('english', {query}) \
+                 OR patient_document @@ to_tsquery('english', {query}) \
                  ORDER BY article_id DESC LIMIT {RANKED_AT_MOST} + 1) \
                  SELECT d.article_id, \
-                 (SELECT count(*) > {RANKED_AT_MOST} FROM candidates) AS narrowed \
+                 (SELECT count(*) > {RANKED_AT_MOST} FROM candidates) AS narrowed, \
+                 d.document @@ to_tsquery('english', {query}) AS clinician \
                  FROM (SELECT article_id FROM candidates ORDER BY article_id DESC \
                  LIMIT {RANKED_AT_MOST}) AS ranked JOIN search_documents d USING (article_id) \
-                 ORDER BY ts_rank(d.document, to_tsquery('english', {query})) DESC, \
+                 ORDER BY greatest(ts_rank(d.document, to_tsquery('english', {query})), \
+                 coalesce(ts_rank(d.patient_document, to_tsquery('english', {query})), 0)) DESC, \
                  d.article_id DESC"
             ))
             .load::<PgHit>(c)?;
             let narrowed = rows.first().is_some_and(|r| r.narrowed);
-            (rows.into_iter().map(|r| r.article_id).collect(), narrowed)
+            let patient_only = rows
+                .iter()
+                .filter(|r| !r.clinician)
+                .map(|r| r.article_id)
+                .collect();
+            (
+                rows.into_iter().map(|r| r.article_id).collect(),
+                narrowed,
+                patient_only,
+            )
         }
     };
     Ok(Ranked {
         ids: hits.into_iter().map(ArticleId).collect(),
         narrowed,
+        patient_only: patient_only.into_iter().map(ArticleId).collect(),
     })
 }
 

@@ -5,6 +5,8 @@ use std::fmt;
 
 use serde::Serialize;
 
+use super::content::Version;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum Audience {
@@ -71,6 +73,44 @@ pub fn shown(asked: Option<Audience>, default: Audience, has_patient: bool) -> A
     }
 }
 
+/// Which versions a revision changed against an earlier one (`None`: nothing published to
+/// compare with), in words for a message: "Changes the clinician version; adds a patient
+/// version." Each side is (clinician, patient) as title, summary and body.
+pub fn versions_changed(
+    old: Option<(&Version, Option<&Version>)>,
+    new: (&Version, Option<&Version>),
+) -> String {
+    let Some((old_clinician, old_patient)) = old else {
+        return match new.1 {
+            Some(_) => {
+                "It has a clinician version and a patient version, reviewed together.".into()
+            }
+            None => String::new(),
+        };
+    };
+    let mut parts = Vec::new();
+    if old_clinician != new.0 {
+        parts.push("changes the clinician version");
+    }
+    match (old_patient, new.1) {
+        (None, Some(_)) => parts.push("adds a patient version"),
+        (Some(_), None) => parts.push("removes the patient version"),
+        (Some(a), Some(b)) if a != b => parts.push("changes the patient version"),
+        _ => {}
+    }
+    match parts.as_slice() {
+        [] if new.1.is_some() => {
+            "It leaves both versions' text as it was (references or the change note differ).".into()
+        }
+        [] => String::new(),
+        _ => {
+            let mut text = parts.join("; ");
+            text.replace_range(..1, &text[..1].to_uppercase());
+            format!("{text}.")
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -81,6 +121,30 @@ mod tests {
             assert_eq!(Audience::parse(a.as_str()), Some(a));
         }
         assert_eq!(Audience::parse("Patient"), None);
+    }
+
+    #[test]
+    fn a_message_names_the_versions_that_changed() {
+        let v = |body: &str| Version {
+            title: "T".into(),
+            summary: String::new(),
+            body: body.into(),
+        };
+        let (a, b) = (v("a"), v("b"));
+        assert_eq!(versions_changed(None, (&a, None)), "");
+        assert!(versions_changed(None, (&a, Some(&b))).contains("a patient version"));
+        assert_eq!(
+            versions_changed(Some((&a, None)), (&b, Some(&b))),
+            "Changes the clinician version; adds a patient version."
+        );
+        assert_eq!(
+            versions_changed(Some((&a, Some(&a))), (&a, Some(&b))),
+            "Changes the patient version."
+        );
+        assert_eq!(
+            versions_changed(Some((&a, Some(&a))), (&a, None)),
+            "Removes the patient version."
+        );
     }
 
     #[test]

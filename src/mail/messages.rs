@@ -120,6 +120,8 @@ pub struct Submitted {
     pub label: String,
     pub revision_url: String,
     pub diff_url: String,
+    /// Which versions (clinician, patient) it changes against the live one; may be empty.
+    pub versions: String,
 }
 
 email!(
@@ -198,6 +200,8 @@ pub struct ReRequested {
     pub diff_url: String,
     pub since_review: bool,
     pub revision_url: String,
+    /// Which versions (clinician, patient) it changes against the live one; may be empty.
+    pub versions: String,
 }
 
 email!(
@@ -366,6 +370,7 @@ mod tests {
                     label: "Revision 2".into(),
                     revision_url: link.into(),
                     diff_url: link.into(),
+                    versions: "Adds a patient version.".into(),
                 }),
                 "Review requested: T",
             ),

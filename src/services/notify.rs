@@ -18,6 +18,7 @@ use crate::db::users::{self, User};
 use crate::db::{
     self, DbConn, Tx, assignments, comments, review_reminders, reviews, settings, specialties,
 };
+use crate::domain::audience;
 use crate::domain::audit::AuditAction;
 use crate::domain::roles::Role;
 use crate::ids::{ArticleId, RevisionId, UserId};
@@ -207,8 +208,25 @@ pub(crate) fn submitted(
         label: revision.label(),
         revision_url: link(env, &urls::revision(revision.id)),
         diff_url: link(env, &urls::diff(revision.id)),
+        versions: versions(tx, revision)?,
     };
     tell(tx, env, &to, &notice, revision)
+}
+
+/// Which versions `revision` changes against the article's live one, in words.
+fn versions(conn: &mut DbConn, revision: &Revision) -> ServiceResult<String> {
+    let live = match db::articles::find(conn, revision.article_id)?
+        .and_then(|a| a.published_revision_id)
+    {
+        Some(id) if id != revision.id => revisions::find(conn, id)?,
+        _ => None,
+    };
+    let old = live.as_ref().map(|r| (r.clinician(), r.patient()));
+    let (clinician, patient) = (revision.clinician(), revision.patient());
+    Ok(audience::versions_changed(
+        old.as_ref().map(|(c, p)| (c, p.as_ref())),
+        (&clinician, patient.as_ref()),
+    ))
 }
 
 /// A reviewer who asked for changes (or was assigned) is asked to look at the answer.
@@ -228,6 +246,7 @@ pub(crate) fn re_requested(
         diff_url: link(env, &urls::diff_with(revision.id, since, None)),
         since_review: since.is_some(),
         revision_url: link(env, &urls::revision(revision.id)),
+        versions: versions(tx, revision)?,
     };
     tell(tx, env, std::slice::from_ref(reviewer), &notice, revision)
 }

@@ -2,7 +2,7 @@
 //! `articles.published_revision_id` of live (published, not retracted) articles: nothing a
 //! reader sees can come from a revision that was not approved.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use chrono::NaiveDateTime;
@@ -16,6 +16,7 @@ use crate::db::search::Ranked;
 use crate::db::settings::{self, Settings};
 use crate::db::users::{self, Name};
 use crate::db::{DbConn, recertifications, references, search};
+use crate::domain::audience::Audience;
 use crate::domain::content::Reference;
 use crate::domain::snippet::{self, Run};
 use crate::domain::workflow::State;
@@ -170,6 +171,24 @@ pub struct Card {
     /// In search results: the title and summary with the matching words marked, and a few
     /// words of the body around its first match.
     pub found: Option<Found>,
+    /// The version the card shows and links to, when not the site's default choice: a
+    /// search that matched only an article's patient version shows that one.
+    pub audience: Option<Audience>,
+    /// The article's other version, when it has both.
+    pub other: Option<Audience>,
+}
+
+impl Card {
+    /// The public address of the version the card shows.
+    pub fn link(&self) -> String {
+        crate::urls::public_article_for(&self.slug, "", self.audience)
+    }
+
+    /// The public address of the article's other version, when it has one.
+    pub fn other_link(&self) -> Option<String> {
+        self.other
+            .map(|other| crate::urls::public_article_for(&self.slug, "", Some(other)))
+    }
 }
 
 /// How a search result matched, as runs of plain and matched text (escaped when shown).
@@ -189,20 +208,50 @@ fn cards(
     articles: Vec<Article>,
     terms: Option<&[String]>,
 ) -> ServiceResult<Vec<Card>> {
-    let published: Vec<RevisionId> = articles
-        .iter()
-        .filter_map(|a| a.published_revision_id)
-        .collect();
+    cards_of(conn, articles, terms, &HashSet::new())
+}
+
+/// The cards of `articles`; those in `patient_only` show (and link to) their patient
+/// version.
+fn cards_of(
+    conn: &mut DbConn,
+    articles: Vec<Article>,
+    terms: Option<&[String]>,
+    patient_only: &HashSet<ArticleId>,
+) -> ServiceResult<Vec<Card>> {
+    let (patient, clinician): (Vec<&Article>, Vec<&Article>) =
+        articles.iter().partition(|a| patient_only.contains(&a.id));
+    let published = |list: &[&Article]| -> Vec<RevisionId> {
+        list.iter()
+            .filter_map(|a| a.published_revision_id)
+            .collect()
+    };
     let mut shown: HashMap<RevisionId, revisions::CardText> =
-        revisions::card_texts(conn, &published, terms.is_some())?
+        revisions::card_texts(conn, &published(&clinician), terms.is_some())?
             .into_iter()
             .map(|r| (r.id, r))
             .collect();
+    let mut shown_patient: HashMap<RevisionId, revisions::CardText> = if patient.is_empty() {
+        HashMap::new()
+    } else {
+        revisions::patient_card_texts(conn, &published(&patient))?
+            .into_iter()
+            .map(|r| (r.id, r))
+            .collect()
+    };
     Ok(articles
         .into_iter()
         .filter(|a| a.is_live())
         .filter_map(|a| {
-            let text = shown.remove(&a.published_revision_id?)?;
+            let revision = a.published_revision_id?;
+            let (text, audience, other) = match shown_patient.remove(&revision) {
+                Some(text) => (text, Some(Audience::Patient), Some(Audience::Clinician)),
+                None => {
+                    let text = shown.remove(&revision)?;
+                    let other = text.has_patient.then_some(Audience::Patient);
+                    (text, None, other)
+                }
+            };
             let found = terms.map(|terms| Found {
                 title: snippet::mark(&text.title, terms),
                 summary: snippet::mark(&text.summary, terms),
@@ -220,6 +269,8 @@ fn cards(
                 last_reviewed_at: a.last_reviewed_at,
                 updated_at: text.submitted_at,
                 found,
+                audience,
+                other,
             })
         })
         .collect())
@@ -285,7 +336,7 @@ fn search_page(conn: &mut DbConn, query: &str, found: search::Found) -> ServiceR
     let ordered = found.ids.iter().filter_map(|id| rows.remove(id)).collect();
     let terms = search::terms(query);
     Ok(IndexPage {
-        cards: cards(conn, ordered, Some(&terms))?,
+        cards: cards_of(conn, ordered, Some(&terms), &found.patient_only)?,
         more: found.more,
         narrowed: found.narrowed.then_some(search::RANKED_AT_MOST),
     })
@@ -351,11 +402,17 @@ pub fn list(
     Ok(ListPage { cards, next })
 }
 
-/// The newest live articles, for the feed.
+/// The newest live articles, for the feed: each in the site's default version (with the
+/// other one named on the card when it has both).
 pub fn latest(ctx: &mut Ctx<'_>, limit: i64) -> ServiceResult<Vec<Card>> {
     let conn = ctx.conn();
+    let default = settings::load(conn)?.default_audience();
     let (rows, _) = articles::live_page(conn, 0, limit)?;
-    cards(conn, rows, None)
+    let patient: HashSet<ArticleId> = match default {
+        Audience::Patient => rows.iter().map(|a| a.id).collect(),
+        Audience::Clinician => HashSet::new(),
+    };
+    cards_of(conn, rows, None, &patient)
 }
 
 /// A sitemap entry: an article's slug and when it last changed.

@@ -9,6 +9,7 @@ use super::{Caller, Ctx, Missing, Refusal, ServiceError, ServiceResult};
 use crate::db::revisions::Revision;
 use crate::db::{self, Tx, articles, search, settings};
 use crate::domain::audit::AuditAction;
+use crate::domain::content::Version;
 use crate::domain::problems::Problems;
 use crate::domain::roles::Role;
 use crate::domain::settings::review_interval;
@@ -40,13 +41,12 @@ pub(crate) fn publish(
     )? {
         return Err(ServiceError::Contended);
     }
-    search::index(
-        tx,
-        article.id,
-        &revision.title,
-        &revision.summary,
-        &revision.body,
-    )?;
+    let clinician = Version {
+        title: revision.title.clone(),
+        summary: revision.summary.clone(),
+        body: revision.body.clone(),
+    };
+    search::index(tx, article.id, &clinician, revision.patient().as_ref())?;
     super::notify::published(tx, env, revision, &article.slug)?;
     Ok(Event::new(AuditAction::ArticlePublished)
         .target_article(article.id)

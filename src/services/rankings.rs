@@ -143,6 +143,7 @@ mod tests {
         Ranked {
             ids: ids.iter().copied().map(ArticleId).collect(),
             narrowed: false,
+            patient_only: Default::default(),
         }
     }
 

@@ -18,6 +18,7 @@ on_both_backends!(
     a_retried_post_with_the_same_key_does_nothing_twice,
     bad_bodies_get_problem_documents_and_change_nothing,
     an_api_approval_attests_the_checklist_and_an_assignment_takes_a_due_date,
+    a_patient_version_is_written_approved_and_read_through_the_api,
 );
 
 struct Cast {
@@ -746,4 +747,64 @@ async fn an_api_approval_attests_the_checklist_and_an_assignment_takes_a_due_dat
     );
     assert_eq!(approved.doc["approvals"]["given"], 1);
     assert_eq!(approved.doc["approvals"]["needs"], "Needs 1 more approval.");
+}
+
+async fn a_patient_version_is_written_approved_and_read_through_the_api(app: TestApp) {
+    let cast = cast(&app);
+    let pipeline = token_for(&app, &cast.editor, &["read", "write"]);
+    let rita = token_for(&app, &cast.rita, &["review"]);
+    let sam = token_for(&app, &cast.sam, &["review"]);
+    let mut body = article("How is methotrexate dosed?", "Once a week [1].", true);
+    // Half a patient version is refused with the field, and nothing is saved.
+    body["patient"] = json!({"title": "Taking methotrexate", "body": " "});
+    let refused = post(&app, &pipeline, "/api/v1/articles", &body, None).await;
+    assert_eq!(refused.status, 422, "{refused:?}");
+    assert!(
+        refused.doc.to_string().contains("patient_body"),
+        "{refused:?}"
+    );
+    body["patient"] = json!({
+        "title": "Taking methotrexate",
+        "summary": "One tablet day a week.",
+        "body": "Take it on the **same day** each week [1].",
+    });
+    let created = post(&app, &pipeline, "/api/v1/articles", &body, None).await;
+    assert_eq!(created.status, 201, "{created:?}");
+    let revision = id(&created.doc, "revision_id");
+    let read = get(&app, &rita, &format!("/api/v1/revisions/{revision}")).await;
+    assert_eq!(
+        read.doc["patient"]["title"], "Taking methotrexate",
+        "{read:?}"
+    );
+    for token in [&rita, &sam] {
+        let version = id(
+            &get(&app, token, &format!("/api/v1/revisions/{revision}"))
+                .await
+                .doc,
+            "version",
+        );
+        let approved = post(
+            &app,
+            token,
+            &format!("/api/v1/revisions/{revision}/approve"),
+            &json!({"expected_version": version, "declaration": "none"}),
+            None,
+        )
+        .await;
+        assert_eq!(approved.status, 200, "{approved:?}");
+    }
+    let public = get(&app, &rita, "/api/v1/articles/how-is-methotrexate-dosed").await;
+    assert_eq!(public.status, 200, "{public:?}");
+    let patient = &public.doc["patient"];
+    assert_eq!(patient["title"], "Taking methotrexate");
+    assert!(
+        patient["body_html"]
+            .as_str()
+            .unwrap()
+            .contains("<strong>same day</strong>")
+    );
+    assert_eq!(
+        patient["url"],
+        "/articles/how-is-methotrexate-dosed?for=patient"
+    );
 }

@@ -4,7 +4,7 @@
 //! its own disclaimer, cache entry and ETag, never showing an unapproved patient text.
 
 use diesel::prelude::*;
-use imprimatur::db::schema::{articles, revisions};
+use imprimatur::db::schema::{articles, mail_outbox, revisions};
 use imprimatur::domain::roles::Role;
 use imprimatur::ids::{ArticleId, RevisionId};
 
@@ -16,6 +16,7 @@ on_both_backends!(
     one_approval_covers_both_versions_and_a_patient_only_change_needs_another,
     the_public_page_serves_each_audience_with_its_own_disclaimer_and_etag,
     the_diff_shows_a_patient_only_change_in_the_patient_version,
+    search_finds_a_word_only_the_patient_version_has_and_links_to_it,
     a_half_written_patient_version_is_refused_and_nothing_is_saved,
 );
 
@@ -161,6 +162,20 @@ async fn one_approval_covers_both_versions_and_a_patient_only_change_needs_anoth
         .unwrap();
     assert_ne!(hashes[0], hashes[1], "the hash covers the patient version");
     assert_eq!(state_of(&app, second), "submitted", "nothing carried over");
+    // The reviewers are told which version changed.
+    let asked: Vec<String> = mail_outbox::table
+        .filter(mail_outbox::revision_id.eq(second))
+        .filter(mail_outbox::event.eq("revision_submitted"))
+        .select(mail_outbox::text_body)
+        .load(&mut app.conn())
+        .unwrap();
+    assert!(!asked.is_empty());
+    assert!(
+        asked
+            .iter()
+            .all(|body| body.contains("Changes the patient version.")),
+        "{asked:?}"
+    );
     // The public never sees the unapproved patient text.
     let page = public.get(&format!("/articles/{slug}?for=patient")).await;
     page.assert_contains("Ask your pharmacist before you take ibuprofen");
@@ -353,4 +368,35 @@ async fn a_half_written_patient_version_is_refused_and_nothing_is_saved(app: Tes
         .assert_contains("Preview: clinician version")
         .assert_contains("Preview: patient version")
         .assert_contains("<strong>pharmacist</strong>");
+}
+
+async fn search_finds_a_word_only_the_patient_version_has_and_links_to_it(app: TestApp) {
+    let d = desk(&app).await;
+    let revision = submit_both(&d.ed, "Ibuprofen and lisinopril").await;
+    let slug = slug_of(&app, article_id(&app, revision));
+    let public = app.client();
+    // Not approved yet: the patient text is in no index.
+    let page = public.get("/?q=pharmacist").await;
+    page.assert_status(200);
+    assert!(
+        !page.body.contains(&format!("/articles/{slug}")),
+        "{}",
+        page.body
+    );
+    act(&d.rita, revision, "approve", &[])
+        .await
+        .assert_status(303);
+    // A word only the patient version has: the result shows and links to that version.
+    public
+        .get("/?q=pharmacist")
+        .await
+        .assert_status(200)
+        .assert_contains(&format!("href=\"/articles/{slug}?for=patient\""))
+        .assert_contains(PATIENT_TITLE)
+        .assert_contains("<mark>pharmacist</mark>")
+        .assert_contains("Found in the version for patients and caregivers.");
+    // A word the clinician version has: the plain address.
+    let page = public.get("/?q=inhibitors").await;
+    page.assert_contains(&format!("href=\"/articles/{slug}\""));
+    assert!(!page.body.contains("?for=patient"), "{}", page.body);
 }

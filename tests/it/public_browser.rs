@@ -153,3 +153,93 @@ async fn the_public_article_page_renders_its_provenance_on_a_phone_and_a_desktop
     }
     browser.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reader_without_javascript_chooses_the_patient_version_and_back() {
+    let test = "a_reader_without_javascript_chooses_the_patient_version_and_back";
+    let Some(browser) = Browser::without_javascript(test).await else {
+        return;
+    };
+    let app = TestApp::spawn(Backend::Sqlite, test).unwrap();
+    imprimatur::demo::run(&app.env).unwrap();
+    browser.client.set_window_size(390, 844).await.unwrap();
+    browser
+        .client
+        .goto(&app.url("/articles/how-is-dermatomyositis-treated"))
+        .await
+        .unwrap();
+    let heading = |browser: &Browser| {
+        let client = browser.client.clone();
+        async move {
+            client
+                .wait()
+                .for_element(Locator::Css("h1"))
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(heading(&browser).await, "How is dermatomyositis treated?");
+    let question = texts(&browser, ".audience-chooser p").await;
+    assert!(
+        question[0].starts_with("Which best describes you?"),
+        "{question:?}"
+    );
+    // The chooser is two plain links: scripts are off in this browser.
+    browser
+        .client
+        .find(Locator::LinkText("Patient or caregiver"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser
+        .client
+        .wait()
+        .for_url(
+            &url::Url::parse(&app.url("/articles/how-is-dermatomyositis-treated?for=patient"))
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        heading(&browser).await,
+        "Dermatomyositis: what treatment involves"
+    );
+    let disclaimer = texts(&browser, "aside.disclaimer").await;
+    assert!(
+        disclaimer[0].contains("talk to your doctor"),
+        "{disclaimer:?}"
+    );
+    let current = texts(&browser, ".audience-current").await;
+    assert_eq!(current, ["Patient or caregiver"]);
+    browser
+        .client
+        .screenshot()
+        .await
+        .map(|png| std::fs::write(screenshot_dir().join("article-patient-phone.png"), png))
+        .unwrap()
+        .unwrap();
+    browser
+        .client
+        .find(Locator::LinkText("Healthcare professional"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser
+        .client
+        .wait()
+        .for_url(
+            &url::Url::parse(&app.url("/articles/how-is-dermatomyositis-treated?for=clinician"))
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(heading(&browser).await, "How is dermatomyositis treated?");
+    browser.close().await;
+}

@@ -39,6 +39,16 @@ impl Browser {
     /// Starts chromedriver and a headless Chromium; `None` (after saying so) when either is
     /// not installed.
     pub async fn start(test: &str) -> Option<Browser> {
+        Self::start_with(test, true).await
+    }
+
+    /// As [`Browser::start`], with the pages' JavaScript switched off: what a reader
+    /// without scripts gets.
+    pub async fn without_javascript(test: &str) -> Option<Browser> {
+        Self::start_with(test, false).await
+    }
+
+    async fn start_with(test: &str, javascript: bool) -> Option<Browser> {
         let Some(driver_path) = find("CHROMEDRIVER", &["chromedriver"]) else {
             skip(
                 test,
@@ -95,6 +105,11 @@ impl Browser {
                     "--window-size=1280,900",
                     format!("--user-data-dir={}", profile.path().display()),
                 ],
+                // 2 blocks scripts on every site.
+                "prefs": {
+                    "profile.managed_default_content_settings.javascript":
+                        if javascript { 1 } else { 2 },
+                },
             }),
         );
         let connector = hyper_util::client::legacy::connect::HttpConnector::new();

@@ -13,6 +13,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::{JSON, utc};
 use crate::db::revisions::Cursor;
+use crate::domain::audience::Audience;
 use crate::domain::content::{Reference, ReferenceKind, check_slug};
 use crate::domain::problems::Problems;
 use crate::ids::ArticleId;
@@ -70,6 +71,9 @@ pub struct PublishedArticle {
     pub body_html: String,
     /// The references, numbered from 1 as the body cites them (`[1]`).
     pub references: Vec<ArticleReference>,
+    /// The version for patients and caregivers, approved with this one and citing the
+    /// same references; null when the article has none.
+    pub patient: Option<PatientVersion>,
     /// The reviewers whose approvals published this version, in the order they approved.
     pub reviewers: Vec<Reviewer>,
     /// This version's place among the article's approved versions: 1 for the first.
@@ -85,6 +89,19 @@ pub struct PublishedArticle {
     pub history_url: String,
     /// Every approved version, newest first.
     pub history: Vec<HistoryVersion>,
+}
+
+/// An article's version for patients and caregivers.
+#[derive(Serialize, ToSchema)]
+pub struct PatientVersion {
+    pub title: String,
+    pub summary: String,
+    /// The body as written (Markdown).
+    pub body_markdown: String,
+    /// The body rendered and sanitised, as the public page shows it.
+    pub body_html: String,
+    /// Its public page (`?for=patient`).
+    pub url: String,
 }
 
 /// One reference of an article.
@@ -269,7 +286,7 @@ fn next_address(input: &ListInput, after: After) -> String {
 
 fn summary(card: Card) -> ArticleSummary {
     ArticleSummary {
-        url: urls::public_article(&card.slug),
+        url: card.link(),
         api_url: api_article(&card.slug),
         slug: card.slug,
         title: card.title,
@@ -423,7 +440,21 @@ pub async fn show(
         );
         let modified = live.revision.decided_at;
         let slug = live.article.slug;
+        let patient = match (
+            live.revision.patient(),
+            live.revision.patient_body_html.clone(),
+        ) {
+            (Some(v), Some(body_html)) => Some(PatientVersion {
+                title: v.title,
+                summary: v.summary,
+                body_markdown: v.body,
+                body_html,
+                url: urls::public_article_for(&slug, "", Some(Audience::Patient)),
+            }),
+            _ => None,
+        };
         let article = PublishedArticle {
+            patient,
             url: urls::public_article(&slug),
             history_url: urls::public_history(&slug),
             slug,

@@ -38,6 +38,8 @@ pub struct WorkspaceRevision {
     pub body_markdown: String,
     pub change_note: String,
     pub references: Vec<ArticleReference>,
+    /// The patient version, reviewed and approved with the rest; null when it has none.
+    pub patient: Option<PatientText>,
     pub author: String,
     pub created_at: DateTime<Utc>,
     pub submitted_at: Option<DateTime<Utc>>,
@@ -134,9 +136,23 @@ fn thread(thread: Thread) -> ThreadEntry {
     }
 }
 
+/// A revision's patient version as written.
+#[derive(Serialize, ToSchema)]
+pub struct PatientText {
+    pub title: String,
+    pub summary: String,
+    pub body_markdown: String,
+}
+
 pub(super) fn revision(page: RevisionPage) -> WorkspaceRevision {
     let r = page.revision;
+    let patient = r.patient().map(|v| PatientText {
+        title: v.title,
+        summary: v.summary,
+        body_markdown: v.body,
+    });
     WorkspaceRevision {
+        patient,
         revision_id: r.id.0,
         article_id: r.article_id.0,
         number: r.number,

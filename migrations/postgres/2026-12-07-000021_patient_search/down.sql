@@ -1,0 +1,2 @@
+DROP INDEX search_documents_patient;
+ALTER TABLE search_documents DROP COLUMN patient_document;
