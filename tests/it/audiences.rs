@@ -132,7 +132,10 @@ async fn one_approval_covers_both_versions_and_a_patient_only_change_needs_anoth
         .assert_contains("Clinician version")
         .assert_contains("id=\"patient-version\"")
         .assert_contains(PATIENT_TITLE)
-        .assert_contains("Ask your pharmacist");
+        .assert_contains("Ask your pharmacist")
+        .assert_contains(
+            "Your approval covers the clinician version and the patient version together",
+        );
     act(&d.rita, first, "approve", &[]).await.assert_status(303);
     assert_eq!(state_of(&app, first), "approved");
     let article = article_id(&app, first);
