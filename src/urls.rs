@@ -51,10 +51,11 @@ pub fn home() -> String {
     "/".into()
 }
 
-/// A page of the index, or of search results.
-pub fn home_page(query: &str, page: u32) -> String {
+/// A page of the index, or of search results, for the audience the reader chose.
+pub fn home_page(query: &str, page: u32, audience: Option<Audience>) -> String {
     let page = page.to_string();
-    with_query("/", &[("q", query), ("page", &page)])
+    let audience = audience.map_or("", Audience::as_str);
+    with_query("/", &[("q", query), ("page", &page), ("for", audience)])
 }
 
 pub fn public_article(slug: &str) -> String {
@@ -323,8 +324,12 @@ mod tests {
 
     #[test]
     fn queries_skip_empty_values_and_encode_the_rest() {
-        assert_eq!(home_page("", 2), "/?page=2");
-        assert_eq!(home_page("a b&c", 1), "/?q=a%20b%26c&page=1");
+        assert_eq!(home_page("", 2, None), "/?page=2");
+        assert_eq!(home_page("a b&c", 1, None), "/?q=a%20b%26c&page=1");
+        assert_eq!(
+            home_page("", 2, Some(Audience::Patient)),
+            "/?page=2&for=patient"
+        );
         assert_eq!(
             login_then("/admin/users?page=2"),
             "/login?next=/admin/users%3Fpage%3D2"

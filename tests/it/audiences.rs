@@ -398,6 +398,17 @@ async fn search_finds_a_word_only_the_patient_version_has_and_links_to_it(app: T
         .assert_contains(PATIENT_TITLE)
         .assert_contains("<mark>pharmacist</mark>")
         .assert_contains("Found in the version for patients and caregivers.");
+    // A reader who chose the patient version keeps it through the index and its search.
+    public
+        .get("/?for=patient")
+        .await
+        .assert_status(200)
+        .assert_contains(&format!("href=\"/articles/{slug}?for=patient\""))
+        .assert_contains("<input type=\"hidden\" name=\"for\" value=\"patient\">");
+    public
+        .get(&format!("/articles/{slug}?for=patient"))
+        .await
+        .assert_contains("href=\"/?for=patient\"");
     // A word the clinician version has: the plain address.
     let page = public.get("/?q=inhibitors").await;
     page.assert_contains(&format!("href=\"/articles/{slug}\""));

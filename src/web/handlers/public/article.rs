@@ -69,6 +69,11 @@ impl ArticlePage<'_> {
         urls::public_article_for(&self.live.article.slug, "", Some(*audience))
     }
 
+    /// The index, for the audience the reader chose.
+    fn more_link(&self) -> String {
+        urls::with_query("/", &[("for", self.asked.map_or("", Audience::as_str))])
+    }
+
     fn history_link(&self) -> String {
         urls::public_article_for(&self.live.article.slug, "/history", self.asked)
     }
