@@ -90,6 +90,10 @@ async fn public_and_workspace_pages_pass_the_wcag_aa_audit() {
         "/editorial-policy",
         "/board",
         "/?q=ibuprofen",
+        // Both versions, the audience chooser, and a search result found in a patient text.
+        "/articles/how-is-dermatomyositis-treated",
+        "/articles/how-is-dermatomyositis-treated?for=patient",
+        "/?q=drip&for=patient",
         "/login",
         "/no-such-page",
     ] {
