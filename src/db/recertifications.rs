@@ -77,8 +77,6 @@ pub struct Given {
     pub revision_id: RevisionId,
     pub created_at: NaiveDateTime,
     pub completes: bool,
-    pub conflict_declared: bool,
-    pub conflict: String,
 }
 
 /// Every re-certification of an article, oldest first (a few per review round).
@@ -90,8 +88,6 @@ pub fn of_article(conn: &mut DbConn, article: ArticleId) -> QueryResult<Vec<Give
             recertifications::revision_id,
             recertifications::created_at,
             recertifications::completes,
-            recertifications::conflict_declared,
-            recertifications::conflict,
         ))
         .order((
             recertifications::created_at.asc(),

@@ -9,7 +9,7 @@ use super::DbConn;
 use super::schema::{reviews, users};
 use crate::domain::checklist::{self, Item};
 use crate::domain::disclosures::Declaration;
-use crate::domain::workflow::Verdict;
+use crate::domain::workflow::{State, Verdict};
 use crate::ids::{ReviewId, RevisionId, UserId};
 
 #[derive(Debug, Clone, Queryable)]
@@ -228,6 +228,14 @@ pub fn of_revisions(conn: &mut DbConn, revisions: &[RevisionId]) -> QueryResult<
         .load(conn)
 }
 
+/// The names of the states of versions that were published.
+fn published_states() -> Vec<&'static str> {
+    State::all_where(State::was_published)
+        .into_iter()
+        .map(State::as_str)
+        .collect()
+}
+
 /// How many articles each of `reviewers` approved a published (approved) version of.
 pub fn articles_reviewed(
     conn: &mut DbConn,
@@ -238,7 +246,7 @@ pub fn articles_reviewed(
         .inner_join(revisions::table)
         .filter(reviews::reviewer_id.eq_any(reviewers))
         .filter(reviews::verdict.eq(Verdict::Approve.as_str()))
-        .filter(revisions::state.eq(crate::domain::workflow::State::Approved.as_str()))
+        .filter(revisions::state.eq_any(published_states()))
         .group_by(reviews::reviewer_id)
         .select((
             reviews::reviewer_id,

@@ -2,7 +2,7 @@
 //! (their standing disclosure and whether they are listed), an admin hiding an entry, and
 //! the reviewers named on an article with their declarations.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 
 use chrono::NaiveDateTime;
 use serde_json::json;
@@ -176,9 +176,4 @@ pub fn set_hidden(
         tx.public_content_changed();
         Ok(true)
     })
-}
-
-/// Counts per reviewer, for tests and the account page.
-pub fn articles_reviewed(conn: &mut DbConn, ids: &[UserId]) -> ServiceResult<HashMap<UserId, i64>> {
-    Ok(reviews::articles_reviewed(conn, ids)?)
 }

@@ -118,6 +118,11 @@ impl State {
         matches!(self, State::Approved | State::Rejected)
     }
 
+    /// Approved by the board: the public text it is, or was (the public history lists it).
+    pub fn was_published(self) -> bool {
+        matches!(self, State::Approved)
+    }
+
     /// Every state for which `test` holds, for queries by state.
     pub fn all_where(test: fn(State) -> bool) -> Vec<State> {
         State::ALL.into_iter().filter(|s| test(*s)).collect()
