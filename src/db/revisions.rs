@@ -659,15 +659,16 @@ pub enum Among {
     NotIn(Vec<SpecialtyId>),
 }
 
-/// Assignments read per queue page: a reviewer's open assignments beyond this many are
-/// listed from the oldest this many on.
-const ASSIGNMENTS_READ: i64 = 2_000;
+/// Up to this many assignments, an assigned list probes them one by one; beyond, it walks
+/// the waiting revisions.
+const PROBED_AT_MOST: i64 = 64;
 
 /// One page of revisions waiting for reviewers, oldest submission first, after `after`:
 /// never the reviewer's own, nor one they already approved. The unassigned list is one
 /// index range per waiting state (revisions_waiting), merged, each row's exclusions being
-/// primary-key probes; the assigned lists start from the reviewer's assignments
-/// (assignments_reviewer), so they cost what the reviewer has, not what the archive has.
+/// primary-key probes; an assigned list of a few assignments (assignments_reviewer) probes
+/// those, and a longer one is walked like the unassigned list, each row's assignment a
+/// probe: either way the page stops at its end, whatever the archive holds.
 pub fn waiting_for(
     conn: &mut DbConn,
     reviewer: UserId,
@@ -685,7 +686,7 @@ pub fn waiting_for(
                 .filter(assignments::re_requested.eq(show == QueueShow::ReRequested))
                 .select(assignments::revision_id)
                 .order(assignments::revision_id.desc())
-                .limit(ASSIGNMENTS_READ)
+                .limit(PROBED_AT_MOST + 1)
                 .load(conn)?,
         ),
     };
@@ -717,13 +718,14 @@ pub fn waiting_for(
         ),
         None => query,
     };
-    if let Some(ids) = assigned_ids {
-        // At most ASSIGNMENTS_READ primary-key probes, sorted: one query for every state.
+    // A few assignments: each probed by its primary key, then sorted.
+    let few = |ids: &&Vec<RevisionId>| i64::try_from(ids.len()).is_ok_and(|n| n <= PROBED_AT_MOST);
+    if let Some(ids) = assigned_ids.as_ref().filter(few) {
         if ids.is_empty() {
             return Ok((Vec::new(), false));
         }
         let query = revisions::table
-            .filter(revisions::id.eq_any(ids))
+            .filter(revisions::id.eq_any(ids.clone()))
             .filter(revisions::state.eq_any(names(&State::all_where(State::awaits_reviewers))))
             .filter(revisions::author_id.ne(reviewer))
             .filter(diesel::dsl::not(diesel::dsl::exists(approved())))
@@ -735,19 +737,31 @@ pub fn waiting_for(
             .load(conn)?;
         return Ok(super::split_page(rows, limit));
     }
+    // Otherwise (and for everything unassigned) the waiting revisions are walked in order,
+    // one index range per waiting state, each row's assignment being a primary-key probe:
+    // hundreds of assignments probed one by one and sorted cost more (10 ms for 555) than
+    // the walk, which stops at the page's end.
+    let re_requested = show == QueueShow::ReRequested;
+    let mine = || {
+        assignments::table
+            .filter(assignments::revision_id.eq(revisions::id))
+            .filter(assignments::reviewer_id.eq(reviewer))
+    };
     let mut all: Vec<RevisionLine> = Vec::new();
     for state in State::all_where(State::awaits_reviewers) {
         let query = revisions::table
             .filter(revisions::state.eq(state.as_str()))
             .filter(revisions::author_id.ne(reviewer))
             .filter(diesel::dsl::not(diesel::dsl::exists(approved())))
-            .filter(diesel::dsl::not(diesel::dsl::exists(
-                assignments::table
-                    .filter(assignments::revision_id.eq(revisions::id))
-                    .filter(assignments::reviewer_id.eq(reviewer)),
-            )))
             .select(LINE)
             .into_boxed::<MultiBackend>();
+        let query = if assigned_ids.is_some() {
+            query.filter(diesel::dsl::exists(
+                mine().filter(assignments::re_requested.eq(re_requested)),
+            ))
+        } else {
+            query.filter(diesel::dsl::not(diesel::dsl::exists(mine())))
+        };
         let rows: Vec<RevisionLine> = after_cursor(scoped(query))
             .order((revisions::submitted_at.asc(), revisions::id.asc()))
             .limit(limit + 1)

@@ -108,11 +108,7 @@ pub fn history(ctx: &mut Ctx<'_>, slug: &str) -> ServiceResult<HistoryLookup> {
     if article.published_revision_id.is_none() {
         return Ok(HistoryLookup::Missing);
     }
-    let approved = revisions::in_states(
-        conn,
-        article.id,
-        &State::all_where(State::was_published),
-    )?;
+    let approved = revisions::in_states(conn, article.id, &State::all_where(State::was_published))?;
     let ids: Vec<RevisionId> = approved.iter().map(|r| r.id).collect();
     let votes = reviews::approvals_on(conn, &ids)?;
     let recertified = recertifications::of_article(conn, article.id)?;

@@ -635,6 +635,29 @@ async fn the_review_queue_is_paginated_and_filtered(app: TestApp) {
         .assert_status(400)
         .assert_contains("no queue list called");
     rita.get("/review/queue?after=12").await.assert_status(400);
+
+    // Many assignments (more than the queue probes one by one): the assigned list walks
+    // the waiting revisions instead, and still lists them all, oldest first, paged.
+    for i in 53..73 {
+        waiting.push(create_article(&ed, &format!("Waiting number {i:02}"), true).await);
+    }
+    app.execute(&format!(
+        "INSERT INTO assignments (revision_id, reviewer_id, assigned_by, created_at, re_requested) \
+         SELECT id, {rita_id}, {rita_id}, CURRENT_TIMESTAMP, (1 = 0) FROM revisions \
+         WHERE state = 'submitted' AND title <> 'Waiting number 40' \
+         AND title <> 'Waiting number 72'"
+    ));
+    let assigned = rita.get("/review/queue?show=assigned").await;
+    let shown = numbers(&assigned.body);
+    assert_eq!(shown.len(), 50, "{shown:?}");
+    assert_eq!((shown[0].as_str(), shown[49].as_str()), ("00", "49"));
+    let next = link(&assigned.body, "next").expect("a next page");
+    let rest = numbers(&rita.get(&next).await.body);
+    assert_eq!(rest.len(), 22, "{rest:?}");
+    assert_eq!((rest[0].as_str(), rest[21].as_str()), ("50", "71"));
+    // The one left unassigned is the only one waiting otherwise.
+    let unassigned = rita.get("/review/queue?show=unassigned").await;
+    assert_eq!(numbers(&unassigned.body), vec!["72"]);
 }
 
 async fn settings_changes_are_validated_versioned_and_audited(app: TestApp) {
