@@ -214,20 +214,15 @@ fn settled<T: Clone>(parts: &[Part<T>], open: impl Fn(usize) -> Vec<T>) -> Vec<T
 /// also written from `base`).
 pub fn merge(base: &Content, mine: &Content, theirs: &Content) -> Merged {
     let mut conflicts = Vec::new();
-    let mut scalar = |place: Place, texts: [&String; 3]| {
-        let [b, m, t] = texts.map(|text| vec![text.clone()]);
-        let pieces = diff3(&b, &m, &t, |text| words(text));
-        settle(
-            pieces,
-            &mut conflicts,
-            |_| place.clone(),
-            |text| Side::Text(text.concat()),
-        )
-    };
-    let title = scalar(Place::Title, [&base.title, &mine.title, &theirs.title]);
-    let summary = scalar(
+    let title = field(
+        Place::Title,
+        [&base.title, &mine.title, &theirs.title],
+        &mut conflicts,
+    );
+    let summary = field(
         Place::Summary,
         [&base.summary, &mine.summary, &theirs.summary],
+        &mut conflicts,
     );
     let body = paragraphs(
         [&base.body, &mine.body, &theirs.body],
@@ -248,18 +243,16 @@ pub fn merge(base: &Content, mine: &Content, theirs: &Content) -> Merged {
     let references = settle(pieces, &mut conflicts, place, Side::References);
     let versions = [base, mine, theirs].map(|c| c.patient.clone().unwrap_or_default());
     let [b, m, t] = &versions;
-    let mut scalar = |place: Place, texts: [&String; 3]| {
-        let [b, m, t] = texts.map(|text| vec![text.clone()]);
-        let pieces = diff3(&b, &m, &t, |text| words(text));
-        settle(
-            pieces,
-            &mut conflicts,
-            |_| place.clone(),
-            |text| Side::Text(text.concat()),
-        )
-    };
-    let patient_title = scalar(Place::PatientTitle, [&b.title, &m.title, &t.title]);
-    let patient_summary = scalar(Place::PatientSummary, [&b.summary, &m.summary, &t.summary]);
+    let patient_title = field(
+        Place::PatientTitle,
+        [&b.title, &m.title, &t.title],
+        &mut conflicts,
+    );
+    let patient_summary = field(
+        Place::PatientSummary,
+        [&b.summary, &m.summary, &t.summary],
+        &mut conflicts,
+    );
     let patient_body = paragraphs([&b.body, &m.body, &t.body], &mut conflicts, |block| {
         Place::PatientBody { block }
     });
@@ -273,6 +266,18 @@ pub fn merge(base: &Content, mine: &Content, theirs: &Content) -> Merged {
         change_note,
         conflicts,
     }
+}
+
+/// A title or summary merged as one piece of text (compared by its words).
+fn field(place: Place, texts: [&String; 3], conflicts: &mut Vec<Conflict>) -> Vec<Part<String>> {
+    let [b, m, t] = texts.map(|text| vec![text.clone()]);
+    let pieces = diff3(&b, &m, &t, |text| words(text));
+    settle(
+        pieces,
+        conflicts,
+        |_| place.clone(),
+        |text| Side::Text(text.concat()),
+    )
 }
 
 /// A body merged by paragraphs; a side that left it alone takes the other side's whole.
