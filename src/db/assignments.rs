@@ -4,7 +4,8 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::DbConn;
-use super::schema::assignments;
+use super::schema::{assignments, revisions};
+use crate::domain::workflow::State;
 use crate::ids::{RevisionId, UserId};
 
 #[derive(Debug, Clone, Queryable)]
@@ -21,6 +22,9 @@ pub struct Assignment {
     pub reminded_before_at: Option<NaiveDateTime>,
     /// The reminder when it passed was sent (or was no longer owed).
     pub reminded_overdue_at: Option<NaiveDateTime>,
+    /// The revision's submission time while it waits for reviewers; none once it does not
+    /// (what a reviewer's assigned list walks, in order: assignments_waiting).
+    pub waiting_since: Option<NaiveDateTime>,
 }
 
 /// Records an assignment due at `due`; returns false when the reviewer was already
@@ -55,6 +59,16 @@ pub fn add_marked(
     if exists {
         return Ok(false);
     }
+    // The revision's submission time if it waits for reviewers, else NULL.
+    let waiting: Vec<&'static str> = State::all_where(State::awaits_reviewers)
+        .into_iter()
+        .map(State::as_str)
+        .collect();
+    let waiting_since = revisions::table
+        .filter(revisions::id.eq(revision))
+        .filter(revisions::state.eq_any(waiting))
+        .select(revisions::submitted_at)
+        .single_value();
     diesel::insert_into(assignments::table)
         .values((
             assignments::revision_id.eq(revision),
@@ -63,9 +77,22 @@ pub fn add_marked(
             assignments::created_at.eq(now),
             assignments::re_requested.eq(re_requested),
             assignments::due_at.eq(due),
+            assignments::waiting_since.eq(waiting_since),
         ))
         .execute(conn)?;
     Ok(true)
+}
+
+/// Its revision no longer waits for reviewers: its assignments leave the reviewers' assigned
+/// lists (they stay, for the record and the reminders' bookkeeping).
+pub fn stop_waiting(conn: &mut DbConn, revision: RevisionId) -> QueryResult<usize> {
+    diesel::update(
+        assignments::table
+            .filter(assignments::revision_id.eq(revision))
+            .filter(assignments::waiting_since.is_not_null()),
+    )
+    .set(assignments::waiting_since.eq(None::<NaiveDateTime>))
+    .execute(conn)
 }
 
 pub fn of_revision(conn: &mut DbConn, revision: RevisionId) -> QueryResult<Vec<Assignment>> {

@@ -325,8 +325,11 @@ pub fn transition(
         bind::<Bool, _>(transition.decides()),
         bind::<Timestamp, _>(now),
     );
-    // The article list filters on its current revision's state, kept on the article: on
-    // PostgreSQL both rows change in one statement (one round trip fewer for every action).
+    // The article list filters on its current revision's state, kept on the article, and
+    // the reviewers' assigned lists on their assignments' `waiting_since`, cleared when the
+    // revision stops waiting: on PostgreSQL all change in one statement (one round trip
+    // for every action).
+    let stops_waiting = bind::<Bool, _>(!transition.to.awaits_reviewers());
     let changed = match &mut **tx {
         DbConn::Pg(pg) => {
             #[derive(QueryableByName)]
@@ -344,7 +347,9 @@ pub fn transition(
                     " ELSE decided_at END WHERE id = ",
                     " AND version = ",
                     " RETURNING id), listed AS (UPDATE articles SET current_state = ",
-                    " WHERE current_revision_id IN (SELECT id FROM moved)) \
+                    " WHERE current_revision_id IN (SELECT id FROM moved)), \
+                     done AS (UPDATE assignments SET waiting_since = NULL WHERE ",
+                    " AND revision_id IN (SELECT id FROM moved) AND waiting_since IS NOT NULL) \
                      SELECT count(*) AS moved FROM moved",
                 ],
                 (
@@ -354,6 +359,7 @@ pub fn transition(
                         bind::<BigInt, _>(id.0),
                         version.1,
                         bind::<Text, _>(state),
+                        stops_waiting,
                     ),
                 ),
             )
@@ -392,6 +398,16 @@ pub fn transition(
                     (bind::<Text, _>(state), bind::<BigInt, _>(id.0)),
                 )
                 .execute(sqlite)?;
+                if !transition.to.awaits_reviewers() {
+                    cached(
+                        &[
+                            "UPDATE assignments SET waiting_since = NULL WHERE revision_id = ",
+                            " AND waiting_since IS NOT NULL",
+                        ],
+                        bind::<BigInt, _>(id.0),
+                    )
+                    .execute(sqlite)?;
+                }
             }
             i64::try_from(changed).unwrap_or(0)
         }
@@ -659,16 +675,12 @@ pub enum Among {
     NotIn(Vec<SpecialtyId>),
 }
 
-/// Up to this many assignments, an assigned list probes them one by one; beyond, it walks
-/// the waiting revisions.
-const PROBED_AT_MOST: i64 = 64;
-
 /// One page of revisions waiting for reviewers, oldest submission first, after `after`:
-/// never the reviewer's own, nor one they already approved. The unassigned list is one
-/// index range per waiting state (revisions_waiting), merged, each row's exclusions being
-/// primary-key probes; an assigned list of a few assignments (assignments_reviewer) probes
-/// those, and a longer one is walked like the unassigned list, each row's assignment a
-/// probe: either way the page stops at its end, whatever the archive holds.
+/// never the reviewer's own, nor one they already approved. An assigned list reads the
+/// reviewer's assignments of waiting revisions in that order (assignments_waiting), each
+/// row's revision a primary-key probe; the unassigned list is one index range per waiting
+/// state (revisions_waiting), merged, each row's exclusions being primary-key probes.
+/// Either way the page stops at its end, whatever the archive holds.
 pub fn waiting_for(
     conn: &mut DbConn,
     reviewer: UserId,
@@ -678,18 +690,6 @@ pub fn waiting_for(
     limit: i64,
 ) -> QueryResult<(Vec<RevisionLine>, bool)> {
     use super::schema::{article_specialties, assignments, reviews};
-    let assigned_ids: Option<Vec<RevisionId>> = match show {
-        QueueShow::Unassigned => None,
-        QueueShow::Assigned | QueueShow::ReRequested => Some(
-            assignments::table
-                .filter(assignments::reviewer_id.eq(reviewer))
-                .filter(assignments::re_requested.eq(show == QueueShow::ReRequested))
-                .select(assignments::revision_id)
-                .order(assignments::revision_id.desc())
-                .limit(PROBED_AT_MOST + 1)
-                .load(conn)?,
-        ),
-    };
     let approved = || {
         reviews::table
             .filter(reviews::revision_id.eq(revisions::id))
@@ -703,6 +703,41 @@ pub fn waiting_for(
                 .filter(article_specialties::specialty_id.eq_any(ids.to_vec())),
         )
     };
+    let waiting = names(&State::all_where(State::awaits_reviewers));
+    if show != QueueShow::Unassigned {
+        let mut query = assignments::table
+            .inner_join(revisions::table)
+            .filter(assignments::reviewer_id.eq(reviewer))
+            .filter(assignments::re_requested.eq(show == QueueShow::ReRequested))
+            .filter(assignments::waiting_since.is_not_null())
+            .filter(revisions::state.eq_any(waiting))
+            .filter(revisions::author_id.ne(reviewer))
+            .filter(diesel::dsl::not(diesel::dsl::exists(approved())))
+            .select(LINE)
+            .into_boxed::<MultiBackend>();
+        query = match among {
+            Among::All => query,
+            Among::In(ids) => query.filter(holding(ids)),
+            Among::NotIn(ids) => query.filter(diesel::dsl::not(holding(ids))),
+        };
+        if let Some(c) = after {
+            query = query.filter(
+                assignments::waiting_since.ge(c.at).and(
+                    assignments::waiting_since
+                        .gt(c.at)
+                        .or(assignments::revision_id.gt(RevisionId(c.id))),
+                ),
+            );
+        }
+        let rows = query
+            .order((
+                assignments::waiting_since.asc(),
+                assignments::revision_id.asc(),
+            ))
+            .limit(limit + 1)
+            .load(conn)?;
+        return Ok(super::split_page(rows, limit));
+    }
     let scoped = |query: BoxedLines<'static>| match among {
         Among::All => query,
         Among::In(ids) => query.filter(holding(ids)),
@@ -718,30 +753,6 @@ pub fn waiting_for(
         ),
         None => query,
     };
-    // A few assignments: each probed by its primary key, then sorted.
-    let few = |ids: &&Vec<RevisionId>| i64::try_from(ids.len()).is_ok_and(|n| n <= PROBED_AT_MOST);
-    if let Some(ids) = assigned_ids.as_ref().filter(few) {
-        if ids.is_empty() {
-            return Ok((Vec::new(), false));
-        }
-        let query = revisions::table
-            .filter(revisions::id.eq_any(ids.clone()))
-            .filter(revisions::state.eq_any(names(&State::all_where(State::awaits_reviewers))))
-            .filter(revisions::author_id.ne(reviewer))
-            .filter(diesel::dsl::not(diesel::dsl::exists(approved())))
-            .select(LINE)
-            .into_boxed::<MultiBackend>();
-        let rows: Vec<RevisionLine> = after_cursor(scoped(query))
-            .order((revisions::submitted_at.asc(), revisions::id.asc()))
-            .limit(limit + 1)
-            .load(conn)?;
-        return Ok(super::split_page(rows, limit));
-    }
-    // Otherwise (and for everything unassigned) the waiting revisions are walked in order,
-    // one index range per waiting state, each row's assignment being a primary-key probe:
-    // hundreds of assignments probed one by one and sorted cost more (10 ms for 555) than
-    // the walk, which stops at the page's end.
-    let re_requested = show == QueueShow::ReRequested;
     let mine = || {
         assignments::table
             .filter(assignments::revision_id.eq(revisions::id))
@@ -753,15 +764,9 @@ pub fn waiting_for(
             .filter(revisions::state.eq(state.as_str()))
             .filter(revisions::author_id.ne(reviewer))
             .filter(diesel::dsl::not(diesel::dsl::exists(approved())))
+            .filter(diesel::dsl::not(diesel::dsl::exists(mine())))
             .select(LINE)
             .into_boxed::<MultiBackend>();
-        let query = if assigned_ids.is_some() {
-            query.filter(diesel::dsl::exists(
-                mine().filter(assignments::re_requested.eq(re_requested)),
-            ))
-        } else {
-            query.filter(diesel::dsl::not(diesel::dsl::exists(mine())))
-        };
         let rows: Vec<RevisionLine> = after_cursor(scoped(query))
             .order((revisions::submitted_at.asc(), revisions::id.asc()))
             .limit(limit + 1)

@@ -83,6 +83,7 @@ diesel::table! {
         due_at -> Nullable<Timestamp>,
         reminded_before_at -> Nullable<Timestamp>,
         reminded_overdue_at -> Nullable<Timestamp>,
+        waiting_since -> Nullable<Timestamp>,
     }
 }
 

@@ -163,6 +163,7 @@ struct AssignmentRow {
     assigned_by: i64,
     created_at: NaiveDateTime,
     re_requested: bool,
+    waiting_since: Option<NaiveDateTime>,
 }
 
 #[derive(Insertable)]
@@ -583,6 +584,7 @@ fn chunk(
                     assigned_by: cast.admin,
                     created_at: at,
                     re_requested: i % 60 == 0,
+                    waiting_since: Some(at - Duration::days(1)),
                 });
             }
         }

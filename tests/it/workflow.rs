@@ -636,15 +636,15 @@ async fn the_review_queue_is_paginated_and_filtered(app: TestApp) {
         .assert_contains("no queue list called");
     rita.get("/review/queue?after=12").await.assert_status(400);
 
-    // Many assignments (more than the queue probes one by one): the assigned list walks
-    // the waiting revisions instead, and still lists them all, oldest first, paged.
+    // Many assignments: the assigned list reads them in order of submission, paged.
     for i in 53..73 {
         waiting.push(create_article(&ed, &format!("Waiting number {i:02}"), true).await);
     }
     app.execute(&format!(
-        "INSERT INTO assignments (revision_id, reviewer_id, assigned_by, created_at, re_requested) \
-         SELECT id, {rita_id}, {rita_id}, CURRENT_TIMESTAMP, (1 = 0) FROM revisions \
-         WHERE state = 'submitted' AND title <> 'Waiting number 40' \
+        "INSERT INTO assignments \
+         (revision_id, reviewer_id, assigned_by, created_at, re_requested, waiting_since) \
+         SELECT id, {rita_id}, {rita_id}, CURRENT_TIMESTAMP, (1 = 0), submitted_at \
+         FROM revisions WHERE state = 'submitted' AND title <> 'Waiting number 40' \
          AND title <> 'Waiting number 72'"
     ));
     let assigned = rita.get("/review/queue?show=assigned").await;
@@ -658,6 +658,30 @@ async fn the_review_queue_is_paginated_and_filtered(app: TestApp) {
     // The one left unassigned is the only one waiting otherwise.
     let unassigned = rita.get("/review/queue?show=unassigned").await;
     assert_eq!(numbers(&unassigned.body), vec!["72"]);
+
+    // A revision that stops waiting leaves the assigned list: one rejected, one sent back
+    // (and assigned to someone else while it waits on its author).
+    let reject = [("comment", "Out of scope."), ("confirm", "yes")];
+    act(&admin, waiting[0], "reject", &reject)
+        .await
+        .assert_status(303);
+    let sent_back = [("comment", "Cite the guideline.")];
+    act(&rita, waiting[1], "request-changes", &sent_back)
+        .await
+        .assert_status(303);
+    let carol = app.create_user("carol@example.org", "Carol", &[Role::Reviewer]);
+    let carol_id = carol.to_string();
+    act(&admin, waiting[1], "assign", &[("reviewer_id", &carol_id)])
+        .await
+        .assert_status(303);
+    let assigned = rita.get("/review/queue?show=assigned").await;
+    assert_eq!(numbers(&assigned.body)[..2], ["02", "03"]);
+    let still_waiting = app.count(
+        "assignments WHERE waiting_since IS NOT NULL AND revision_id IN \
+         (SELECT id FROM revisions WHERE title IN ('Waiting number 00', 'Waiting number 01'))",
+    );
+    assert_eq!(still_waiting, 0);
+    assert_eq!(app.count("assignments WHERE waiting_since IS NOT NULL"), 70);
 }
 
 async fn settings_changes_are_validated_versioned_and_audited(app: TestApp) {

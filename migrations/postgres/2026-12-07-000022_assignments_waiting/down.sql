@@ -1,0 +1,2 @@
+DROP INDEX assignments_waiting;
+ALTER TABLE assignments DROP COLUMN waiting_since;
