@@ -58,9 +58,8 @@ const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/po
 /// Applied to every SQLite connection. `busy_timeout` comes first: switching to WAL needs a
 /// lock, and without the timeout a second connection starting at the same moment fails.
 /// Each connection's page cache is 1 MiB (`cache_size`, in KiB when negative; SQLite's
-/// default is 2 MiB), and `soft_heap_limit` (for the whole process) makes the caches recycle
-/// pages rather than grow past 24 MiB together: the file's pages stay in the operating
-/// system's cache either way, so this bounds the server's memory, not its reads.
+/// default is 2 MiB), its own (see `.cargo/config.toml`): the file's pages stay in the
+/// operating system's cache either way, so this bounds the server's memory, not its reads.
 /// `wal_autocheckpoint` is a safety net only: the server checkpoints from a job of its own
 /// ([`checkpoint`]), so a writer does not copy the log into the database while it holds the
 /// write lock and every other writer waits.
@@ -69,8 +68,7 @@ const SQLITE_PRAGMAS: &str = "PRAGMA busy_timeout = 10000; \
      PRAGMA synchronous = NORMAL; \
      PRAGMA wal_autocheckpoint = 10000; \
      PRAGMA foreign_keys = ON; \
-     PRAGMA cache_size = -1024; \
-     PRAGMA soft_heap_limit = 25165824;";
+     PRAGMA cache_size = -1024;";
 
 /// Applied to every PostgreSQL connection. A page runs a dozen small indexed statements,
 /// and planning each anew cost more than running it (0.3–0.5 ms against 0.05–0.1 ms for

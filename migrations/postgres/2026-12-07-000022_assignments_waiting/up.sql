@@ -11,3 +11,7 @@ UPDATE assignments SET waiting_since = (
 );
 CREATE INDEX assignments_waiting ON assignments (reviewer_id, re_requested, waiting_since, revision_id)
     WHERE waiting_since IS NOT NULL;
+-- Everything waiting, oldest submission first, in one range: the unassigned list walked one
+-- range per waiting state and merged them, reading twice the rows it showed.
+CREATE INDEX revisions_waiting_all ON revisions (submitted_at, id, author_id)
+    WHERE state IN ('submitted', 'under_review');
