@@ -12,6 +12,7 @@ pub mod disclosures;
 pub mod markdown;
 pub mod merge;
 pub mod problems;
+pub mod review_dates;
 pub mod roles;
 pub mod sessions;
 pub mod settings;

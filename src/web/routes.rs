@@ -90,6 +90,7 @@ routes! {
     "/board" => { GET public::board::board },
     "/feed.atom" => { GET public::feeds::feed },
     "/sitemap.xml" => { GET public::feeds::sitemap },
+    "/robots.txt" => { GET public::feeds::robots },
     "/healthz" => { GET public::health::healthz },
     "/assets/{name}" => { GET public::assets::serve },
     "/login" => { GET accounts::login::form, POST accounts::login::submit },

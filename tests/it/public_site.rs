@@ -24,6 +24,8 @@ on_both_backends!(
     a_cached_page_is_served_without_the_database,
     a_search_matching_more_than_it_ranks_says_so,
     a_search_s_pages_share_one_ranking_and_a_publication_ranks_it_again,
+    an_overdue_review_is_flagged_to_readers_and_explained,
+    robots_txt_keeps_crawlers_out_of_the_workspace,
 );
 
 /// An editor and a reviewer (as people, and signed in), and a signed-in admin.
@@ -612,6 +614,82 @@ async fn the_feed_and_sitemap_list_live_articles_only(app: TestApp) {
     ));
     assert!(!sitemap.body.contains("unapproved-feed-item"));
     public.get("/sitemap.xml?page=-1").await.assert_status(400);
+}
+
+async fn an_overdue_review_is_flagged_to_readers_and_explained(app: TestApp) {
+    let cast = cast(&app).await;
+    published(&app, &cast, "Is this review current?");
+    let current = slug(&app);
+    published(&app, &cast, "Is this review overdue?");
+    let overdue = slug(&app);
+    // The second article's next review fell due 40 days ago (before any page of it is
+    // rendered, so no cached copy predates the change).
+    let due = imprimatur::db::now() - chrono::Duration::days(40);
+    app.execute(&format!(
+        "UPDATE articles SET next_review_due = '{}' WHERE slug = '{overdue}'",
+        due.format("%Y-%m-%d %H:%M:%S")
+    ));
+    let public = app.client();
+    let fine = public.get(&format!("/articles/{current}")).await;
+    fine.assert_status(200).assert_contains("Next review due");
+    assert!(!fine.body.contains("Review overdue"), "{}", fine.body);
+
+    let late = public.get(&format!("/articles/{overdue}")).await;
+    late.assert_status(200).assert_contains(&format!(
+        "Review overdue since <time datetime=\"{}\">{}</time>",
+        due.format("%Y-%m-%d"),
+        due.format("%b %-d, %Y")
+    ));
+    late.assert_contains("href=\"/editorial-policy#overdue\"");
+    assert!(!late.body.contains("Next review due"));
+    // The structured data keeps the true dates: reviewed, and when.
+    let data = json_ld(&late);
+    assert!(data["lastReviewed"].is_string(), "{data}");
+
+    let policy = public.get("/editorial-policy").await;
+    policy
+        .assert_status(200)
+        .assert_contains("id=\"overdue\"")
+        .assert_contains("Review overdue since");
+}
+
+async fn robots_txt_keeps_crawlers_out_of_the_workspace(app: TestApp) {
+    let public = app.client();
+    let robots = public.get("/robots.txt").await;
+    robots.assert_status(200);
+    assert_eq!(
+        robots.header("content-type"),
+        Some("text/plain; charset=utf-8")
+    );
+    let lines: Vec<&str> = robots.body.lines().collect();
+    assert_eq!(lines[0], "User-agent: *");
+    for closed in [
+        "/manage/",
+        "/admin/",
+        "/review/",
+        "/dashboard",
+        "/api/",
+        "/account/",
+    ] {
+        assert!(
+            lines.contains(&format!("Disallow: {closed}").as_str()),
+            "{closed}"
+        );
+    }
+    // Public pages stay open: nothing disallows the site, an article or its history.
+    assert!(
+        !lines
+            .iter()
+            .any(|l| *l == "Disallow: /" || l.starts_with("Disallow: /articles")),
+        "{}",
+        robots.body
+    );
+    assert!(
+        lines.contains(&format!("Sitemap: {}/sitemap.xml", app.base_url).as_str()),
+        "{}",
+        robots.body
+    );
+    public.post("/robots.txt", &[]).await.assert_status(405);
 }
 
 async fn a_cached_page_is_served_without_the_database(app: TestApp) {

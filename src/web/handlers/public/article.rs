@@ -8,6 +8,7 @@ use chrono::NaiveDateTime;
 
 use crate::domain::audience::{self, Audience};
 use crate::domain::content::check_slug;
+use crate::domain::review_dates;
 use crate::filters;
 use crate::services::public::{self, ArticleLookup, HistoryEntry, HistoryLookup, LiveArticle};
 use crate::urls;
@@ -30,6 +31,8 @@ struct ArticlePage<'a> {
     asked: Option<Audience>,
     canonical: String,
     json_ld: String,
+    /// When the next review fell due, if it has passed.
+    overdue_since: Option<NaiveDateTime>,
 }
 
 /// The version an audience reads: title, short answer and rendered body.
@@ -225,7 +228,10 @@ pub async fn show(
                 let url = db
                     .config
                     .link(&urls::public_article_for(&slug, "", own));
+                let overdue_since =
+                    review_dates::overdue_since(live.article.next_review_due, crate::db::now());
                 let body = ArticlePage {
+                    overdue_since,
                     chrome: Chrome::public(&live.settings.site_name, "articles"),
                     json_ld: json_ld(&live, audience, &url, &site),
                     canonical: url,
@@ -243,12 +249,13 @@ pub async fn show(
                     .collect();
                 // A periodic review moves the review dates without a new revision.
                 let identity = format!(
-                    "article {} for {audience} asked {asked:?} revision {} reviewed {:?} settings {} pending {} board {board:?}",
+                    "article {} for {audience} asked {asked:?} revision {} reviewed {:?} settings {} pending {} board {board:?} overdue {}",
                     live.article.id,
                     live.revision.id,
                     live.article.last_reviewed_at,
                     live.settings.version,
-                    live.update_pending
+                    live.update_pending,
+                    overdue_since.is_some()
                 );
                 let modified = [
                     live.revision.decided_at,

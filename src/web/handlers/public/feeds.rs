@@ -1,5 +1,5 @@
-//! `GET /feed.atom` and `GET /sitemap.xml`: live articles only, for feed readers and search
-//! engines.
+//! `GET /feed.atom`, `GET /sitemap.xml` and `GET /robots.txt`: live articles only, for feed
+//! readers and search engines.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -150,4 +150,35 @@ async fn render_sitemap(state: &AppState, page: i64) -> Result<CachedPage, AppEr
         body,
         newest,
     ))
+}
+
+/// Where crawlers are not wanted: everything behind a sign-in, and the API. The public
+/// pages (articles, their history, the board, the policy, the feed) stay open.
+const DISALLOWED: [&str; 9] = [
+    "/dashboard",
+    "/review/",
+    "/manage/",
+    "/admin/",
+    "/account/",
+    "/api/",
+    "/login",
+    "/password/",
+    "/setup/",
+];
+
+/// `GET /robots.txt`: the workspace and admin pages closed to crawlers, and where the
+/// sitemap is.
+pub async fn robots(state: web::Data<AppState>) -> HttpResponse {
+    let mut body = String::from("User-agent: *\n");
+    for path in DISALLOWED {
+        body.push_str(&format!("Disallow: {path}\n"));
+    }
+    body.push_str(&format!(
+        "\nSitemap: {}\n",
+        state.config.link(&crate::urls::sitemap())
+    ));
+    HttpResponse::Ok()
+        .content_type("text/plain; charset=utf-8")
+        .insert_header(("Cache-Control", public_cache::CACHE_CONTROL_PUBLIC))
+        .body(body)
 }
