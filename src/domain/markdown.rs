@@ -2,13 +2,15 @@
 //!
 //! Rendering is pulldown-cmark; the result is then sanitised by ammonia, so whatever an
 //! author (or a compromised writing pipeline) puts in the markdown, the HTML carries no
-//! script, style, event handler or foreign embed. Citations written `[2]` become links to
-//! reference 2 when the revision has such a reference.
+//! script, style, event handler or foreign embed. Citations written `[2]`, `[2–4]` or
+//! `[1, 3]` become links to those references when the revision has all of them.
 
 use std::collections::HashSet;
 use std::sync::LazyLock;
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+
+use super::citations;
 
 static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     let mut builder = ammonia::Builder::default();
@@ -79,29 +81,28 @@ fn merge_text<'a>(events: impl Iterator<Item = Event<'a>>) -> Vec<Event<'a>> {
     merged
 }
 
-/// Splits text around `[n]` citations, turning each valid one into a link.
+/// Splits text around citations (`[2]`, `[2–4]`, `[1, 3]`), turning each whose numbers all
+/// have a reference into links; the others stay as written.
 fn link_citations<'a>(text: &str, references: usize, out: &mut Vec<Event<'a>>) {
     let mut rest = text;
     let mut plain = String::new();
     while let Some(open) = rest.find('[') {
         let after = &rest[open + 1..];
-        let digits: String = after.chars().take_while(char::is_ascii_digit).collect();
-        let number = digits
-            .parse::<usize>()
-            .ok()
-            .filter(|n| (1..=references).contains(n));
-        match number {
-            Some(n) if !digits.is_empty() && after[digits.len()..].starts_with(']') => {
+        let group = after.find(']').and_then(|close| {
+            let parts = citations::parse_group(&after[..close])?;
+            let all_there = parts.iter().all(|p| p.last() as usize <= references);
+            all_there.then_some((close, parts))
+        });
+        match group {
+            Some((close, parts)) => {
                 plain.push_str(&rest[..open]);
                 if !plain.is_empty() {
                     out.push(Event::Text(CowStr::from(std::mem::take(&mut plain))));
                 }
-                out.push(Event::InlineHtml(CowStr::from(format!(
-                    "<a class=\"cite\" href=\"#ref-{n}\">[{n}]</a>"
-                ))));
-                rest = &after[digits.len() + 1..];
+                out.push(Event::InlineHtml(CowStr::from(citations::linked(&parts))));
+                rest = &after[close + 1..];
             }
-            _ => {
+            None => {
                 plain.push_str(&rest[..=open]);
                 rest = after;
             }
@@ -111,6 +112,38 @@ fn link_citations<'a>(text: &str, references: usize, out: &mut Vec<Event<'a>>) {
     if !plain.is_empty() {
         out.push(Event::Text(CowStr::from(plain)));
     }
+}
+
+/// Every citation group in the markdown's text, outside code and links, in order.
+pub fn citation_groups(markdown: &str) -> Vec<Vec<citations::Part>> {
+    let mut groups = Vec::new();
+    let mut in_link_or_code = 0u32;
+    for event in merge_text(Parser::new_ext(markdown, Options::ENABLE_TABLES)) {
+        match event {
+            Event::Start(Tag::Link { .. } | Tag::CodeBlock(_)) => in_link_or_code += 1,
+            Event::End(TagEnd::Link | TagEnd::CodeBlock) => {
+                in_link_or_code = in_link_or_code.saturating_sub(1);
+            }
+            Event::Text(text) if in_link_or_code == 0 => {
+                let mut rest: &str = &text;
+                while let Some(open) = rest.find('[') {
+                    let after = &rest[open + 1..];
+                    match after
+                        .find(']')
+                        .and_then(|close| Some((close, citations::parse_group(&after[..close])?)))
+                    {
+                        Some((close, parts)) => {
+                            groups.push(parts);
+                            rest = &after[close + 1..];
+                        }
+                        None => rest = after,
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    groups
 }
 
 #[cfg(test)]

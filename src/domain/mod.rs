@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod audience;
 pub mod audit;
 pub mod checklist;
+pub mod citations;
 pub mod content;
 pub mod conversation;
 pub mod diff;

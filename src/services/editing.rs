@@ -17,10 +17,10 @@ use crate::db::revisions::{self, DraftContent, NewRevision, Revision};
 use crate::db::{self, DbConn, Tx, references, settings};
 use crate::domain::audit::AuditAction;
 use crate::domain::content::{self, Content, ContentInput};
-use crate::domain::markdown;
 use crate::domain::problems::Problems;
 use crate::domain::roles::Role;
 use crate::domain::workflow::{self, Action, Approvals, State};
+use crate::domain::{citations, markdown};
 use crate::ids::{ArticleId, RevisionId, SpecialtyId, UserId};
 
 /// Content checked and prepared for storage: rendered once, hashed once, outside any
@@ -333,6 +333,28 @@ fn ensure_not_moved(
     }
 }
 
+/// A draft citing a reference it does not have cannot be submitted: the error names each
+/// such citation, on the text that has it.
+fn citations_hold(tx: &mut Tx<'_>, draft: &Revision) -> ServiceResult<()> {
+    let references = references::of_revision(tx, draft.id)?.len();
+    let mut problems = Problems::new();
+    for (field, text) in [
+        ("body", Some(&draft.body)),
+        ("patient_body", draft.patient_body.as_ref()),
+    ] {
+        let groups = markdown::citation_groups(text.map_or("", String::as_str));
+        if let Some(message) =
+            citations::Check::of(&groups, references).dangling_message(references)
+        {
+            problems.push(
+                field,
+                format!("{message} Add the reference or correct the citation, then submit."),
+            );
+        }
+    }
+    Ok(problems.or_ok(|| ())?)
+}
+
 /// Submits a draft inside the caller's transaction: checks the base is still current,
 /// supersedes the article's pending revision, and makes the draft the article's current one.
 pub(crate) fn submit_draft(
@@ -348,6 +370,7 @@ pub(crate) fn submit_draft(
         is_system: false,
     };
     let transition = workflow::decide(draft.state, Action::Submit, actor, Approvals::none(1))?;
+    citations_hold(tx, draft)?;
     let article = articles::find(tx, draft.article_id)?.ok_or(Missing::Article)?;
     let base = match draft.base_revision_id {
         Some(id) => revisions::find(tx, id)?,

@@ -190,7 +190,10 @@ async fn a_pipeline_and_two_reviewers_run_a_whole_round_through_the_api(app: Tes
             "title": "How is methotrexate dosed?",
             "body": format!("{body}\n\nFolic acid is taken on another day [1]."),
             "change_note": "Added folic acid advice.",
-            "references": [{"kind": "guideline", "title": "ACR guideline"}],
+            "references": [
+                {"kind": "guideline", "title": "ACR guideline"},
+                {"kind": "drug_label", "title": "Methotrexate label"}
+            ],
             "submit": true,
         }),
         None,

@@ -27,6 +27,7 @@ on_both_backends!(
     settings_changes_are_validated_versioned_and_audited,
     the_article_list_filters_by_state_author_and_title,
     the_address_can_change_until_first_publication,
+    a_dangling_citation_blocks_submission_and_an_uncited_reference_is_flagged,
 );
 
 fn published(app: &TestApp, article: ArticleId) -> Option<RevisionId> {
@@ -851,4 +852,45 @@ async fn the_address_can_change_until_first_publication(app: TestApp) {
         .first(&mut app.conn())
         .unwrap();
     assert_eq!(slug, "ibuprofen-and-lisinopril");
+}
+
+async fn a_dangling_citation_blocks_submission_and_an_uncited_reference_is_flagged(app: TestApp) {
+    app.create_user("ed@example.org", "Ed", &[Role::Editor]);
+    let ed = app.signed_in("ed@example.org").await;
+    ed.get("/manage/articles/new").await;
+    // Two references (article_fields); the text cites 1, 3 and 9.
+    let mut fields = article_fields("Citations checked", "Lower it [1, 3]; see [9].");
+    fields.push(("op", "submit".into()));
+    let before = (app.count("revisions"), app.count("audit_log"));
+    let refused = ed.submit("/manage/articles", &as_refs(&fields)).await;
+    refused
+        .assert_status(400)
+        .assert_contains("Citations [3], [9] have no reference: this revision has 2 references.")
+        .assert_contains("Lower it [1, 3]; see [9].");
+    assert_eq!((app.count("revisions"), app.count("audit_log")), before);
+
+    // Saved as a draft it is kept; its page says what is wrong, and which reference
+    // nothing cites.
+    fields.pop();
+    fields.push(("op", "save".into()));
+    let draft = revision_of(&ed.submit("/manage/articles", &as_refs(&fields)).await);
+    let page = ed.get(&format!("/manage/revisions/{draft}")).await;
+    page.assert_status(200)
+        .assert_contains("Citations [3], [9] have no reference")
+        .assert_contains("Submitting is refused until every citation has its reference.")
+        .assert_contains("Reference 2 is not cited in the text.");
+    // Submitting the saved draft from its page is refused as well.
+    let again = act(&ed, draft, "submit", &[]).await;
+    assert_eq!(again.status, 400, "{}", again.body);
+    again.assert_contains("Citations [3], [9] have no reference");
+    assert_eq!(state_of(&app, draft), "draft");
+
+    // Ranges and lists that name only existing references pass, and link each one.
+    let mut fields = article_fields("Citations fine", "Lower it [1–2], as both say [1, 2].");
+    fields.push(("op", "submit".into()));
+    let submitted = revision_of(&ed.submit("/manage/articles", &as_refs(&fields)).await);
+    assert_eq!(state_of(&app, submitted), "submitted");
+    let page = ed.get(&format!("/manage/revisions/{submitted}")).await;
+    assert!(!page.body.contains("is not cited"), "{}", page.body);
+    page.assert_contains("href=\"#ref-2\"");
 }

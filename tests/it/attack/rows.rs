@@ -122,6 +122,7 @@ pub fn rows() -> Vec<Row> {
         get("/board", NOTHING),
         get("/feed.atom", NOTHING),
         get("/sitemap.xml", NOTHING),
+        get("/robots.txt", NOTHING),
         get("/healthz", NOTHING),
         get("/assets/{name}", NOTHING),
         get("/api/openapi.json", NOTHING),
@@ -260,7 +261,8 @@ pub fn expect(row: &Row, who: Who, object: Object) -> Expect {
     match (row.method, row.pattern) {
         (
             "GET",
-            "/" | "/editorial-policy" | "/board" | "/feed.atom" | "/sitemap.xml" | "/healthz",
+            "/" | "/editorial-policy" | "/board" | "/feed.atom" | "/sitemap.xml" | "/robots.txt"
+            | "/healthz",
         )
         | ("GET", "/assets/{name}" | "/login" | "/password/forgot")
         | ("GET", "/api/openapi.json" | "/api/v1/articles") => Yes,

@@ -9,6 +9,7 @@ use crate::domain::conversation::Anchor;
 use crate::domain::disclosures::Declaration;
 use crate::domain::problems::Problems;
 use crate::domain::workflow::Action;
+use crate::domain::{citations, markdown};
 use crate::filters;
 use crate::ids::{CommentId, RevisionId, UserId};
 use crate::services::diffs::Basis;
@@ -36,6 +37,27 @@ struct RevisionView {
 }
 
 impl RevisionView {
+    /// What the citations of both versions say about the references.
+    fn citations(&self) -> citations::Check {
+        let revision = &self.page.revision;
+        let mut groups = markdown::citation_groups(&revision.body);
+        if let Some(body) = &revision.patient_body {
+            groups.extend(markdown::citation_groups(body));
+        }
+        citations::Check::of(&groups, self.page.references.len())
+    }
+
+    /// Citations naming a reference this revision does not have (it cannot be submitted).
+    fn dangling_citations(&self) -> Option<String> {
+        self.citations()
+            .dangling_message(self.page.references.len())
+    }
+
+    /// References nothing cites.
+    fn uncited_references(&self) -> Option<String> {
+        self.citations().uncited_message()
+    }
+
     /// Whether the workflow lets this person do `action` now.
     fn can(&self, action: Action) -> bool {
         self.page.actions.contains(&action)
