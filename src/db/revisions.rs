@@ -40,6 +40,9 @@ pub struct Revision {
     pub patient_summary: Option<String>,
     pub patient_body: Option<String>,
     pub patient_body_html: Option<String>,
+    /// The change summary for readers (blank: "Editorial update"); `change_note` is the
+    /// internal note to reviewers.
+    pub public_note: String,
 }
 
 /// "Revision 3" for a submitted revision's number, or "Draft" before submission.
@@ -98,6 +101,7 @@ pub struct NewRevision<'a> {
     pub patient_summary: Option<&'a str>,
     pub patient_body: Option<&'a str>,
     pub patient_body_html: Option<&'a str>,
+    pub public_note: &'a str,
 }
 
 /// New content for a draft. The patient columns are always written (`Some(None)` clears
@@ -117,6 +121,7 @@ pub struct DraftContent<'a> {
     pub patient_summary: Option<Option<&'a str>>,
     pub patient_body: Option<Option<&'a str>>,
     pub patient_body_html: Option<Option<&'a str>>,
+    pub public_note: &'a str,
 }
 
 pub fn insert(conn: &mut DbConn, new: &NewRevision<'_>) -> QueryResult<Revision> {

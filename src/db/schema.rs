@@ -240,6 +240,7 @@ diesel::table! {
         patient_summary -> Nullable<Text>,
         patient_body -> Nullable<Text>,
         patient_body_html -> Nullable<Text>,
+        public_note -> Text,
     }
 }
 

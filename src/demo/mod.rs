@@ -109,6 +109,7 @@ fn content(article: &DemoArticle) -> ContentInput {
         summary: article.summary.to_owned(),
         body: article.body.to_owned(),
         change_note: article.change_note.to_owned(),
+        public_note: String::new(),
         references: article
             .references
             .iter()
@@ -302,7 +303,12 @@ fn stories(conn: &mut Ctx<'_>, people: &[Person; 7]) -> ServiceResult<usize> {
             article: first.article,
             base: Some(second.revision),
             draft_version: None,
-            content: content(&FEATURED_UPDATE),
+            content: ContentInput {
+                public_note: "Added a 2017 trial and clearer advice for people with kidney \
+                              disease."
+                    .into(),
+                ..content(&FEATURED_UPDATE)
+            },
             specialties: None,
             submit: true,
         },
@@ -338,6 +344,7 @@ fn stories(conn: &mut Ctx<'_>, people: &[Person; 7]) -> ServiceResult<usize> {
         .patient_body
         .push_str(DERMATOMYOSITIS_PATIENT_FOLLOW_UP);
     follow_up.change_note = "Added a section on follow-up.".into();
+    follow_up.public_note = "Added advice on follow-up visits and tests.".into();
     let dm_update = editing::save_revision(
         conn,
         &sam.caller,

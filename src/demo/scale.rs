@@ -479,6 +479,7 @@ fn chunk(
                 summary: template.summary.to_owned(),
                 body: body.clone(),
                 change_note: change_note.clone(),
+                public_note: String::new(),
                 references: references.clone(),
                 patient: None,
             };

@@ -93,7 +93,13 @@ pub struct Content {
     pub title: String,
     pub summary: String,
     pub body: String,
+    /// The internal note to reviewers: what changed and why. Never shown to the public.
     pub change_note: String,
+    /// The change summary readers see on the public history, the feed and the public API;
+    /// blank means "Editorial update". Left out of the hash's encoding when blank, so
+    /// revisions written before it existed keep their hashes (and their approvals).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub public_note: String,
     pub references: Vec<Reference>,
     /// Left out of the hash's encoding when absent, so revisions written before patient
     /// versions existed keep their hashes (and their approvals).
@@ -137,6 +143,7 @@ pub struct ContentInput {
     pub summary: String,
     pub body: String,
     pub change_note: String,
+    pub public_note: String,
     pub references: Vec<ReferenceInput>,
     /// The patient version as typed: all three blank means the revision has none.
     pub patient_title: String,
@@ -165,6 +172,7 @@ impl From<&Content> for ContentInput {
             summary: content.summary.clone(),
             body: content.body.clone(),
             change_note: content.change_note.clone(),
+            public_note: content.public_note.clone(),
             references: content
                 .references
                 .iter()
@@ -223,13 +231,21 @@ pub fn validate(input: &ContentInput) -> Result<Content, Problems> {
     if chars(&change_note) > CHANGE_NOTE_MAX {
         errors.push(
             "change_note",
-            format!("The change note is too long (at most {CHANGE_NOTE_MAX} characters)."),
+            format!("The note to reviewers is too long (at most {CHANGE_NOTE_MAX} characters)."),
+        );
+    }
+    let public_note = input.public_note.trim().to_owned();
+    if chars(&public_note) > CHANGE_NOTE_MAX {
+        errors.push(
+            "public_note",
+            format!("The public change summary is too long (at most {CHANGE_NOTE_MAX} characters)."),
         );
     }
     for (field, label, value) in [
         ("title", "title", &title),
         ("summary", "summary", &summary),
-        ("change_note", "change note", &change_note),
+        ("change_note", "note to reviewers", &change_note),
+        ("public_note", "public change summary", &public_note),
     ] {
         if value
             .chars()
@@ -265,6 +281,7 @@ pub fn validate(input: &ContentInput) -> Result<Content, Problems> {
         summary,
         body,
         change_note,
+        public_note,
         references,
         patient,
     })

@@ -120,7 +120,9 @@ pub struct Merged {
     /// The patient version's title, summary and body, merged as the clinician ones (an
     /// absent version is three empty texts).
     patient: [Vec<Part<String>>; 3],
+    /// The person's own notes (internal and public): they describe their change.
     change_note: String,
+    public_note: String,
     conflicts: Vec<Conflict>,
 }
 
@@ -190,6 +192,7 @@ impl Merged {
             summary: settled(&self.summary, text).concat(),
             body: settled(&self.body, text).join("\n\n"),
             change_note: self.change_note.clone(),
+            public_note: self.public_note.clone(),
             references: settled(&self.references, references),
             patient: (!blank).then_some(patient),
         })
@@ -256,14 +259,14 @@ pub fn merge(base: &Content, mine: &Content, theirs: &Content) -> Merged {
     let patient_body = paragraphs([&b.body, &m.body, &t.body], &mut conflicts, |block| {
         Place::PatientBody { block }
     });
-    let change_note = mine.change_note.clone();
     Merged {
         title,
         summary,
         body,
         references,
         patient: [patient_title, patient_summary, patient_body],
-        change_note,
+        change_note: mine.change_note.clone(),
+        public_note: mine.public_note.clone(),
         conflicts,
     }
 }
@@ -532,6 +535,7 @@ mod tests {
                 .collect::<Vec<_>>()
                 .join("\n\n"),
             change_note: String::new(),
+            public_note: String::new(),
             references: references.iter().map(|t| reference(t.as_ref())).collect(),
             patient: None,
         }
@@ -787,16 +791,21 @@ mod tests {
     }
 
     #[test]
-    fn change_note_is_mine() {
-        let note = |note: &str, body: &[&str]| Content {
+    fn both_notes_are_mine() {
+        let note = |note: &str, public: &str, body: &[&str]| Content {
             change_note: note.into(),
+            public_note: public.into(),
             ..content("T", body, &[])
         };
-        let (mine, theirs) = (note("Fixed the dose.", &BASE), note("Their note.", &["B."]));
+        let mine = note("Fixed the dose.", "Dose corrected.", &BASE);
+        let theirs = note("Their note.", "Their summary.", &["B."]);
         let out = merge(&content("T", &BASE, &[]), &mine, &theirs)
             .content()
             .unwrap();
-        assert_eq!((&*out.change_note, &*out.body), ("Fixed the dose.", "B."));
+        assert_eq!(
+            (&*out.change_note, &*out.public_note, &*out.body),
+            ("Fixed the dose.", "Dose corrected.", "B.")
+        );
     }
 
     /// A side's random edits: to the body, to the references, and whether it edits the title.

@@ -179,6 +179,7 @@ fn side<'a>(revision: &'a Revision, references: &'a [Reference]) -> Side<'a> {
         title: &revision.title,
         summary: &revision.summary,
         change_note: &revision.change_note,
+        public_note: &revision.public_note,
         body: &revision.body,
         references,
     }

@@ -30,6 +30,7 @@ fn content_of(conn: &mut DbConn, revision: &Revision) -> ServiceResult<Content> 
         summary: revision.summary.clone(),
         body: revision.body.clone(),
         change_note: revision.change_note.clone(),
+        public_note: revision.public_note.clone(),
         references: references::of_revision(conn, revision.id)?,
         patient: revision.patient(),
     })
@@ -78,6 +79,7 @@ pub fn merge(
             summary: String::new(),
             body: String::new(),
             change_note: String::new(),
+            public_note: String::new(),
             references: Vec::new(),
             patient: None,
         },

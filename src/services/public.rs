@@ -74,12 +74,26 @@ pub fn article(ctx: &mut Ctx<'_>, slug: &str) -> ServiceResult<ArticleLookup> {
 
 /// One approved version in an article's public history.
 pub struct HistoryEntry {
+    /// Its place among the article's public versions: 1 for the first one readers saw.
+    pub version: usize,
     pub revision: Revision,
     pub reviewers: Vec<Name>,
     pub is_current: bool,
     /// Periodic reviews that re-certified this version unchanged, newest first: when each
     /// completed, and who re-certified it.
     pub reviewed_unchanged: Vec<(NaiveDateTime, Vec<Name>)>,
+}
+
+impl HistoryEntry {
+    /// What changed, as readers are told: the editor's public change summary, or a plain
+    /// default. The internal note to reviewers never appears here.
+    pub fn change_summary(&self) -> &str {
+        match self.revision.public_note.as_str() {
+            "" if self.version == 1 => "First version",
+            "" => "Editorial update",
+            note => note,
+        }
+    }
 }
 
 /// An article's public history.
@@ -143,9 +157,12 @@ pub fn history(ctx: &mut Ctx<'_>, slug: &str) -> ServiceResult<HistoryLookup> {
                 .insert(0, (given.created_at, members));
         }
     }
+    let count = approved.len();
     let entries = approved
         .into_iter()
-        .map(|revision| HistoryEntry {
+        .enumerate()
+        .map(|(newer, revision)| HistoryEntry {
+            version: count - newer,
             reviewers: by_revision.remove(&revision.id).unwrap_or_default(),
             is_current: Some(revision.id) == article.published_revision_id,
             reviewed_unchanged: rounds.remove(&revision.id).unwrap_or_default(),

@@ -86,7 +86,8 @@ async fn revise(
     let edit = ed.get(&format!("/manage/articles/{article}/edit")).await;
     let base = edit.field("base_revision_id").unwrap();
     let mut fields = article_fields(title, body);
-    fields[3].1 = "Second version with new evidence.".into();
+    fields[3].1 = "Internal: removed dangling [9], reclassified ref 5.".into();
+    fields.push(("public_note", "Second version with new evidence.".into()));
     fields.push(("base_revision_id", base));
     fields.push(("op", "submit".into()));
     revision_of(
@@ -527,17 +528,34 @@ async fn the_history_lists_approved_versions_with_reviewers_and_change_notes(app
         .get(&format!("/articles/{}/history", slug(&app)))
         .await;
     page.assert_status(200).assert_contains("Review history");
-    let newest = page.body.find("Revision 3").unwrap();
-    let oldest = page.body.find("Revision 1").unwrap();
+    // Public versions are counted 1, 2 (the rejected revision 2 was never public), not by
+    // their internal revision numbers.
+    let newest = page.body.find("Version 2").unwrap();
+    let oldest = page.body.find("Version 1").unwrap();
     assert!(newest < oldest, "newest first");
     assert!(
-        !page.body.contains("Revision 2"),
-        "the rejected one is not a version"
+        !page.body.contains("Revision "),
+        "internal revision numbers stay internal: {}",
+        page.body
     );
+    assert!(!page.body.contains("Version 3"), "the rejected one is not a version");
     page.assert_contains("Current version")
         .assert_contains("Dr. Rita Rao (MD, Cardiology)");
+    // Only the public change summary is shown; the first version, which has none, says so.
     page.assert_contains("Second version with new evidence.")
-        .assert_contains("First version.");
+        .assert_contains("First version");
+    assert!(
+        !page.body.contains("dangling") && !page.body.contains("reclassified"),
+        "the internal note to reviewers never reaches the public history"
+    );
+    // The public API tells the same.
+    let api = app
+        .client()
+        .get(&format!("/api/v1/articles/{}", slug(&app)))
+        .await;
+    api.assert_status(200);
+    assert!(!api.body.contains("dangling"), "{}", api.body);
+    assert!(api.body.contains("Second version with new evidence."));
     app.client()
         .get("/articles/never-published/history")
         .await

@@ -142,6 +142,7 @@ pub struct RevisionDiff {
     pub title: WordDiff,
     pub summary: WordDiff,
     pub change_note: WordDiff,
+    pub public_note: WordDiff,
     pub body: Vec<Block>,
     pub references: Vec<RefChange>,
     pub words_added: usize,
@@ -160,6 +161,7 @@ pub struct Side<'a> {
     pub title: &'a str,
     pub summary: &'a str,
     pub change_note: &'a str,
+    pub public_note: &'a str,
     pub body: &'a str,
     pub references: &'a [Reference],
 }
@@ -170,6 +172,7 @@ impl Side<'_> {
         title: "",
         summary: "",
         change_note: "",
+        public_note: "",
         body: "",
         references: &[],
     };
@@ -219,6 +222,7 @@ pub fn patient(
                 title: &v.title,
                 summary: &v.summary,
                 change_note: "",
+        public_note: "",
                 body: &v.body,
                 references: &[],
             },
@@ -238,10 +242,11 @@ pub fn diff(old: Side<'_>, new: Side<'_>, budget: Duration) -> RevisionDiff {
     let title = words(old.title, new.title, deadline, &mut coarse);
     let summary = words(old.summary, new.summary, deadline, &mut coarse);
     let change_note = words(old.change_note, new.change_note, deadline, &mut coarse);
+    let public_note = words(old.public_note, new.public_note, deadline, &mut coarse);
     let body = fold(blocks(old.body, new.body, deadline, &mut coarse));
     let references = references(old.references, new.references);
     let (mut words_added, mut words_removed) = (0, 0);
-    for diff in [&title, &summary, &change_note] {
+    for diff in [&title, &summary, &change_note, &public_note] {
         words_added += diff.added;
         words_removed += diff.removed;
     }
@@ -265,6 +270,7 @@ pub fn diff(old: Side<'_>, new: Side<'_>, budget: Duration) -> RevisionDiff {
         title,
         summary,
         change_note,
+        public_note,
         body,
         references,
         words_added,
@@ -283,6 +289,7 @@ mod tests {
             title: "Title",
             summary: "",
             change_note: "",
+        public_note: "",
             body,
             references,
         }

@@ -22,12 +22,16 @@ pub struct EditStart {
     pub open_threads: Vec<Thread>,
 }
 
-fn content_of(revision: &Revision, references: &[Reference], change_note: &str) -> ContentInput {
+/// The form's content from `revision`; its two notes kept when `notes` (the caller's own
+/// draft), left blank otherwise (a new revision says what it changes).
+fn content_of(revision: &Revision, references: &[Reference], notes: bool) -> ContentInput {
+    let note = |text: &String| if notes { text.clone() } else { String::new() };
     ContentInput {
         title: revision.title.clone(),
         summary: revision.summary.clone(),
         body: revision.body.clone(),
-        change_note: change_note.to_owned(),
+        change_note: note(&revision.change_note),
+        public_note: note(&revision.public_note),
         references: references.iter().map(ReferenceInput::from).collect(),
         patient_title: revision.patient_title.clone().unwrap_or_default(),
         patient_summary: revision.patient_summary.clone().unwrap_or_default(),
@@ -36,7 +40,7 @@ fn content_of(revision: &Revision, references: &[Reference], change_note: &str) 
 }
 
 /// Prefills the edit page: the caller's draft if they have one, otherwise the newest
-/// submitted revision (with an empty change note), which becomes the base.
+/// submitted revision (with empty notes), which becomes the base.
 pub fn edit_start(ctx: &mut Ctx<'_>, caller: &Caller, id: ArticleId) -> ServiceResult<EditStart> {
     let conn = ctx.conn();
     caller.require(Role::Editor)?;
@@ -51,7 +55,7 @@ pub fn edit_start(ctx: &mut Ctx<'_>, caller: &Caller, id: ArticleId) -> ServiceR
         };
         let open_threads = open_threads(conn, caller, base.as_ref())?;
         return Ok(EditStart {
-            content: content_of(&draft, &references, &draft.change_note),
+            content: content_of(&draft, &references, true),
             article,
             base,
             draft: Some(draft),
@@ -68,7 +72,7 @@ pub fn edit_start(ctx: &mut Ctx<'_>, caller: &Caller, id: ArticleId) -> ServiceR
     let references = references::of_revision(conn, head.id)?;
     let open_threads = open_threads(conn, caller, Some(&head))?;
     Ok(EditStart {
-        content: content_of(&head, &references, ""),
+        content: content_of(&head, &references, false),
         article,
         base: Some(head),
         draft: None,

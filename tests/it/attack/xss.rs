@@ -260,6 +260,7 @@ fn store(app: &TestApp, author: &Caller, root: &Caller, n: usize, payload: &str)
         summary: payload.to_owned(),
         body: format!("Paragraph {n} [1].\n\n{payload}\n\nInline {payload} [2]."),
         change_note: payload.to_owned(),
+        public_note: payload.to_owned(),
         references: vec![reference(&line), reference(&format!("{line} second"))],
         ..ContentInput::default()
     };

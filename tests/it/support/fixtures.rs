@@ -158,7 +158,8 @@ impl Built {
     /// `body`; returns it.
     pub fn revised(&self, app: &TestApp, author: &Person, title: &str, body: &str) -> Built {
         let mut content = content(title, body);
-        content.change_note = "Second version with new evidence.".into();
+        content.change_note = "Internal: reclassified reference 5 for the board.".into();
+        content.public_note = "Second version with new evidence.".into();
         let input = RevisionInput {
             article: self.article,
             base: Some(self.revision),

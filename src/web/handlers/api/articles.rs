@@ -159,7 +159,8 @@ pub struct HistoryVersion {
     /// Approved at.
     pub approved_at: Option<DateTime<Utc>>,
     pub reviewers: Vec<Reviewer>,
-    /// What changed in this version, as its editor described it.
+    /// What changed in this version, as told to readers: the editor's public change
+    /// summary, "First version" or "Editorial update" (never the internal note to reviewers).
     pub change_note: String,
     /// This is the version published now.
     pub current: bool,
@@ -420,12 +421,11 @@ pub async fn show(
         let history: Vec<HistoryVersion> = history
             .entries
             .into_iter()
-            .enumerate()
-            .map(|(n, entry)| HistoryVersion {
-                version: approved - n,
+            .map(|entry| HistoryVersion {
+                version: entry.version,
                 approved_at: entry.revision.decided_at.map(utc),
+                change_note: entry.change_summary().to_owned(),
                 reviewers: entry.reviewers.into_iter().map(reviewer).collect(),
-                change_note: entry.revision.change_note,
                 current: entry.is_current,
             })
             .collect();

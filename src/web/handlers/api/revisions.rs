@@ -36,7 +36,10 @@ pub struct WorkspaceRevision {
     pub title: String,
     pub summary: String,
     pub body_markdown: String,
+    /// The note to reviewers (internal).
     pub change_note: String,
+    /// The change summary readers see once it is published; blank: "Editorial update".
+    pub public_note: String,
     pub references: Vec<ArticleReference>,
     /// The patient version, reviewed and approved with the rest; null when it has none.
     pub patient: Option<PatientText>,
@@ -163,6 +166,7 @@ pub(super) fn revision(page: RevisionPage) -> WorkspaceRevision {
         summary: r.summary,
         body_markdown: r.body,
         change_note: r.change_note,
+        public_note: r.public_note,
         references: page
             .references
             .into_iter()

@@ -69,13 +69,22 @@ macro_rules! content_body {
         pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\t\n\r \u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$"
     )]
     pub body: String,
-    /// What changed, for the reviewers (and the public history once approved).
+    /// What changed and why, for the reviewers only: never shown to the public.
     #[serde(default)]
     #[schema(
         max_length = 500,
         pattern = r"^[\t\n\u000B\u000C\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*([^\u0000-\u0008\u000B-\u001F\u007F-\u009F]*[^\u0000-\u0008\u000B-\u001F\u007F-\u009F\t\n \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000])?[\t\n\u000B\u000C\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*$"
     )]
     pub change_note: String,
+    /// What changed, in one line for readers: shown on the public history (and in the
+    /// public API) once approved; blank or absent means "Editorial update". Reviewers
+    /// approve it with the text.
+    #[serde(default)]
+    #[schema(
+        max_length = 500,
+        pattern = r"^[\t\n\u000B\u000C\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*([^\u0000-\u0008\u000B-\u001F\u007F-\u009F]*[^\u0000-\u0008\u000B-\u001F\u007F-\u009F\t\n \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000])?[\t\n\u000B\u000C\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*$"
+    )]
+    pub public_note: String,
     /// The references, in the order the body numbers them.
     #[serde(default)]
     #[schema(max_items = 100)]
@@ -97,6 +106,7 @@ macro_rules! content_body {
                     summary: &self.summary,
                     body: &self.body,
                     change_note: &self.change_note,
+                    public_note: &self.public_note,
                     references: &self.references,
                     patient: self.patient.as_ref(),
                 }
@@ -130,6 +140,7 @@ struct ContentFields<'a> {
     summary: &'a str,
     body: &'a str,
     change_note: &'a str,
+    public_note: &'a str,
     references: &'a [ReferenceIn],
     patient: Option<&'a PatientIn>,
 }
@@ -236,6 +247,12 @@ impl ContentFields<'_> {
             self.change_note,
             CHANGE_NOTE_MAX,
         );
+        too_long(
+            &mut problems,
+            "public_note".into(),
+            self.public_note,
+            CHANGE_NOTE_MAX,
+        );
         if let Some(p) = self.patient {
             too_long(&mut problems, "patient.title".into(), &p.title, TITLE_MAX);
             too_long(
@@ -280,6 +297,7 @@ impl ContentFields<'_> {
             summary: self.summary.to_owned(),
             body: self.body.to_owned(),
             change_note: self.change_note.to_owned(),
+            public_note: self.public_note.to_owned(),
             references: self
                 .references
                 .iter()

@@ -165,11 +165,12 @@ impl DiffPage {
         text
     }
 
-    fn fields(&self) -> [(&'static str, &WordDiff); 3] {
+    fn fields(&self) -> [(&'static str, &WordDiff); 4] {
         [
             ("Title", &self.diff.title),
             ("Short answer", &self.diff.summary),
-            ("Change note", &self.diff.change_note),
+            ("Note to reviewers", &self.diff.change_note),
+            ("Public change summary", &self.diff.public_note),
         ]
     }
 

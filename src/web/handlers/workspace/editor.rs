@@ -34,6 +34,8 @@ pub struct ArticleForm {
     pub body: String,
     #[serde(default)]
     pub change_note: String,
+    #[serde(default)]
+    pub public_note: String,
     /// The patient version: all blank for none.
     #[serde(default)]
     pub patient_title: String,
@@ -171,6 +173,7 @@ impl ArticleForm {
             summary: self.summary.clone(),
             body: self.body.clone(),
             change_note: self.change_note.clone(),
+            public_note: self.public_note.clone(),
             references: ordered.into_iter().map(|(_, _, r)| r).collect(),
             patient_title: self.patient_title.clone(),
             patient_summary: self.patient_summary.clone(),

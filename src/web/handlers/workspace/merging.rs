@@ -87,6 +87,7 @@ fn side_of(content: &Content) -> DiffSide<'_> {
         title: &content.title,
         summary: &content.summary,
         change_note: &content.change_note,
+        public_note: &content.public_note,
         body: &content.body,
         references: &content.references,
     }
