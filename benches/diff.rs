@@ -117,6 +117,7 @@ fn side<'a>(body: &'a str, refs: &'a [Reference]) -> Side<'a> {
         title: "Title",
         summary: "Summary",
         change_note: "Note",
+        public_note: "",
         body,
         references: refs,
     }

@@ -238,7 +238,9 @@ pub fn validate(input: &ContentInput) -> Result<Content, Problems> {
     if chars(&public_note) > CHANGE_NOTE_MAX {
         errors.push(
             "public_note",
-            format!("The public change summary is too long (at most {CHANGE_NOTE_MAX} characters)."),
+            format!(
+                "The public change summary is too long (at most {CHANGE_NOTE_MAX} characters)."
+            ),
         );
     }
     for (field, label, value) in [

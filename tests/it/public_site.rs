@@ -538,7 +538,10 @@ async fn the_history_lists_approved_versions_with_reviewers_and_change_notes(app
         "internal revision numbers stay internal: {}",
         page.body
     );
-    assert!(!page.body.contains("Version 3"), "the rejected one is not a version");
+    assert!(
+        !page.body.contains("Version 3"),
+        "the rejected one is not a version"
+    );
     page.assert_contains("Current version")
         .assert_contains("Dr. Rita Rao (MD, Cardiology)");
     // Only the public change summary is shown; the first version, which has none, says so.

@@ -222,7 +222,7 @@ pub fn patient(
                 title: &v.title,
                 summary: &v.summary,
                 change_note: "",
-        public_note: "",
+                public_note: "",
                 body: &v.body,
                 references: &[],
             },
@@ -289,7 +289,7 @@ mod tests {
             title: "Title",
             summary: "",
             change_note: "",
-        public_note: "",
+            public_note: "",
             body,
             references,
         }
