@@ -32,9 +32,19 @@ pub struct Article {
     /// The current revision's state and author, kept here for the article list's filters.
     pub current_state: Option<String>,
     pub current_author_id: Option<UserId>,
+    /// Why it was retracted, as readers are told (`retraction_reason` is the internal one);
+    /// `None` for retractions made before notices existed.
+    pub retraction_notice: Option<String>,
 }
 
 impl Article {
+    /// The retraction notice readers see, when it differs from the internal reason.
+    pub fn separate_notice(&self) -> Option<&str> {
+        self.retraction_notice
+            .as_deref()
+            .filter(|notice| Some(*notice) != self.retraction_reason.as_deref())
+    }
+
     /// On the public site: published and not retracted.
     pub fn is_live(&self) -> bool {
         self.published_revision_id.is_some() && self.retracted_at.is_none()
@@ -120,7 +130,8 @@ pub fn publish(
             "), last_reviewed_at = ",
             ", next_review_due = ",
             ", updated_at = ",
-            ", retracted_at = NULL, retraction_reason = NULL, retracted_by = NULL WHERE id = ",
+            ", retracted_at = NULL, retraction_reason = NULL, retracted_by = NULL, \
+             retraction_notice = NULL WHERE id = ",
             " AND version = ",
             "",
         ],
@@ -190,11 +201,13 @@ pub fn set_review_due(conn: &mut DbConn, id: ArticleId, due: NaiveDateTime) -> Q
         .execute(conn)
 }
 
-/// Takes a live article off the public site; returns false when it was not live.
+/// Takes a live article off the public site, with the internal `reason` and the `notice`
+/// readers see; returns false when it was not live.
 pub fn retract(
     tx: &mut Tx<'_>,
     id: ArticleId,
     reason: &str,
+    notice: &str,
     by: UserId,
     now: NaiveDateTime,
 ) -> QueryResult<bool> {
@@ -208,6 +221,7 @@ pub fn retract(
     .set((
         articles::retracted_at.eq(now),
         articles::retraction_reason.eq(reason),
+        articles::retraction_notice.eq(notice),
         articles::retracted_by.eq(by),
         articles::updated_at.eq(now),
         articles::version.eq(articles::version + 1),
@@ -271,6 +285,25 @@ pub fn live_slugs(
         .select((articles::slug, articles::last_reviewed_at))
         .order((articles::last_reviewed_at.desc(), articles::id.desc()))
         .offset(offset)
+        .limit(limit)
+        .load(conn)
+}
+
+/// A retraction as the feed announces it: the slug, when, the notice for readers and the
+/// revision that was taken off.
+pub type RetractionLine = (String, NaiveDateTime, Option<String>, Option<RevisionId>);
+
+/// The newest retractions, newest first (the partial index `articles_retracted`).
+pub fn recent_retractions(conn: &mut DbConn, limit: i64) -> QueryResult<Vec<RetractionLine>> {
+    articles::table
+        .filter(articles::retracted_at.is_not_null())
+        .select((
+            articles::slug,
+            articles::retracted_at.assume_not_null(),
+            articles::retraction_notice,
+            articles::published_revision_id,
+        ))
+        .order((articles::retracted_at.desc(), articles::id.desc()))
         .limit(limit)
         .load(conn)
 }

@@ -70,6 +70,7 @@ diesel::table! {
         retracted_by -> Nullable<Int8>,
         current_state -> Nullable<Text>,
         current_author_id -> Nullable<Int8>,
+        retraction_notice -> Nullable<Text>,
     }
 }
 

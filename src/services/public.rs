@@ -35,11 +35,37 @@ pub struct LiveArticle {
     pub settings: Settings,
 }
 
+/// A retraction as readers are told of it.
+#[derive(Debug, Clone)]
+pub struct RetractionNotice {
+    pub at: NaiveDateTime,
+    /// Why, as readers are told; `None` for retractions made before notices existed.
+    pub notice: Option<String>,
+    /// The title of the version that was taken off.
+    pub title: String,
+}
+
+/// The retraction of `article`, if it is retracted.
+fn retraction_of(conn: &mut DbConn, article: &Article) -> ServiceResult<Option<RetractionNotice>> {
+    let Some(at) = article.retracted_at else {
+        return Ok(None);
+    };
+    let title = match article.published_revision_id {
+        Some(id) => revisions::find_line(conn, id)?.map(|r| r.title),
+        None => None,
+    };
+    Ok(Some(RetractionNotice {
+        at,
+        notice: article.retraction_notice.clone(),
+        title: title.unwrap_or_default(),
+    }))
+}
+
 /// What `/articles/{slug}` finds.
 pub enum ArticleLookup {
     Live(Box<LiveArticle>),
-    /// Taken off the site on this date.
-    Retracted(NaiveDateTime),
+    /// Taken off the site.
+    Retracted(RetractionNotice),
     /// No such article, or never approved.
     Missing,
 }
@@ -49,8 +75,8 @@ pub fn article(ctx: &mut Ctx<'_>, slug: &str) -> ServiceResult<ArticleLookup> {
     let Some(article) = articles::find_by_slug(conn, slug)? else {
         return Ok(ArticleLookup::Missing);
     };
-    if let Some(at) = article.retracted_at {
-        return Ok(ArticleLookup::Retracted(at));
+    if let Some(retraction) = retraction_of(conn, &article)? {
+        return Ok(ArticleLookup::Retracted(retraction));
     }
     let Some(published) = article.published_revision_id else {
         return Ok(ArticleLookup::Missing);
@@ -100,28 +126,28 @@ impl HistoryEntry {
 pub struct History {
     pub article: Article,
     pub title: String,
+    /// The article was taken off the site: its history stays readable, headed by this.
+    pub retraction: Option<RetractionNotice>,
     pub entries: Vec<HistoryEntry>,
     pub settings: Settings,
 }
 
 pub enum HistoryLookup {
     Live(Box<History>),
-    Retracted(NaiveDateTime),
     Missing,
 }
 
-/// The approved versions of a live article, newest first.
+/// The approved versions of a published article, newest first; a retracted article's too
+/// (the record of what readers were shown stays public).
 pub fn history(ctx: &mut Ctx<'_>, slug: &str) -> ServiceResult<HistoryLookup> {
     let conn = ctx.conn();
     let Some(article) = articles::find_by_slug(conn, slug)? else {
         return Ok(HistoryLookup::Missing);
     };
-    if let Some(at) = article.retracted_at {
-        return Ok(HistoryLookup::Retracted(at));
-    }
     if article.published_revision_id.is_none() {
         return Ok(HistoryLookup::Missing);
     }
+    let retraction = retraction_of(conn, &article)?;
     let approved = revisions::in_states(conn, article.id, &State::all_where(State::was_published))?;
     let ids: Vec<RevisionId> = approved.iter().map(|r| r.id).collect();
     let votes = reviews::approvals_on(conn, &ids)?;
@@ -171,6 +197,7 @@ pub fn history(ctx: &mut Ctx<'_>, slug: &str) -> ServiceResult<HistoryLookup> {
         .collect();
     Ok(HistoryLookup::Live(Box::new(History {
         title,
+        retraction,
         entries,
         settings: settings::load(conn)?,
         article,
@@ -430,6 +457,37 @@ pub fn latest(ctx: &mut Ctx<'_>, limit: i64) -> ServiceResult<Vec<Card>> {
         Audience::Clinician => HashSet::new(),
     };
     cards_of(conn, rows, None, &patient)
+}
+
+/// A retraction as the feed announces it.
+pub struct RetractedEntry {
+    pub slug: String,
+    pub retraction: RetractionNotice,
+}
+
+/// The newest `limit` retractions, newest first, for the feed: two queries whatever the
+/// count.
+pub fn recent_retractions(ctx: &mut Ctx<'_>, limit: i64) -> ServiceResult<Vec<RetractedEntry>> {
+    let conn = ctx.conn();
+    let rows = articles::recent_retractions(conn, limit)?;
+    let ids: Vec<RevisionId> = rows.iter().filter_map(|r| r.3).collect();
+    let titles: HashMap<RevisionId, String> = revisions::card_texts(conn, &ids, false)?
+        .into_iter()
+        .map(|t| (t.id, t.title))
+        .collect();
+    Ok(rows
+        .into_iter()
+        .map(|(slug, at, notice, revision)| RetractedEntry {
+            slug,
+            retraction: RetractionNotice {
+                at,
+                notice,
+                title: revision
+                    .and_then(|id| titles.get(&id).cloned())
+                    .unwrap_or_default(),
+            },
+        })
+        .collect())
 }
 
 /// A sitemap entry: an article's slug and when it last changed.

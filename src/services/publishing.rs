@@ -60,32 +60,65 @@ pub(crate) fn publish(
         })))
 }
 
-/// Takes a published article off the public site: its page answers 410, and it leaves the
-/// index, search, feed and sitemap. A reason is required; the action is audited. A later
-/// approval of a new revision republishes it. Admin only.
+/// What an admin gives when retracting: the reason (kept in the audit log, and shown to
+/// readers unless a separate `notice` is given) and, optionally, a different text for
+/// readers.
+#[derive(Debug, Clone, Default)]
+pub struct Retraction {
+    pub reason: String,
+    pub notice: String,
+}
+
+impl Retraction {
+    /// A retraction whose reason readers see too.
+    pub fn because(reason: &str) -> Self {
+        Self {
+            reason: reason.to_owned(),
+            notice: String::new(),
+        }
+    }
+}
+
+/// Takes a published article off the public site: its page answers 410 with the date and
+/// the notice for readers, its history stays readable, the feed announces the retraction,
+/// and it leaves the index, search and sitemap. A reason is required; the action is
+/// audited. A later approval of a new revision republishes it. Admin only.
 pub fn retract(
     ctx: &mut Ctx<'_>,
     caller: &Caller,
     id: ArticleId,
-    reason: &str,
+    retraction: &Retraction,
 ) -> ServiceResult<()> {
     caller.require(Role::Admin)?;
     let by = caller.me()?;
-    let reason = reason.trim();
+    let reason = retraction.reason.trim();
+    let notice = match retraction.notice.trim() {
+        "" => reason,
+        notice => notice,
+    };
+    let mut problems = Problems::new();
     if reason.is_empty() {
-        return Err(Problems::one(
+        problems.push(
             "reason",
             "Give the reason for the retraction; it is kept in the audit log.",
-        )
-        .into());
+        );
     }
-    if reason.chars().count() > REASON_MAX {
-        return Err(Problems::one(
-            "reason",
-            format!("The reason is too long (at most {REASON_MAX} characters)."),
-        )
-        .into());
+    let separate = (notice != reason).then_some(("notice", notice));
+    for (field, text) in std::iter::once(("reason", reason)).chain(separate) {
+        if text.chars().count() > REASON_MAX {
+            problems.push(
+                field,
+                format!("The reason is too long (at most {REASON_MAX} characters)."),
+            );
+        }
+        if text
+            .chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+        {
+            problems.push(field, "The reason contains control characters.");
+        }
     }
+    problems.or_ok(|| ())?;
     ctx.write(|tx| {
         let article = articles::find(tx, id)?.ok_or(Missing::Article)?;
         if !article.is_live() {
@@ -96,7 +129,7 @@ pub fn retract(
             }
             .into());
         }
-        if !articles::retract(tx, id, reason, by, db::now())? {
+        if !articles::retract(tx, id, reason, notice, by, db::now())? {
             return Err(ServiceError::Contended);
         }
         search::remove(tx, id)?;
@@ -105,7 +138,12 @@ pub fn retract(
             caller.actor(),
             Event::new(AuditAction::ArticleRetracted)
                 .target_article(id)
-                .details(json!({ "slug": article.slug, "revision": article.published_revision_id, "reason": reason })),
+                .details(json!({
+                    "slug": article.slug,
+                    "revision": article.published_revision_id,
+                    "reason": reason,
+                    "notice": notice,
+                })),
         )?;
         Ok(())
     })

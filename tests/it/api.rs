@@ -338,8 +338,15 @@ async fn every_error_is_a_problem_document_and_changes_nothing(app: TestApp) {
     );
     let gone = publish(&app, &cast, "Taken off the site", "Body [1] [2].");
     let gone_slug = slug_of(&app, gone);
-    app.ctx(|ctx| publishing::retract(ctx, &cast.admin.caller, gone.article, "Under review"))
-        .unwrap();
+    app.ctx(|ctx| {
+        publishing::retract(
+            ctx,
+            &cast.admin.caller,
+            gone.article,
+            &publishing::Retraction::because("Under review"),
+        )
+    })
+    .unwrap();
     let client = app.client();
     let before = (app.count("articles"), app.count("audit_log"));
 
@@ -543,8 +550,15 @@ async fn the_document_validates_and_a_schema_driven_fuzzer_finds_no_fault(app: T
     publish(&app, &cast, "Warfarin and antibiotics", "Body [1] [2].");
     publish(&app, &cast, "Statins and grapefruit", "Body [1] [2].");
     let gone = publish(&app, &cast, "Taken off the site", "Body [1] [2].");
-    app.ctx(|ctx| publishing::retract(ctx, &cast.admin.caller, gone.article, "Under review"))
-        .unwrap();
+    app.ctx(|ctx| {
+        publishing::retract(
+            ctx,
+            &cast.admin.caller,
+            gone.article,
+            &publishing::Retraction::because("Under review"),
+        )
+    })
+    .unwrap();
     for n in 1..=3 {
         ArticleBuilder::new(&app, &cast.editor)
             .title(&format!("Waiting for review {n}"))

@@ -129,7 +129,14 @@ async fn admin_use_cases_refuse_an_editor_called_directly_and_change_nothing(app
         "settings",
     );
     refused_as_non_admin(
-        app.ctx(|ctx| publishing::retract(ctx, editor, published.article, "Because.")),
+        app.ctx(|ctx| {
+            publishing::retract(
+                ctx,
+                editor,
+                published.article,
+                &publishing::Retraction::because("Because."),
+            )
+        }),
         "retract",
     );
 

@@ -303,13 +303,42 @@ async fn retraction_answers_410_and_removes_the_article_everywhere_until_republi
         .await
         .assert_status(200);
     cast.admin.get(&format!("/manage/articles/{article}")).await;
+    // A notice for readers longer than allowed is refused, and nothing changes.
     cast.admin
         .submit(
             &path,
-            &[("reason", "Under legal review"), ("confirm", "yes")],
+            &[
+                ("reason", "Under legal review"),
+                ("notice", &"x".repeat(2001)),
+                ("confirm", "yes"),
+            ],
+        )
+        .await
+        .assert_status(400)
+        .assert_contains("too long");
+    public
+        .get(&format!("/articles/{slug}"))
+        .await
+        .assert_status(200);
+    cast.admin
+        .submit(
+            &path,
+            &[
+                ("reason", "Under legal review after a complaint from Acme"),
+                (
+                    "notice",
+                    "The dosing table contained an error; a corrected version is in review.",
+                ),
+                ("confirm", "yes"),
+            ],
         )
         .await
         .assert_redirect(&format!("/manage/articles/{article}?done=retracted"));
+    cast.admin
+        .get(&format!("/manage/articles/{article}"))
+        .await
+        .assert_contains("Under legal review after a complaint from Acme")
+        .assert_contains("readers are told");
     cast.admin
         .submit(&path, &[("reason", "Again"), ("confirm", "yes")])
         .await
@@ -320,14 +349,34 @@ async fn retraction_answers_410_and_removes_the_article_everywhere_until_republi
         .assert_contains("This article has been retracted");
     gone.assert_contains(&chrono::Utc::now().format("%Y-%m-%d").to_string());
     assert!(!gone.body.contains("Short answer about Warfarin"));
-    public
-        .get(&format!("/articles/{slug}/history"))
-        .await
-        .assert_status(410);
+    // Readers see the title, the date and the public notice, never the internal reason, and
+    // are pointed to the history, which stays readable.
+    gone.assert_contains("Warfarin and antibiotics")
+        .assert_contains("The dosing table contained an error")
+        .assert_contains(&format!("/articles/{slug}/history"));
+    assert!(
+        !gone.body.contains("Acme"),
+        "the internal reason stays internal"
+    );
+    let history = public.get(&format!("/articles/{slug}/history")).await;
+    history
+        .assert_status(200)
+        .assert_contains("This article was retracted")
+        .assert_contains("The dosing table contained an error")
+        .assert_contains("Version 1");
+    assert!(!history.body.contains("Acme"));
+    let api = public.get(&format!("/api/v1/articles/{slug}")).await;
+    api.assert_status(410)
+        .assert_contains("The dosing table contained an error");
     assert!(!public.get("/?q=warfarin").await.body.contains(&slug));
     assert!(!public.get("/").await.body.contains(&slug));
-    assert!(!public.get("/feed.atom").await.body.contains(&slug));
     assert!(!public.get("/sitemap.xml").await.body.contains(&slug));
+    // The feed announces the retraction as an entry of its own.
+    let feed = public.get("/feed.atom").await;
+    feed.assert_contains("<title>Retracted: Warfarin and antibiotics</title>")
+        .assert_contains(&format!("/articles/{slug}#retracted-"))
+        .assert_contains("The dosing table contained an error");
+    assert!(!feed.body.contains("Acme"));
     assert!(
         app.audit_actions()
             .contains(&"article.retracted".to_owned())
@@ -351,6 +400,8 @@ async fn retraction_answers_410_and_removes_the_article_everywhere_until_republi
         .assert_status(200)
         .assert_contains("Updated after review");
     public.get("/?q=warfarin").await.assert_contains(&slug);
+    // Republished, it is no longer announced as retracted.
+    assert!(!public.get("/feed.atom").await.body.contains("Retracted:"));
 }
 
 async fn search_finds_published_text_only_and_survives_any_input(app: TestApp) {

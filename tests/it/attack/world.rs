@@ -481,7 +481,7 @@ impl World {
                             ctx,
                             &self.admin.caller,
                             article,
-                            "Superseded by new evidence.",
+                            &publishing::Retraction::because("Superseded by new evidence."),
                         )
                     })
                     .unwrap();

@@ -285,8 +285,15 @@ fn store(app: &TestApp, author: &Caller, root: &Caller, n: usize, payload: &str)
         1 => act(&reviewer, Action::RequestChanges, payload),
         2 => {
             act(&reviewer, Action::Approve, payload);
-            app.ctx(|ctx| publishing::retract(ctx, root, saved.article, payload))
-                .unwrap_or_else(|e| panic!("payload {n} as a retraction reason: {e}"));
+            app.ctx(|ctx| {
+                publishing::retract(
+                    ctx,
+                    root,
+                    saved.article,
+                    &publishing::Retraction::because(payload),
+                )
+            })
+            .unwrap_or_else(|e| panic!("payload {n} as a retraction reason: {e}"));
         }
         _ => act(&reviewer, Action::Reject, payload),
     }

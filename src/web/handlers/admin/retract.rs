@@ -17,6 +17,9 @@ use crate::web::state::AppState;
 pub struct RetractForm {
     #[serde(default)]
     reason: String,
+    /// A different reason for readers (blank: readers see `reason`).
+    #[serde(default)]
+    notice: String,
     confirm: Option<String>,
 }
 
@@ -30,9 +33,12 @@ pub async fn retract(
     let fields = form.fields;
     let outcome = if forms::confirmed(fields.confirm.as_deref()) {
         let caller = admin.caller();
-        let reason = fields.reason;
+        let retraction = publishing::Retraction {
+            reason: fields.reason,
+            notice: fields.notice,
+        };
         state
-            .db(move |ctx| publishing::retract(ctx, &caller, article, &reason))
+            .db(move |ctx| publishing::retract(ctx, &caller, article, &retraction))
             .await
     } else {
         Err(Problems::one(

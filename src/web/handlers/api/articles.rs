@@ -409,10 +409,14 @@ pub async fn show(
             .await?;
         let (live, history) = match found {
             (ArticleLookup::Live(live), HistoryLookup::Live(history)) => (live, history),
-            (ArticleLookup::Retracted(at), _) | (_, HistoryLookup::Retracted(at)) => {
+            (ArticleLookup::Retracted(retraction), _) => {
                 return Err(AppError::Gone(format!(
-                    "This article was retracted on {}.",
-                    at.format("%Y-%m-%d")
+                    "This article was retracted on {}.{}",
+                    retraction.at.format("%Y-%m-%d"),
+                    retraction
+                        .notice
+                        .map(|notice| format!(" {notice}"))
+                        .unwrap_or_default()
                 )));
             }
             _ => return Err(missing()),

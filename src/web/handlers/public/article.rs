@@ -10,7 +10,9 @@ use crate::domain::audience::{self, Audience};
 use crate::domain::content::check_slug;
 use crate::domain::review_dates;
 use crate::filters;
-use crate::services::public::{self, ArticleLookup, HistoryEntry, HistoryLookup, LiveArticle};
+use crate::services::public::{
+    self, ArticleLookup, HistoryEntry, HistoryLookup, LiveArticle, RetractionNotice,
+};
 use crate::urls;
 use crate::web::error::AppError;
 use crate::web::extract::forms;
@@ -106,9 +108,11 @@ pub(crate) fn audience_param(req: &HttpRequest) -> Result<Option<Audience>, AppE
 
 #[derive(Template)]
 #[template(path = "public/retracted.html")]
-struct RetractedPage {
+struct RetractedPage<'a> {
     chrome: Chrome,
-    retracted_at: NaiveDateTime,
+    retraction: &'a RetractionNotice,
+    /// The article's review history, which stays readable.
+    history: String,
 }
 
 fn date(at: Option<NaiveDateTime>) -> String {
@@ -154,11 +158,16 @@ fn json_ld(live: &LiveArticle, audience: Audience, url: &str, site: &str) -> Str
     }))
 }
 
-/// Renders the retraction notice (410).
-fn retracted(site_name: &str, at: NaiveDateTime, identity: &str) -> Result<CachedPage, AppError> {
+/// Renders the retraction notice (410): when, why, and where the history is.
+fn retracted(
+    site_name: &str,
+    slug: &str,
+    retraction: &RetractionNotice,
+) -> Result<CachedPage, AppError> {
     let body = RetractedPage {
         chrome: Chrome::public(site_name, "articles"),
-        retracted_at: at,
+        retraction,
+        history: urls::public_history(slug),
     }
     .render()
     .map_err(AppError::internal)?;
@@ -166,8 +175,8 @@ fn retracted(site_name: &str, at: NaiveDateTime, identity: &str) -> Result<Cache
         StatusCode::GONE,
         HTML,
         body,
-        identity,
-        Some(at),
+        &format!("retracted {}", retraction.at),
+        Some(retraction.at),
     ))
 }
 
@@ -215,9 +224,9 @@ pub async fn show(
             ArticleLookup::Missing => Err(AppError::NotFound(
                 "There is no article at this address.".into(),
             )),
-            ArticleLookup::Retracted(at) => {
+            ArticleLookup::Retracted(retraction) => {
                 let site = db.db(public::settings).await?.site_name;
-                retracted(&site, at, &format!("retracted {at}"))
+                retracted(&site, &slug, &retraction)
             }
             ArticleLookup::Live(live) => {
                 db.remember_site_name(&live.settings.site_name);
@@ -284,6 +293,7 @@ struct HistoryPage<'a> {
     chrome: Chrome,
     slug: &'a str,
     title: &'a str,
+    retraction: Option<&'a RetractionNotice>,
     entries: &'a [HistoryEntry],
     /// The audience the reader chose, carried back to the article.
     asked: Option<Audience>,
@@ -311,14 +321,11 @@ pub async fn history(
             HistoryLookup::Missing => Err(AppError::NotFound(
                 "There is no article at this address.".into(),
             )),
-            HistoryLookup::Retracted(at) => {
-                let site = db.db(public::settings).await?.site_name;
-                retracted(&site, at, &format!("retracted {at}"))
-            }
             HistoryLookup::Live(history) => {
                 let public::History {
                     article,
                     title,
+                    retraction,
                     entries,
                     settings,
                 } = *history;
@@ -326,25 +333,28 @@ pub async fn history(
                     chrome: Chrome::public(&settings.site_name, "articles"),
                     slug: &slug,
                     title: &title,
+                    retraction: retraction.as_ref(),
                     entries: &entries,
                     asked,
                 }
                 .render()
                 .map_err(AppError::internal)?;
                 let identity = format!(
-                    "history {} for {asked:?} published {:?} reviewed {:?} versions {} settings {}",
+                    "history {} for {asked:?} published {:?} reviewed {:?} versions {} settings {} \
+                     retracted {:?}",
                     article.id,
                     article.published_revision_id,
                     article.last_reviewed_at,
                     entries.len(),
-                    settings.version
+                    settings.version,
+                    article.retracted_at,
                 );
                 Ok(CachedPage::new(
                     StatusCode::OK,
                     HTML,
                     body,
                     &identity,
-                    article.last_reviewed_at,
+                    article.retracted_at.or(article.last_reviewed_at),
                 ))
             }
         }

@@ -8,7 +8,7 @@ use chrono::NaiveDateTime;
 use serde::Deserialize;
 
 use crate::filters;
-use crate::services::public::{self, Card};
+use crate::services::public::{self, Card, RetractedEntry};
 use crate::web::error::AppError;
 use crate::web::extract::forms;
 use crate::web::public_cache::{self, CachedPage, respond};
@@ -16,6 +16,8 @@ use crate::web::state::AppState;
 
 /// Entries in the feed.
 const FEED_ENTRIES: i64 = 50;
+/// The newest retractions the feed announces, besides its articles.
+const FEED_RETRACTIONS: i64 = 20;
 /// URLs per sitemap file (the protocol allows 50,000; smaller files render in bounded memory).
 const SITEMAP_URLS: i64 = 10_000;
 
@@ -26,6 +28,7 @@ struct Feed<'a> {
     base: &'a str,
     updated: String,
     cards: &'a [Card],
+    retractions: &'a [RetractedEntry],
 }
 
 fn rfc3339(at: Option<NaiveDateTime>) -> String {
@@ -37,6 +40,10 @@ impl Feed<'_> {
     fn time(&self, at: &Option<NaiveDateTime>) -> String {
         rfc3339(*at)
     }
+
+    fn when(&self, at: &NaiveDateTime) -> String {
+        rfc3339(Some(*at))
+    }
 }
 
 /// `GET /feed.atom`
@@ -45,15 +52,26 @@ pub async fn feed(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
     let page = state
         .public_cache
         .get_or_render("feed".into(), generation, || async {
-            let (cards, settings) = state
-                .db(|ctx| Ok((public::latest(ctx, FEED_ENTRIES)?, public::settings(ctx)?)))
+            let (cards, retractions, settings) = state
+                .db(|ctx| {
+                    Ok((
+                        public::latest(ctx, FEED_ENTRIES)?,
+                        public::recent_retractions(ctx, FEED_RETRACTIONS)?,
+                        public::settings(ctx)?,
+                    ))
+                })
                 .await?;
-            let newest = cards.iter().filter_map(|c| c.last_reviewed_at).max();
+            let newest = cards
+                .iter()
+                .filter_map(|c| c.last_reviewed_at)
+                .chain(retractions.iter().map(|r| r.retraction.at))
+                .max();
             let body = Feed {
                 site_name: &settings.site_name,
                 base: &state.config.public_url,
                 updated: rfc3339(newest),
                 cards: &cards,
+                retractions: &retractions,
             }
             .render()
             .map_err(AppError::internal)?;

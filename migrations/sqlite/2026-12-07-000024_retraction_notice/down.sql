@@ -1,0 +1,2 @@
+DROP INDEX articles_retracted;
+ALTER TABLE articles DROP COLUMN retraction_notice;
