@@ -66,6 +66,11 @@ pub fn public_history(slug: &str) -> String {
     format!("/articles/{slug}/history")
 }
 
+/// Public version `n` (1 for the first) of an article.
+pub fn public_version(slug: &str, n: usize) -> String {
+    format!("/articles/{slug}/versions/{n}")
+}
+
 /// A public article page (or its history, with `page` = "/history") for a chosen audience:
 /// the plain address when `audience` is `None`.
 pub fn public_article_for(slug: &str, page: &str, audience: Option<Audience>) -> String {

@@ -98,6 +98,59 @@ pub fn article(ctx: &mut Ctx<'_>, slug: &str) -> ServiceResult<ArticleLookup> {
     })))
 }
 
+/// One public version of an article, as readers saw it when it was published.
+pub struct ArchivedVersion {
+    /// The version as an article page shows one (`update_pending` is always false).
+    pub shown: LiveArticle,
+    /// Its place among the public versions: 1 for the first.
+    pub version: usize,
+    /// It is the version published now.
+    pub is_current: bool,
+    /// The article was taken off the site since.
+    pub retraction: Option<RetractionNotice>,
+}
+
+pub enum VersionLookup {
+    Found(Box<ArchivedVersion>),
+    /// No such article, never published, or no such version.
+    Missing,
+}
+
+/// Public version `n` (1 for the first) of an article, read-only: any approved version
+/// stays readable, the current one and, after a retraction, the retracted ones too.
+pub fn version(ctx: &mut Ctx<'_>, slug: &str, n: usize) -> ServiceResult<VersionLookup> {
+    let conn = ctx.conn();
+    let Some(article) = articles::find_by_slug(conn, slug)? else {
+        return Ok(VersionLookup::Missing);
+    };
+    if article.published_revision_id.is_none() {
+        return Ok(VersionLookup::Missing);
+    }
+    let approved = revisions::in_states(conn, article.id, &State::all_where(State::was_published))?;
+    let count = approved.len();
+    if n == 0 || n > count {
+        return Ok(VersionLookup::Missing);
+    }
+    let Some(revision) = approved.into_iter().nth(count - n) else {
+        return Ok(VersionLookup::Missing);
+    };
+    let approvers = reviews::approvers(conn, revision.id, &revision.content_hash)?;
+    let retraction = retraction_of(conn, &article)?;
+    Ok(VersionLookup::Found(Box::new(ArchivedVersion {
+        version: n,
+        is_current: Some(revision.id) == article.published_revision_id,
+        retraction,
+        shown: LiveArticle {
+            references: references::of_revision(conn, revision.id)?,
+            reviewers: board::named(conn, &approvers)?,
+            update_pending: false,
+            settings: settings::load(conn)?,
+            article,
+            revision,
+        },
+    })))
+}
+
 /// One approved version in an article's public history.
 pub struct HistoryEntry {
     /// Its place among the article's public versions: 1 for the first one readers saw.

@@ -86,6 +86,7 @@ routes! {
     "/" => { GET public::home::home },
     "/articles/{slug}" => { GET public::article::show },
     "/articles/{slug}/history" => { GET public::article::history },
+    "/articles/{slug}/versions/{n}" => { GET public::article::version },
     "/editorial-policy" => { GET public::policy::policy },
     "/board" => { GET public::board::board },
     "/feed.atom" => { GET public::feeds::feed },

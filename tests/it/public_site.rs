@@ -26,6 +26,7 @@ on_both_backends!(
     a_search_s_pages_share_one_ranking_and_a_publication_ranks_it_again,
     an_overdue_review_is_flagged_to_readers_and_explained,
     robots_txt_keeps_crawlers_out_of_the_workspace,
+    every_public_version_stays_readable_as_published,
 );
 
 /// An editor and a reviewer (as people, and signed in), and a signed-in admin.
@@ -614,6 +615,96 @@ async fn the_history_lists_approved_versions_with_reviewers_and_change_notes(app
         .get("/articles/never-published/history")
         .await
         .assert_status(404);
+}
+
+async fn every_public_version_stays_readable_as_published(app: TestApp) {
+    let cast = cast(&app).await;
+    let first = published(&app, &cast, "Iron and levothyroxine").revision;
+    let second = revise(
+        &cast.ed,
+        &app,
+        first,
+        "Iron and levothyroxine",
+        "Take them four hours apart, the corrected advice [1].",
+    )
+    .await;
+    // A pending third text is never readable as a version.
+    act(&cast.rita, second, "approve", &[]).await;
+    revise(
+        &cast.ed,
+        &app,
+        second,
+        "Iron and levothyroxine",
+        "A pending pangolin paragraph [1].",
+    )
+    .await;
+    let slug = slug(&app);
+    let public = app.client();
+
+    let history = public.get(&format!("/articles/{slug}/history")).await;
+    history
+        .assert_contains(&format!("/articles/{slug}/versions/1"))
+        .assert_contains(&format!("/articles/{slug}/versions/2"));
+
+    // Version 1: the first text as published, marked archived, kept out of search engines,
+    // pointing to the current page.
+    let old = public.get(&format!("/articles/{slug}/versions/1")).await;
+    old.assert_status(200)
+        .assert_contains("Archived version 1")
+        .assert_contains("see the current version")
+        .assert_contains(r#"<meta name="robots" content="noindex">"#)
+        .assert_contains(&format!(
+            r#"rel="canonical" href="{}/articles/{slug}""#,
+            app.base_url
+        ))
+        .assert_contains("Dr. Rita Rao");
+    assert!(
+        !old.body.contains("four hours apart") && !old.body.contains("pangolin"),
+        "version 1 shows its own text only"
+    );
+    assert!(!old.body.contains("application/ld+json"));
+    // Version 2 is the current one, and says so; the pending text is no version.
+    public
+        .get(&format!("/articles/{slug}/versions/2"))
+        .await
+        .assert_status(200)
+        .assert_contains("four hours apart")
+        .assert_contains("It is also the current version");
+    for bad in ["3", "0", "-1", "two", "99999999999999999999"] {
+        let page = public
+            .get(&format!("/articles/{slug}/versions/{bad}"))
+            .await;
+        page.assert_status(404);
+        assert!(!page.body.contains("pangolin"));
+    }
+    public
+        .get("/articles/never-published/versions/1")
+        .await
+        .assert_status(404);
+
+    // After a retraction the versions stay readable, under the retraction's notice.
+    let article: i64 = articles::table
+        .select(articles::id)
+        .order(articles::id.desc())
+        .first(&mut app.conn())
+        .unwrap();
+    cast.admin.get(&format!("/manage/articles/{article}")).await;
+    cast.admin
+        .submit(
+            &format!("/admin/articles/{article}/retract"),
+            &[
+                ("reason", "Interaction data withdrawn."),
+                ("confirm", "yes"),
+            ],
+        )
+        .await
+        .assert_status(303);
+    public
+        .get(&format!("/articles/{slug}/versions/1"))
+        .await
+        .assert_status(200)
+        .assert_contains("This article was retracted on")
+        .assert_contains("Interaction data withdrawn.");
 }
 
 async fn the_editorial_policy_states_the_rule_in_force(app: TestApp) {

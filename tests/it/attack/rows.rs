@@ -118,6 +118,7 @@ pub fn rows() -> Vec<Row> {
         get("/", NOTHING),
         get("/articles/{slug}", &Object::ARTICLES),
         get("/articles/{slug}/history", &Object::ARTICLES),
+        get("/articles/{slug}/versions/{n}", &Object::ARTICLES),
         get("/editorial-policy", NOTHING),
         get("/board", NOTHING),
         get("/feed.atom", NOTHING),
@@ -266,13 +267,16 @@ pub fn expect(row: &Row, who: Who, object: Object) -> Expect {
         )
         | ("GET", "/assets/{name}" | "/login" | "/password/forgot")
         | ("GET", "/api/openapi.json" | "/api/v1/articles") => Yes,
-        ("GET", "/articles/{slug}" | "/articles/{slug}/history" | "/api/v1/articles/{slug}") => {
-            match object {
-                Object::Article(ArticleState::Published) => Yes,
-                Object::Article(ArticleState::Retracted) => Gone,
-                _ => No,
-            }
-        }
+        ("GET", "/articles/{slug}" | "/api/v1/articles/{slug}") => match object {
+            Object::Article(ArticleState::Published) => Yes,
+            Object::Article(ArticleState::Retracted) => Gone,
+            _ => No,
+        },
+        // The record of what was published stays readable after a retraction.
+        ("GET", "/articles/{slug}/history" | "/articles/{slug}/versions/{n}") => match object {
+            Object::Article(ArticleState::Published | ArticleState::Retracted) => Yes,
+            _ => No,
+        },
         // Signing in with one's own account: the deactivated one is refused.
         ("POST", "/login") => yes_if(signed_in),
         ("POST", "/logout") => yes_if(signed_in),
@@ -420,7 +424,8 @@ pub fn try_path(row: &Row, made: &Made) -> Option<String> {
     }
     path = path
         .replace("{action}", row.variant)
-        .replace("{op}", row.variant);
+        .replace("{op}", row.variant)
+        .replace("{n}", "1");
     if path.contains("{slug}") {
         path = path.replace("{slug}", made.slug.as_deref()?);
     }

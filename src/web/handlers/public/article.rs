@@ -11,7 +11,7 @@ use crate::domain::content::check_slug;
 use crate::domain::review_dates;
 use crate::filters;
 use crate::services::public::{
-    self, ArticleLookup, HistoryEntry, HistoryLookup, LiveArticle, RetractionNotice,
+    self, ArticleLookup, HistoryEntry, HistoryLookup, LiveArticle, RetractionNotice, VersionLookup,
 };
 use crate::urls;
 use crate::web::error::AppError;
@@ -35,6 +35,17 @@ struct ArticlePage<'a> {
     json_ld: String,
     /// When the next review fell due, if it has passed.
     overdue_since: Option<NaiveDateTime>,
+    /// Set on an archived version's page (`/articles/{slug}/versions/{n}`).
+    archived: Option<Archived<'a>>,
+}
+
+/// What an archived version's page says about itself.
+struct Archived<'a> {
+    version: usize,
+    is_current: bool,
+    /// The article's current page, for the reader's audience.
+    current: String,
+    retraction: Option<&'a RetractionNotice>,
 }
 
 /// The version an audience reads: title, short answer and rendered body.
@@ -71,7 +82,11 @@ impl ArticlePage<'_> {
     }
 
     fn choose_link(&self, audience: &Audience) -> String {
-        urls::public_article_for(&self.live.article.slug, "", Some(*audience))
+        let page = match &self.archived {
+            Some(archived) => format!("/versions/{}", archived.version),
+            None => String::new(),
+        };
+        urls::public_article_for(&self.live.article.slug, &page, Some(*audience))
     }
 
     /// The index, for the audience the reader chose.
@@ -241,6 +256,7 @@ pub async fn show(
                     review_dates::overdue_since(live.article.next_review_due, crate::db::now());
                 let body = ArticlePage {
                     overdue_since,
+                    archived: None,
                     chrome: Chrome::public(&live.settings.site_name, "articles"),
                     json_ld: json_ld(&live, audience, &url, &site),
                     canonical: url,
@@ -303,6 +319,10 @@ impl HistoryPage<'_> {
     fn article_link(&self) -> String {
         urls::public_article_for(self.slug, "", self.asked)
     }
+
+    fn version_link(&self, n: &usize) -> String {
+        urls::public_article_for(self.slug, &format!("/versions/{n}"), self.asked)
+    }
 }
 
 /// `GET /articles/{slug}/history`
@@ -358,6 +378,74 @@ pub async fn history(
                 ))
             }
         }
+    })
+    .await
+}
+
+/// `GET /articles/{slug}/versions/{n}`: public version `n` as it was published, read-only,
+/// marked as archived, kept out of search engines and pointing to the current page.
+pub async fn version(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, AppError> {
+    let (slug, n) = path.into_inner();
+    let slug = valid_slug(&slug)?;
+    let missing = || AppError::NotFound("This article has no such version.".into());
+    let n: usize = match n.parse() {
+        Ok(n) if n > 0 && n < 100_000 => n,
+        _ => return Err(missing()),
+    };
+    let asked = audience_param(&req)?;
+    let key = format!("version:{slug}:{n}:{}", asked.map_or("", Audience::as_str));
+    let db = state.clone();
+    cached(&req, &state, key, || async move {
+        let lookup = slug.clone();
+        let found = match db.db(move |ctx| public::version(ctx, &lookup, n)).await? {
+            VersionLookup::Found(found) => found,
+            VersionLookup::Missing => return Err(missing()),
+        };
+        let public::ArchivedVersion {
+            shown: live,
+            version,
+            is_current,
+            retraction,
+        } = *found;
+        let default = live.settings.default_audience();
+        let audience = audience::shown(asked, default, live.revision.has_patient());
+        let body = ArticlePage {
+            overdue_since: None,
+            archived: Some(Archived {
+                version,
+                is_current,
+                current: urls::public_article_for(&slug, "", asked),
+                retraction: retraction.as_ref(),
+            }),
+            chrome: Chrome::public(&live.settings.site_name, "articles"),
+            // The current page is the one to index and to cite.
+            canonical: db.config.link(&urls::public_article(&slug)),
+            json_ld: String::new(),
+            live: &live,
+            audience,
+            asked,
+        }
+        .render()
+        .map_err(AppError::internal)?;
+        let identity = format!(
+            "version {} {version} of article {} for {audience} asked {asked:?} current {is_current} \
+             settings {} retracted {:?}",
+            live.revision.id,
+            live.article.id,
+            live.settings.version,
+            live.article.retracted_at,
+        );
+        Ok(CachedPage::new(
+            StatusCode::OK,
+            HTML,
+            body,
+            &identity,
+            live.revision.decided_at,
+        ))
     })
     .await
 }
