@@ -10,6 +10,7 @@
 //! Handlers parse input, call one use case and render; the rules live below.
 
 pub mod assets;
+pub mod diff_view;
 pub mod error;
 pub mod extract;
 pub mod handlers;

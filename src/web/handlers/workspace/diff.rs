@@ -133,38 +133,6 @@ pub async fn show(
 
 /// Askama helpers for the template.
 impl DiffPage {
-    fn words<'a>(&self, diff: &'a WordDiff) -> &'a [Span] {
-        &diff.spans
-    }
-
-    fn folded_label(&self, blocks: &[String]) -> String {
-        match blocks.len() {
-            1 => "Show 1 unchanged paragraph".into(),
-            n => format!("Show {n} unchanged paragraphs"),
-        }
-    }
-
-    fn ref_text(&self, change: &RefChange) -> String {
-        let reference = match change {
-            RefChange::Unchanged { reference, .. }
-            | RefChange::Added { reference, .. }
-            | RefChange::Removed { reference, .. }
-            | RefChange::Moved { reference, .. } => reference,
-            RefChange::Changed { new, .. } => new,
-        };
-        let mut text = format!("{}: {}", reference.kind.label(), reference.title);
-        if !reference.source.is_empty() {
-            text.push_str(&format!(". {}", reference.source));
-        }
-        if let Some(year) = reference.year {
-            text.push_str(&format!(", {year}"));
-        }
-        if let Some(url) = &reference.url {
-            text.push_str(&format!(". {url}"));
-        }
-        text
-    }
-
     fn fields(&self) -> [(&'static str, &WordDiff); 4] {
         [
             ("Title", &self.diff.title),
