@@ -71,6 +71,11 @@ pub fn public_version(slug: &str, n: usize) -> String {
     format!("/articles/{slug}/versions/{n}")
 }
 
+/// What changed from public version `n - 1` to `n`.
+pub fn public_changes(slug: &str, n: usize) -> String {
+    format!("/articles/{slug}/versions/{n}/changes")
+}
+
 /// A public article page (or its history, with `page` = "/history") for a chosen audience:
 /// the plain address when `audience` is `None`.
 pub fn public_article_for(slug: &str, page: &str, audience: Option<Audience>) -> String {

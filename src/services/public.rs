@@ -151,6 +151,47 @@ pub fn version(ctx: &mut Ctx<'_>, slug: &str, n: usize) -> ServiceResult<Version
     })))
 }
 
+/// Two consecutive public versions of an article, to compare.
+pub struct PublicChanges {
+    pub article: Article,
+    /// The newer one's place among the public versions (2 or more).
+    pub version: usize,
+    pub older: (Revision, Vec<Reference>),
+    pub newer: (Revision, Vec<Reference>),
+    pub settings: Settings,
+}
+
+/// What changed from public version `n - 1` to `n` (published text only); `None` when
+/// there is no such pair.
+pub fn changes(ctx: &mut Ctx<'_>, slug: &str, n: usize) -> ServiceResult<Option<PublicChanges>> {
+    let conn = ctx.conn();
+    let Some(article) = articles::find_by_slug(conn, slug)? else {
+        return Ok(None);
+    };
+    if article.published_revision_id.is_none() {
+        return Ok(None);
+    }
+    let approved = revisions::in_states(conn, article.id, &State::all_where(State::was_published))?;
+    let count = approved.len();
+    if n < 2 || n > count {
+        return Ok(None);
+    }
+    // Newest first: version n is at count - n, the one before it next.
+    let mut pair = approved.into_iter().skip(count - n).take(2);
+    let (Some(newer), Some(older)) = (pair.next(), pair.next()) else {
+        return Ok(None);
+    };
+    let newer_refs = references::of_revision(conn, newer.id)?;
+    let older_refs = references::of_revision(conn, older.id)?;
+    Ok(Some(PublicChanges {
+        article,
+        version: n,
+        older: (older, older_refs),
+        newer: (newer, newer_refs),
+        settings: settings::load(conn)?,
+    }))
+}
+
 /// One approved version in an article's public history.
 pub struct HistoryEntry {
     /// Its place among the article's public versions: 1 for the first one readers saw.

@@ -87,6 +87,7 @@ routes! {
     "/articles/{slug}" => { GET public::article::show },
     "/articles/{slug}/history" => { GET public::article::history },
     "/articles/{slug}/versions/{n}" => { GET public::article::version },
+    "/articles/{slug}/versions/{n}/changes" => { GET public::changes::changes },
     "/editorial-policy" => { GET public::policy::policy },
     "/board" => { GET public::board::board },
     "/feed.atom" => { GET public::feeds::feed },

@@ -670,6 +670,29 @@ async fn every_public_version_stays_readable_as_published(app: TestApp) {
         .assert_status(200)
         .assert_contains("four hours apart")
         .assert_contains("It is also the current version");
+    // What changed from version 1 to 2: the published texts only, with the public summary.
+    let changes = public
+        .get(&format!("/articles/{slug}/versions/2/changes"))
+        .await;
+    changes
+        .assert_status(200)
+        .assert_contains("What changed in version 2")
+        .assert_contains("Second version with new evidence.")
+        .assert_contains("<ins>Take them four hours apart,</ins>")
+        .assert_contains(r#"<meta name="robots" content="noindex">"#);
+    assert!(
+        !changes.body.contains("pangolin") && !changes.body.contains("dangling"),
+        "neither pending text nor the internal note: {}",
+        changes.body
+    );
+    history.assert_contains(&format!("/articles/{slug}/versions/2/changes"));
+    assert!(!history.body.contains("/versions/1/changes"));
+    for bad in ["1", "3", "0", "x"] {
+        public
+            .get(&format!("/articles/{slug}/versions/{bad}/changes"))
+            .await
+            .assert_status(404);
+    }
     for bad in ["3", "0", "-1", "two", "99999999999999999999"] {
         let page = public
             .get(&format!("/articles/{slug}/versions/{bad}"))

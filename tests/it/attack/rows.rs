@@ -119,6 +119,7 @@ pub fn rows() -> Vec<Row> {
         get("/articles/{slug}", &Object::ARTICLES),
         get("/articles/{slug}/history", &Object::ARTICLES),
         get("/articles/{slug}/versions/{n}", &Object::ARTICLES),
+        get("/articles/{slug}/versions/{n}/changes", &Object::ARTICLES),
         get("/editorial-policy", NOTHING),
         get("/board", NOTHING),
         get("/feed.atom", NOTHING),
@@ -277,6 +278,8 @@ pub fn expect(row: &Row, who: Who, object: Object) -> Expect {
             Object::Article(ArticleState::Published | ArticleState::Retracted) => Yes,
             _ => No,
         },
+        // The attack's articles have one public version: nothing to compare version 1 with.
+        ("GET", "/articles/{slug}/versions/{n}/changes") => No,
         // Signing in with one's own account: the deactivated one is refused.
         ("POST", "/login") => yes_if(signed_in),
         ("POST", "/logout") => yes_if(signed_in),

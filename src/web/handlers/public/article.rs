@@ -216,7 +216,7 @@ where
     Ok(respond(req, &page))
 }
 
-fn valid_slug(slug: &str) -> Result<String, AppError> {
+pub(crate) fn valid_slug(slug: &str) -> Result<String, AppError> {
     check_slug(slug).map_err(|_| AppError::NotFound("There is no article at this address.".into()))
 }
 
@@ -322,6 +322,10 @@ impl HistoryPage<'_> {
 
     fn version_link(&self, n: &usize) -> String {
         urls::public_article_for(self.slug, &format!("/versions/{n}"), self.asked)
+    }
+
+    fn changes_link(&self, n: &usize) -> String {
+        urls::public_changes(self.slug, *n)
     }
 }
 
