@@ -24,6 +24,7 @@ mod cli;
 mod diff_browser;
 mod diffs;
 mod hardening;
+mod layout_browser;
 mod mail;
 mod mail_delivery;
 mod public_browser;

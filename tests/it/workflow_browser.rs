@@ -264,7 +264,7 @@ async fn an_editor_and_two_reviewers_take_an_article_from_draft_to_approved(
     sign_in(&browser, &app, "editor@example.org").await;
     goto(&browser, &app, "/manage/articles/new").await;
     write_article(&browser).await;
-    click(&browser, ".sticky-actions button[name=op][value=save]").await;
+    click(&browser, ".editor-actions button[name=op][value=save]").await;
     let saved = "Draft saved. Only you can see it until you submit it.";
     wait_for_text(&browser, status, saved).await;
     assert_eq!(wait_text(&browser, state).await, "Draft");
@@ -321,7 +321,7 @@ async fn an_editor_and_two_reviewers_take_an_article_from_draft_to_approved(
         "Kidney risk with a diuretic, as asked.",
     )
     .await;
-    click(&browser, ".sticky-actions button[name=op][value=submit]").await;
+    click(&browser, ".editor-actions button[name=op][value=submit]").await;
     let submitted = "Submitted for review. Reviewers can now see it in their queue.";
     wait_for_text(&browser, status, submitted).await;
     assert_eq!(wait_text(&browser, state).await, "Submitted");
@@ -469,7 +469,7 @@ async fn a_second_click_cannot_lose_a_colleague_s_sentence(backend: Backend, tes
     fill(&browser, "#body", &erins).await;
     fill(&browser, "#change_note", "Ibuprofen too.").await;
     let before = app.count("revisions");
-    click(&browser, ".sticky-actions button[name=op][value=submit]").await;
+    click(&browser, ".editor-actions button[name=op][value=submit]").await;
     let note = wait_text(&browser, "#merge-note").await;
     assert!(note.contains("Merged with revision 2 by Sam Lee"), "{note}");
     assert!(
@@ -496,7 +496,7 @@ async fn a_second_click_cannot_lose_a_colleague_s_sentence(backend: Backend, tes
     );
 
     // The second click submits the merged text: both changes, built on Sam's revision.
-    click(&browser, ".sticky-actions button[name=op][value=submit]").await;
+    click(&browser, ".editor-actions button[name=op][value=submit]").await;
     wait_for_text(
         &browser,
         "p.notice[role=status]",
