@@ -76,6 +76,23 @@ pub struct Reference {
     pub url: Option<String>,
 }
 
+impl Reference {
+    /// The title as a citation prints it, before its own full stop: without the full stop
+    /// (or spaces) it may end with, so a title typed "Guideline." never prints "Guideline..".
+    pub fn cited_title(&self) -> &str {
+        without_full_stop(&self.title)
+    }
+
+    /// The source as a citation prints it, before the year or the closing full stop.
+    pub fn cited_source(&self) -> &str {
+        without_full_stop(&self.source)
+    }
+}
+
+fn without_full_stop(text: &str) -> &str {
+    text.trim_end().trim_end_matches('.').trim_end()
+}
+
 /// One audience's version of an article: its own title, short answer and body (citing the
 /// revision's shared references by number).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -350,7 +367,8 @@ fn patient_version(input: &ContentInput, errors: &mut Problems) -> Option<Versio
     })
 }
 
-fn reference(row: &ReferenceInput) -> Result<Reference, Vec<String>> {
+/// A typed reference row checked: the reference, or what is wrong with it.
+pub fn reference(row: &ReferenceInput) -> Result<Reference, Vec<String>> {
     let mut problems = Vec::new();
     let kind = ReferenceKind::parse(row.kind.trim());
     if kind.is_none() {
@@ -471,6 +489,26 @@ pub fn check_slug(slug: &str) -> Result<String, String> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_citation_never_doubles_a_full_stop() {
+        let reference = Reference {
+            kind: ReferenceKind::Guideline,
+            title: "Hypertension guideline. ".into(),
+            source: "ACC/AHA.".into(),
+            year: Some(2017),
+            url: None,
+        };
+        assert_eq!(reference.cited_title(), "Hypertension guideline");
+        assert_eq!(reference.cited_source(), "ACC/AHA");
+        let plain = Reference {
+            title: "Dose and renal function".into(),
+            source: String::new(),
+            ..reference
+        };
+        assert_eq!(plain.cited_title(), "Dose and renal function");
+        assert_eq!(plain.cited_source(), "");
+    }
+
     use super::*;
 
     fn input() -> ContentInput {

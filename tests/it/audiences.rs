@@ -363,14 +363,38 @@ async fn a_half_written_patient_version_is_refused_and_nothing_is_saved(app: Tes
         .unwrap();
     assert_eq!(saved, 0);
     // Preview shows both versions rendered.
+    // Preview lays both versions out as readers will see them: title, short answer, body,
+    // the references (a typed full stop never doubled) and the disclaimer; nothing is saved.
     let mut fields = both_versions("Ibuprofen and lisinopril", "Ask your **pharmacist** [1].");
+    fields[6].1 = "Hypertension guideline.".into();
+    fields.push(("ref_position", "3".into()));
+    fields.push(("ref_kind", "research".into()));
+    fields.push(("ref_title", "".into()));
+    fields.push(("ref_source", "A journal".into()));
+    fields.push(("ref_year", "20x7".into()));
+    fields.push(("ref_url", "".into()));
     fields.push(("op", "preview".into()));
-    d.ed.submit("/manage/articles", &as_refs(&fields))
-        .await
+    let preview = d.ed.submit("/manage/articles", &as_refs(&fields)).await;
+    preview
         .assert_status(200)
         .assert_contains("Preview: clinician version")
         .assert_contains("Preview: patient version")
-        .assert_contains("<strong>pharmacist</strong>");
+        .assert_contains("<strong>pharmacist</strong>")
+        .assert_contains(r#"<p class="preview-heading">Ibuprofen and lisinopril</p>"#)
+        .assert_contains(r#"<p class="answer">Short answer about Ibuprofen and lisinopril.</p>"#)
+        .assert_contains("Hypertension guideline. <em>ACC/AHA</em>, 2017.")
+        .assert_contains("Reference 3: ")
+        .assert_contains("not a substitute for professional medical advice");
+    assert_eq!(
+        fields[6].0, "ref_title",
+        "the test edits the first reference's title"
+    );
+    assert!(!preview.body.contains("guideline.."));
+    let saved: i64 = revisions::table
+        .count()
+        .get_result(&mut app.conn())
+        .unwrap();
+    assert_eq!(saved, 0, "a preview saves nothing");
 }
 
 async fn search_finds_a_word_only_the_patient_version_has_and_links_to_it(app: TestApp) {

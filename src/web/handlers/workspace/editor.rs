@@ -9,8 +9,11 @@ use actix_web::http::StatusCode;
 use askama::Template;
 use serde::Deserialize;
 
-use crate::domain::content::{ContentInput, ReferenceInput, ReferenceKind};
+use crate::db::settings::Settings;
+use crate::domain::audience::Audience;
+use crate::domain::content::{self, ContentInput, Reference, ReferenceInput, ReferenceKind};
 use crate::domain::diff::Span;
+use crate::domain::markdown;
 use crate::ids::{ArticleId, RevisionId, SpecialtyId};
 use crate::services::conversation::Thread;
 use crate::services::specialties::{self, Choice as SpecialtyChoice};
@@ -277,9 +280,8 @@ pub struct EditorPage {
     pub draft_version: Option<i64>,
     pub content: ContentInput,
     pub rows: Vec<RefRow>,
-    pub preview_html: Option<String>,
-    /// The patient version's body rendered, when previewing one.
-    pub patient_preview_html: Option<String>,
+    /// The unsaved text as readers would see it, when previewing.
+    pub preview: Option<Preview>,
     /// The text was just merged with a newer revision: what the merge took from it.
     pub merged: Option<MergeNote>,
     /// Open threads of the review conversation, shown beside the editor when revising.
@@ -308,8 +310,7 @@ impl EditorPage {
             draft_version: None,
             content,
             rows,
-            preview_html: None,
-            patient_preview_html: None,
+            preview: None,
             merged: None,
             threads: Vec::new(),
             rejected: None,
@@ -352,5 +353,78 @@ impl EditorPage {
 
     pub fn render(&self, status: StatusCode) -> HttpResponse {
         render::html(status, self)
+    }
+}
+
+/// One version of the unsaved text laid out as the public page shows it.
+pub struct PreviewVersion {
+    pub title: String,
+    pub summary: String,
+    pub body_html: String,
+    pub disclaimer: String,
+}
+
+/// The unsaved text as readers would see it: the clinician version, the patient version
+/// when there is one, and the references as the public page numbers them.
+pub struct Preview {
+    pub clinician: PreviewVersion,
+    pub patient: Option<PreviewVersion>,
+    pub references: Vec<Reference>,
+    /// Rows that are not references yet (what saving would say about them).
+    pub problems: Vec<String>,
+}
+
+impl Preview {
+    /// The preview of `content`, with the site's disclaimers from `settings`.
+    pub fn of(content: &ContentInput, settings: &Settings) -> Self {
+        let mut references = Vec::new();
+        let mut problems = Vec::new();
+        for (n, row) in content
+            .references
+            .iter()
+            .filter(|r| !r.is_blank())
+            .enumerate()
+        {
+            match content::reference(row) {
+                Ok(reference) => references.push(reference),
+                Err(found) => problems.extend(
+                    found
+                        .into_iter()
+                        .map(|problem| format!("Reference {}: {problem}", n + 1)),
+                ),
+            }
+        }
+        let count = content.references.iter().filter(|r| !r.is_blank()).count();
+        let version = |title: &str, summary: &str, body: &str, audience| PreviewVersion {
+            title: title.trim().to_owned(),
+            summary: summary.trim().to_owned(),
+            body_html: markdown::render(body, count),
+            disclaimer: settings.disclaimer_for(audience).to_owned(),
+        };
+        let has_patient = [
+            &content.patient_title,
+            &content.patient_summary,
+            &content.patient_body,
+        ]
+        .iter()
+        .any(|t| !t.trim().is_empty());
+        Preview {
+            clinician: version(
+                &content.title,
+                &content.summary,
+                &content.body,
+                Audience::Clinician,
+            ),
+            patient: has_patient.then(|| {
+                version(
+                    &content.patient_title,
+                    &content.patient_summary,
+                    &content.patient_body,
+                    Audience::Patient,
+                )
+            }),
+            references,
+            problems,
+        }
     }
 }

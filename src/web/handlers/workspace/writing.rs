@@ -6,16 +6,15 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 
-use super::editor::{ArticleForm, EditorPage, Op, specialty_choices};
+use super::editor::{ArticleForm, EditorPage, Op, Preview, specialty_choices};
 use super::merging;
 use crate::domain::content::ContentInput;
-use crate::domain::markdown;
 use crate::domain::roles::Role;
 use crate::domain::workflow::Action;
 use crate::ids::ArticleId;
 use crate::services::Refusal;
 use crate::services::editing::{self, RevisionInput, Saved};
-use crate::services::read;
+use crate::services::{public, read};
 use crate::urls;
 use crate::web::error::{AppError, answer_form};
 use crate::web::extract::{CsrfForm, SignedIn, forms};
@@ -83,13 +82,9 @@ async fn save(
     };
     match form.op {
         Op::Preview => {
+            let settings = state.db(public::settings).await?;
             let mut page = again(content.clone()).await?;
-            let references = content.references.len();
-            page.preview_html = Some(markdown::render(&content.body, references));
-            if !content.patient_body.trim().is_empty() {
-                page.patient_preview_html =
-                    Some(markdown::render(&content.patient_body, references));
-            }
+            page.preview = Some(Preview::of(&content, &settings));
             return Ok(page.render(StatusCode::OK));
         }
         Op::More => {
