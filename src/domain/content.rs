@@ -87,6 +87,16 @@ impl Reference {
     pub fn cited_source(&self) -> &str {
         without_full_stop(&self.source)
     }
+
+    /// What follows the title: a full stop, or nothing when the title ends with its own
+    /// question or exclamation mark ("Is it safe?" never becomes "Is it safe?.").
+    pub fn after_title(&self) -> &'static str {
+        if self.cited_title().ends_with(['?', '!']) {
+            ""
+        } else {
+            "."
+        }
+    }
 }
 
 fn without_full_stop(text: &str) -> &str {
@@ -507,6 +517,12 @@ mod tests {
         };
         assert_eq!(plain.cited_title(), "Dose and renal function");
         assert_eq!(plain.cited_source(), "");
+        assert_eq!(plain.after_title(), ".");
+        let question = Reference {
+            title: "Is ibuprofen safe?".into(),
+            ..plain
+        };
+        assert_eq!(question.after_title(), "");
     }
 
     use super::*;
