@@ -18,6 +18,7 @@ use crate::db::users::{self, Name};
 use crate::db::{DbConn, recertifications, references, search};
 use crate::domain::audience::Audience;
 use crate::domain::content::Reference;
+use crate::domain::diff::{self, RevisionDiff, Side, VersionDiff};
 use crate::domain::snippet::{self, Run};
 use crate::domain::workflow::State;
 use crate::ids::{ArticleId, RevisionId, UserId};
@@ -98,6 +99,22 @@ pub fn article(ctx: &mut Ctx<'_>, slug: &str) -> ServiceResult<ArticleLookup> {
     })))
 }
 
+/// An article that was ever published, with its public versions, newest first; `None`
+/// for no such article or one never published (retracted ones included).
+fn published_versions(
+    conn: &mut DbConn,
+    slug: &str,
+) -> ServiceResult<Option<(Article, Vec<Revision>)>> {
+    let Some(article) = articles::find_by_slug(conn, slug)? else {
+        return Ok(None);
+    };
+    if article.published_revision_id.is_none() {
+        return Ok(None);
+    }
+    let approved = revisions::in_states(conn, article.id, &State::all_where(State::was_published))?;
+    Ok(Some((article, approved)))
+}
+
 /// One public version of an article, as readers saw it when it was published.
 pub struct ArchivedVersion {
     /// The version as an article page shows one (`update_pending` is always false).
@@ -120,13 +137,9 @@ pub enum VersionLookup {
 /// stays readable, the current one and, after a retraction, the retracted ones too.
 pub fn version(ctx: &mut Ctx<'_>, slug: &str, n: usize) -> ServiceResult<VersionLookup> {
     let conn = ctx.conn();
-    let Some(article) = articles::find_by_slug(conn, slug)? else {
+    let Some((article, approved)) = published_versions(conn, slug)? else {
         return Ok(VersionLookup::Missing);
     };
-    if article.published_revision_id.is_none() {
-        return Ok(VersionLookup::Missing);
-    }
-    let approved = revisions::in_states(conn, article.id, &State::all_where(State::was_published))?;
     let count = approved.len();
     if n == 0 || n > count {
         return Ok(VersionLookup::Missing);
@@ -161,17 +174,44 @@ pub struct PublicChanges {
     pub settings: Settings,
 }
 
+impl PublicChanges {
+    /// The comparison readers see: the published texts only (the notes are left out),
+    /// and the patient versions'. CPU work: call it off the async workers.
+    pub fn diff(&self) -> (RevisionDiff, Option<VersionDiff>) {
+        fn side<'a>(r: &'a Revision, references: &'a [Reference]) -> Side<'a> {
+            Side {
+                title: &r.title,
+                summary: &r.summary,
+                change_note: "",
+                public_note: "",
+                body: &r.body,
+                references,
+            }
+        }
+        let (older, older_refs) = &self.older;
+        let (newer, newer_refs) = &self.newer;
+        (
+            diff::diff(
+                side(older, older_refs),
+                side(newer, newer_refs),
+                diff::BUDGET,
+            ),
+            diff::patient(
+                older.patient().as_ref(),
+                newer.patient().as_ref(),
+                diff::BUDGET,
+            ),
+        )
+    }
+}
+
 /// What changed from public version `n - 1` to `n` (published text only); `None` when
 /// there is no such pair.
 pub fn changes(ctx: &mut Ctx<'_>, slug: &str, n: usize) -> ServiceResult<Option<PublicChanges>> {
     let conn = ctx.conn();
-    let Some(article) = articles::find_by_slug(conn, slug)? else {
+    let Some((article, approved)) = published_versions(conn, slug)? else {
         return Ok(None);
     };
-    if article.published_revision_id.is_none() {
-        return Ok(None);
-    }
-    let approved = revisions::in_states(conn, article.id, &State::all_where(State::was_published))?;
     let count = approved.len();
     if n < 2 || n > count {
         return Ok(None);
@@ -192,6 +232,17 @@ pub fn changes(ctx: &mut Ctx<'_>, slug: &str, n: usize) -> ServiceResult<Option<
     }))
 }
 
+/// What changed in public version `version` (`revision`), as readers are told: the
+/// editor's public change summary, or a plain default. The internal note to reviewers
+/// never appears.
+pub fn change_summary(revision: &Revision, version: usize) -> &str {
+    match revision.public_note.as_str() {
+        "" if version == 1 => "First version",
+        "" => "Editorial update",
+        note => note,
+    }
+}
+
 /// One approved version in an article's public history.
 pub struct HistoryEntry {
     /// Its place among the article's public versions: 1 for the first one readers saw.
@@ -208,11 +259,7 @@ impl HistoryEntry {
     /// What changed, as readers are told: the editor's public change summary, or a plain
     /// default. The internal note to reviewers never appears here.
     pub fn change_summary(&self) -> &str {
-        match self.revision.public_note.as_str() {
-            "" if self.version == 1 => "First version",
-            "" => "Editorial update",
-            note => note,
-        }
+        change_summary(&self.revision, self.version)
     }
 }
 
@@ -235,14 +282,10 @@ pub enum HistoryLookup {
 /// (the record of what readers were shown stays public).
 pub fn history(ctx: &mut Ctx<'_>, slug: &str) -> ServiceResult<HistoryLookup> {
     let conn = ctx.conn();
-    let Some(article) = articles::find_by_slug(conn, slug)? else {
+    let Some((article, approved)) = published_versions(conn, slug)? else {
         return Ok(HistoryLookup::Missing);
     };
-    if article.published_revision_id.is_none() {
-        return Ok(HistoryLookup::Missing);
-    }
     let retraction = retraction_of(conn, &article)?;
-    let approved = revisions::in_states(conn, article.id, &State::all_where(State::was_published))?;
     let ids: Vec<RevisionId> = approved.iter().map(|r| r.id).collect();
     let votes = reviews::approvals_on(conn, &ids)?;
     let recertified = recertifications::of_article(conn, article.id)?;

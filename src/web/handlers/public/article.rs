@@ -216,6 +216,12 @@ where
     Ok(respond(req, &page))
 }
 
+/// A public version number from an address: a whole number from `first` up, and not
+/// absurdly large (no article has 100,000 versions).
+pub(crate) fn version_number(raw: &str, first: usize) -> Option<usize> {
+    raw.parse().ok().filter(|n| (first..100_000).contains(n))
+}
+
 pub(crate) fn valid_slug(slug: &str) -> Result<String, AppError> {
     check_slug(slug).map_err(|_| AppError::NotFound("There is no article at this address.".into()))
 }
@@ -396,10 +402,7 @@ pub async fn version(
     let (slug, n) = path.into_inner();
     let slug = valid_slug(&slug)?;
     let missing = || AppError::NotFound("This article has no such version.".into());
-    let n: usize = match n.parse() {
-        Ok(n) if n > 0 && n < 100_000 => n,
-        _ => return Err(missing()),
-    };
+    let n = version_number(&n, 1).ok_or_else(missing)?;
     let asked = audience_param(&req)?;
     let key = format!("version:{slug}:{n}:{}", asked.map_or("", Audience::as_str));
     let db = state.clone();

@@ -6,12 +6,8 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
-use super::article::{cached, valid_slug};
-use crate::db::revisions::Revision;
-use crate::domain::content::Reference;
-use crate::domain::diff::{
-    self, Block, RefChange, RevisionDiff, Side, Span, VersionDiff, WordDiff,
-};
+use super::article::{cached, valid_slug, version_number};
+use crate::domain::diff::{Block, RefChange, RevisionDiff, Span, VersionDiff, WordDiff};
 use crate::filters;
 use crate::services::public;
 use crate::urls;
@@ -75,10 +71,7 @@ pub async fn changes(
                 .into(),
         )
     };
-    let n: usize = match n.parse() {
-        Ok(n) if (2..100_000).contains(&n) => n,
-        _ => return Err(missing()),
-    };
+    let n = version_number(&n, 2).ok_or_else(missing)?;
     let key = format!("changes:{slug}:{n}");
     let db = state.clone();
     cached(&req, &state, key, || async move {
@@ -88,33 +81,9 @@ pub async fn changes(
         };
         // The diff is CPU work: off the async workers, holding no connection.
         let page = web::block(move || {
-            let (older, older_refs) = &found.older;
-            let (newer, newer_refs) = &found.newer;
-            // Published text only: the notes are left out of the comparison.
-            fn side<'a>(r: &'a Revision, references: &'a [Reference]) -> Side<'a> {
-                Side {
-                    title: &r.title,
-                    summary: &r.summary,
-                    change_note: "",
-                    public_note: "",
-                    body: &r.body,
-                    references,
-                }
-            }
-            let diff = diff::diff(
-                side(older, older_refs.as_slice()),
-                side(newer, newer_refs.as_slice()),
-                diff::BUDGET,
-            );
-            let patient = diff::patient(
-                older.patient().as_ref(),
-                newer.patient().as_ref(),
-                diff::BUDGET,
-            );
-            let summary = match newer.public_note.as_str() {
-                "" => "Editorial update".to_owned(),
-                note => note.to_owned(),
-            };
+            let (diff, patient) = found.diff();
+            let (older, newer) = (&found.older.0, &found.newer.0);
+            let summary = public::change_summary(newer, found.version).to_owned();
             let identity = format!(
                 "changes {} {} to {} settings {}",
                 found.article.id, older.id, newer.id, found.settings.version

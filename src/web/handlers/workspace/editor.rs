@@ -377,14 +377,14 @@ pub struct Preview {
 impl Preview {
     /// The preview of `content`, with the site's disclaimers from `settings`.
     pub fn of(content: &ContentInput, settings: &Settings) -> Self {
-        let mut references = Vec::new();
-        let mut problems = Vec::new();
-        for (n, row) in content
+        let rows: Vec<&ReferenceInput> = content
             .references
             .iter()
             .filter(|r| !r.is_blank())
-            .enumerate()
-        {
+            .collect();
+        let mut references = Vec::new();
+        let mut problems = Vec::new();
+        for (n, row) in rows.iter().enumerate() {
             match content::reference(row) {
                 Ok(reference) => references.push(reference),
                 Err(found) => problems.extend(
@@ -394,7 +394,7 @@ impl Preview {
                 ),
             }
         }
-        let count = content.references.iter().filter(|r| !r.is_blank()).count();
+        let count = rows.len();
         let version = |title: &str, summary: &str, body: &str, audience| PreviewVersion {
             title: title.trim().to_owned(),
             summary: summary.trim().to_owned(),
