@@ -108,6 +108,7 @@ fn references(n: usize, year: i32) -> Vec<Reference> {
             source: "BMJ".into(),
             year: Some(year + i32::try_from(i % 3).unwrap_or(0)),
             url: None,
+            ..Reference::default()
         })
         .collect()
 }

@@ -1,5 +1,6 @@
 //! The `revision_references` table: a revision's numbered references.
 
+use chrono::NaiveDate;
 use diesel::prelude::*;
 
 use super::DbConn;
@@ -17,6 +18,12 @@ pub struct ReferenceRow {
     pub source: String,
     pub year: Option<i32>,
     pub url: Option<String>,
+    /// One name per line.
+    pub authors: String,
+    pub volume_pages: String,
+    pub doi: Option<String>,
+    pub pmid: Option<String>,
+    pub accessed: Option<NaiveDate>,
 }
 
 impl ReferenceRow {
@@ -27,6 +34,16 @@ impl ReferenceRow {
             source: self.source.clone(),
             year: self.year,
             url: self.url.clone(),
+            authors: self
+                .authors
+                .lines()
+                .filter(|name| !name.is_empty())
+                .map(str::to_owned)
+                .collect(),
+            volume_pages: self.volume_pages.clone(),
+            doi: self.doi.clone(),
+            pmid: self.pmid.clone(),
+            accessed: self.accessed,
         }
     }
 }
@@ -38,6 +55,30 @@ pub fn of_revision(conn: &mut DbConn, revision: RevisionId) -> QueryResult<Vec<R
         .order(revision_references::position.asc())
         .load(conn)?;
     Ok(rows.iter().map(ReferenceRow::to_reference).collect())
+}
+
+/// The kinds of reference each of `revisions` cites, once each, in [`ReferenceKind::ALL`]'s
+/// order: for the badges of a page of cards (one query for the page).
+pub fn kinds_of(
+    conn: &mut DbConn,
+    revisions: &[RevisionId],
+) -> QueryResult<Vec<(RevisionId, ReferenceKind)>> {
+    if revisions.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows: Vec<(RevisionId, String)> = revision_references::table
+        .filter(revision_references::revision_id.eq_any(revisions))
+        .select((revision_references::revision_id, revision_references::kind))
+        .distinct()
+        .load(conn)?;
+    let mut kinds: Vec<(RevisionId, ReferenceKind)> = rows
+        .into_iter()
+        .filter_map(|(revision, kind)| Some((revision, ReferenceKind::parse(&kind)?)))
+        .collect();
+    kinds.sort_by_key(|(revision, kind)| {
+        (*revision, ReferenceKind::ALL.iter().position(|k| k == kind))
+    });
+    Ok(kinds)
 }
 
 /// Replaces a revision's references (drafts only: submitted revisions never change).
@@ -62,6 +103,11 @@ pub fn replace(
                 revision_references::source.eq(&reference.source),
                 revision_references::year.eq(reference.year),
                 revision_references::url.eq(reference.url.as_deref()),
+                revision_references::authors.eq(reference.authors.join("\n")),
+                revision_references::volume_pages.eq(&reference.volume_pages),
+                revision_references::doi.eq(reference.doi.as_deref()),
+                revision_references::pmid.eq(reference.pmid.as_deref()),
+                revision_references::accessed.eq(reference.accessed),
             )
         })
         .collect();

@@ -214,6 +214,11 @@ diesel::table! {
         source -> Text,
         year -> Nullable<Int4>,
         url -> Nullable<Text>,
+        authors -> Text,
+        volume_pages -> Text,
+        doi -> Nullable<Text>,
+        pmid -> Nullable<Text>,
+        accessed -> Nullable<Date>,
     }
 }
 

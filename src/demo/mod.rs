@@ -119,6 +119,7 @@ fn content(article: &DemoArticle) -> ContentInput {
                 source: r.source.to_owned(),
                 year: r.year.map(|y| y.to_string()).unwrap_or_default(),
                 url: r.url.unwrap_or("").to_owned(),
+                ..ReferenceInput::default()
             })
             .collect(),
         ..ContentInput::default()

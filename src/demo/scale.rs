@@ -455,6 +455,7 @@ fn chunk(
                 source: source.to_owned(),
                 year,
                 url: None,
+                ..Reference::default()
             })
             .collect();
         let slots = if Shape::has_draft(i) { n + 1 } else { n };

@@ -2,9 +2,11 @@
 
 use std::fmt;
 
+use chrono::NaiveDate;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use super::bibliography;
 use super::problems::Problems;
 
 pub const TITLE_MAX: usize = 200;
@@ -20,12 +22,13 @@ pub const YEAR_MAX: i32 = 2100;
 pub const SLUG_MAX: usize = 80;
 
 /// What kind of source a reference is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ReferenceKind {
     Guideline,
     DrugLabel,
     Research,
+    #[default]
     Other,
 }
 
@@ -66,14 +69,32 @@ impl fmt::Display for ReferenceKind {
     }
 }
 
-/// One numbered reference; its number is its position in the list (1-based).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// One numbered reference; its number is its position in the list (1-based). The
+/// bibliographic fields after `url` are left out of the hash's encoding when empty, so
+/// references written before they existed keep their revisions' hashes (and approvals).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Reference {
     pub kind: ReferenceKind,
     pub title: String,
+    /// The journal, body or label it comes from.
     pub source: String,
     pub year: Option<i32>,
     pub url: Option<String>,
+    /// In the order the work lists them ("Baden LR").
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub authors: Vec<String>,
+    /// Volume, issue and pages as the source gives them ("384(5):403-16").
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub volume_pages: String,
+    /// Bare ("10.1056/NEJMoa2035389"), checked by format only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub doi: Option<String>,
+    /// PubMed's identifier, digits only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pmid: Option<String>,
+    /// When the linked page was read (for pages that change: guidance, labels).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub accessed: Option<NaiveDate>,
 }
 
 impl Reference {
@@ -96,6 +117,69 @@ impl Reference {
         } else {
             "."
         }
+    }
+
+    /// The authors as the citation lists them (six, then "et al"), without the full stop.
+    pub fn cited_authors(&self) -> String {
+        bibliography::cited_authors(&self.authors)
+    }
+
+    /// Year and volume, issue and pages, as the citation prints them after the source.
+    pub fn publication(&self) -> Option<String> {
+        bibliography::publication(self.year, &self.volume_pages)
+    }
+
+    pub fn doi_url(&self) -> Option<String> {
+        self.doi.as_deref().map(bibliography::doi_url)
+    }
+
+    pub fn pmid_url(&self) -> Option<String> {
+        self.pmid.as_deref().map(bibliography::pmid_url)
+    }
+
+    /// The date the link was read, as readers see it ("1 March 2026").
+    pub fn accessed_on(&self) -> Option<String> {
+        self.accessed.map(|d| d.format("%-d %B %Y").to_string())
+    }
+
+    /// The whole citation as plain text, in the style the pages print it (Vancouver):
+    /// authors, title, source, year;volume(issue):pages, DOI, PMID, link and date read.
+    pub fn citation(&self) -> String {
+        let mut text = String::new();
+        if !self.authors.is_empty() {
+            text.push_str(&self.cited_authors());
+            text.push_str(". ");
+        }
+        text.push_str(self.cited_title());
+        text.push_str(self.after_title());
+        if !self.cited_source().is_empty() {
+            text.push(' ');
+            text.push_str(self.cited_source());
+            text.push('.');
+        }
+        if let Some(publication) = self.publication() {
+            text.push(' ');
+            text.push_str(&publication);
+            text.push('.');
+        }
+        if let Some(doi) = &self.doi {
+            text.push_str(" doi:");
+            text.push_str(doi);
+            text.push('.');
+        }
+        if let Some(pmid) = &self.pmid {
+            text.push_str(" PMID: ");
+            text.push_str(pmid);
+            text.push('.');
+        }
+        if let Some(url) = &self.url {
+            text.push(' ');
+            text.push_str(url);
+            if let Some(on) = self.accessed_on() {
+                text.push_str(&format!(" (accessed {on})"));
+            }
+        }
+        text
     }
 }
 
@@ -151,15 +235,31 @@ pub struct ReferenceInput {
     pub source: String,
     pub year: String,
     pub url: String,
+    /// Separated by semicolons or new lines.
+    pub authors: String,
+    pub volume_pages: String,
+    pub doi: String,
+    pub pmid: String,
+    /// YYYY-MM-DD.
+    pub accessed: String,
 }
 
 impl ReferenceInput {
     /// A row left entirely empty (the spare rows of the form) is not a reference.
     pub fn is_blank(&self) -> bool {
-        self.title.trim().is_empty()
-            && self.source.trim().is_empty()
-            && self.year.trim().is_empty()
-            && self.url.trim().is_empty()
+        [
+            &self.title,
+            &self.source,
+            &self.year,
+            &self.url,
+            &self.authors,
+            &self.volume_pages,
+            &self.doi,
+            &self.pmid,
+            &self.accessed,
+        ]
+        .iter()
+        .all(|field| field.trim().is_empty())
     }
 }
 
@@ -187,6 +287,14 @@ impl From<&Reference> for ReferenceInput {
             source: r.source.clone(),
             year: r.year.map(|y| y.to_string()).unwrap_or_default(),
             url: r.url.clone().unwrap_or_default(),
+            authors: r.authors.join("; "),
+            volume_pages: r.volume_pages.clone(),
+            doi: r.doi.clone().unwrap_or_default(),
+            pmid: r.pmid.clone().unwrap_or_default(),
+            accessed: r
+                .accessed
+                .map(|d| d.format("%Y-%m-%d").to_string())
+                .unwrap_or_default(),
         }
     }
 }
@@ -428,9 +536,42 @@ pub fn reference(row: &ReferenceInput) -> Result<Reference, Vec<String>> {
             None
         }
     };
-    if [&title, &source]
+    let authors = bibliography::authors(&row.authors);
+    if authors.len() > bibliography::AUTHORS_MAX {
+        problems.push(format!(
+            "at most {} authors are listed.",
+            bibliography::AUTHORS_MAX
+        ));
+    }
+    if authors.iter().any(|a| chars(a) > bibliography::AUTHOR_MAX) {
+        problems.push(format!(
+            "an author's name is too long (at most {} characters; separate names with ;).",
+            bibliography::AUTHOR_MAX
+        ));
+    }
+    let volume_pages = row.volume_pages.trim().to_owned();
+    if chars(&volume_pages) > bibliography::VOLUME_PAGES_MAX {
+        problems.push(format!(
+            "the volume and pages are too long (at most {} characters).",
+            bibliography::VOLUME_PAGES_MAX
+        ));
+    }
+    let mut optional = |text: &str, check: fn(&str) -> Result<String, String>| match text.trim() {
+        "" => None,
+        text => check(text).map_err(|problem| problems.push(problem)).ok(),
+    };
+    let doi = optional(&row.doi, bibliography::doi);
+    let pmid = optional(&row.pmid, bibliography::pmid);
+    let accessed = match row.accessed.trim() {
+        "" => None,
+        text => bibliography::accessed(text)
+            .map_err(|problem| problems.push(problem))
+            .ok(),
+    };
+    if [&title, &source, &volume_pages]
         .iter()
         .any(|v| v.chars().any(char::is_control))
+        || authors.iter().any(|a| a.chars().any(char::is_control))
     {
         problems.push("it contains control characters.".to_owned());
     }
@@ -441,6 +582,11 @@ pub fn reference(row: &ReferenceInput) -> Result<Reference, Vec<String>> {
             source,
             year,
             url,
+            authors,
+            volume_pages,
+            doi,
+            pmid,
+            accessed,
         }),
         _ => Err(problems),
     }
@@ -507,6 +653,7 @@ mod tests {
             source: "ACC/AHA.".into(),
             year: Some(2017),
             url: None,
+            ..Reference::default()
         };
         assert_eq!(reference.cited_title(), "Hypertension guideline");
         assert_eq!(reference.cited_source(), "ACC/AHA");
@@ -525,6 +672,81 @@ mod tests {
         assert_eq!(question.after_title(), "");
     }
 
+    #[test]
+    fn a_citation_prints_in_the_vancouver_style() {
+        let article = Reference {
+            kind: ReferenceKind::Research,
+            title: "Efficacy and safety of the mRNA-1273 SARS-CoV-2 vaccine.".into(),
+            source: "N Engl J Med".into(),
+            year: Some(2021),
+            url: Some("https://www.nejm.org/doi/full/10.1056/NEJMoa2035389".into()),
+            authors: vec!["Baden LR".into(), "El Sahly HM".into(), "Essink B".into()],
+            volume_pages: "384(5):403-16".into(),
+            doi: Some("10.1056/NEJMoa2035389".into()),
+            pmid: Some("33378609".into()),
+            accessed: NaiveDate::from_ymd_opt(2026, 3, 1),
+        };
+        assert_eq!(
+            article.citation(),
+            "Baden LR, El Sahly HM, Essink B. Efficacy and safety of the mRNA-1273 SARS-CoV-2 \
+             vaccine. N Engl J Med. 2021;384(5):403-16. doi:10.1056/NEJMoa2035389. \
+             PMID: 33378609. https://www.nejm.org/doi/full/10.1056/NEJMoa2035389 \
+             (accessed 1 March 2026)"
+        );
+        let label = Reference {
+            kind: ReferenceKind::DrugLabel,
+            title: "Is this label current?".into(),
+            year: Some(2024),
+            ..Reference::default()
+        };
+        assert_eq!(label.citation(), "Is this label current? 2024.");
+    }
+
+    #[test]
+    fn bibliographic_fields_are_checked_and_named_in_the_problem() {
+        let row = |doi: &str, pmid: &str, accessed: &str| ReferenceInput {
+            kind: "research".into(),
+            title: "Trial".into(),
+            authors: "Baden LR; El Sahly HM.".into(),
+            doi: doi.into(),
+            pmid: pmid.into(),
+            accessed: accessed.into(),
+            ..ReferenceInput::default()
+        };
+        let good = reference(&row(
+            "https://doi.org/10.1056/NEJMoa2035389",
+            "PMID: 33378609",
+            "2026-03-01",
+        ))
+        .unwrap();
+        assert_eq!(good.doi.as_deref(), Some("10.1056/NEJMoa2035389"));
+        assert_eq!(good.pmid.as_deref(), Some("33378609"));
+        assert_eq!(good.authors, vec!["Baden LR", "El Sahly HM"]);
+        let problems = reference(&row("10.10/x", "12ab", "2026-02-30")).unwrap_err();
+        assert_eq!(problems.len(), 3, "{problems:?}");
+        assert!(problems[0].contains("not a DOI") && problems[1].contains("not a PMID"));
+        assert!(problems[2].contains("date accessed"));
+        let only_a_doi = ReferenceInput {
+            doi: "10.1056/x".into(),
+            ..ReferenceInput::default()
+        };
+        assert!(
+            !only_a_doi.is_blank(),
+            "a row with only a DOI is not dropped"
+        );
+    }
+
+    #[test]
+    fn references_without_bibliographic_fields_keep_their_hash() {
+        // The encoding of a revision saved before authors, DOI and the rest existed.
+        let content = validate(&input()).unwrap();
+        let encoded = serde_json::to_string(&content.references[0]).unwrap();
+        assert_eq!(
+            encoded,
+            r#"{"kind":"guideline","title":"Hypertension guideline","source":"ACC/AHA","year":2017,"url":null}"#
+        );
+    }
+
     use super::*;
 
     fn input() -> ContentInput {
@@ -540,6 +762,7 @@ mod tests {
                     source: "ACC/AHA".into(),
                     year: "2017".into(),
                     url: "".into(),
+                    ..ReferenceInput::default()
                 },
                 ReferenceInput::default(),
             ],

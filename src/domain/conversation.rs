@@ -140,6 +140,7 @@ mod tests {
             source: "NICE".into(),
             year: Some(2024),
             url: None,
+            ..Reference::default()
         }
     }
 

@@ -522,6 +522,7 @@ mod tests {
             source,
             year: Some(2020),
             url: None,
+            ..Reference::default()
         }
     }
 

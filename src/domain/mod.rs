@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod audience;
 pub mod audit;
+pub mod bibliography;
 pub mod checklist;
 pub mod citations;
 pub mod content;

@@ -17,7 +17,7 @@ use crate::db::settings::{self, Settings};
 use crate::db::users::{self, Name};
 use crate::db::{DbConn, recertifications, references, search};
 use crate::domain::audience::Audience;
-use crate::domain::content::Reference;
+use crate::domain::content::{Reference, ReferenceKind};
 use crate::domain::diff::{self, RevisionDiff, Side, VersionDiff};
 use crate::domain::snippet::{self, Run};
 use crate::domain::workflow::State;
@@ -357,6 +357,9 @@ pub struct Card {
     pub audience: Option<Audience>,
     /// The article's other version, when it has both.
     pub other: Option<Audience>,
+    /// The kinds of evidence its published version cites (guideline, drug label, ...), in
+    /// [`ReferenceKind::ALL`]'s order.
+    pub evidence: Vec<ReferenceKind>,
 }
 
 impl Card {
@@ -412,6 +415,12 @@ fn cards_of(
             .into_iter()
             .map(|r| (r.id, r))
             .collect();
+    let mut evidence: HashMap<RevisionId, Vec<ReferenceKind>> = HashMap::new();
+    for (revision, kind) in
+        references::kinds_of(conn, &published(&articles.iter().collect::<Vec<_>>()))?
+    {
+        evidence.entry(revision).or_default().push(kind);
+    }
     let mut shown_patient: HashMap<RevisionId, revisions::CardText> = if patient.is_empty() {
         HashMap::new()
     } else {
@@ -452,6 +461,7 @@ fn cards_of(
                 found,
                 audience,
                 other,
+                evidence: evidence.remove(&revision).unwrap_or_default(),
             })
         })
         .collect())

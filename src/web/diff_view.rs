@@ -20,15 +20,5 @@ pub fn ref_text(change: &RefChange) -> String {
         | RefChange::Moved { reference, .. } => reference,
         RefChange::Changed { new, .. } => new,
     };
-    let mut text = format!("{}: {}", reference.kind.label(), reference.title);
-    if !reference.source.is_empty() {
-        text.push_str(&format!(". {}", reference.source));
-    }
-    if let Some(year) = reference.year {
-        text.push_str(&format!(", {year}"));
-    }
-    if let Some(url) = &reference.url {
-        text.push_str(&format!(". {url}"));
-    }
-    text
+    format!("{}: {}", reference.kind.label(), reference.citation())
 }

@@ -382,7 +382,7 @@ async fn a_half_written_patient_version_is_refused_and_nothing_is_saved(app: Tes
         .assert_contains("<strong>pharmacist</strong>")
         .assert_contains(r#"<p class="preview-heading">Ibuprofen and lisinopril</p>"#)
         .assert_contains(r#"<p class="answer">Short answer about Ibuprofen and lisinopril.</p>"#)
-        .assert_contains("Hypertension guideline. <em>ACC/AHA</em>, 2017.")
+        .assert_contains("Hypertension guideline. <em>ACC/AHA</em>. 2017.")
         .assert_contains("Reference 3: ")
         .assert_contains("not a substitute for professional medical advice");
     assert_eq!(

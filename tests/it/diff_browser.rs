@@ -27,6 +27,7 @@ fn content(body: &str, reference_title: &str) -> ContentInput {
             source: "BMJ".into(),
             year: "2020".into(),
             url: String::new(),
+            ..ReferenceInput::default()
         }],
         ..ContentInput::default()
     }

@@ -100,6 +100,7 @@ fn content(article: usize, marker: &str, first: bool) -> ContentInput {
             source: "BMJ".into(),
             year: "2020".into(),
             url: String::new(),
+            ..ReferenceInput::default()
         }],
         ..ContentInput::default()
     }

@@ -27,6 +27,7 @@ on_both_backends!(
     an_overdue_review_is_flagged_to_readers_and_explained,
     robots_txt_keeps_crawlers_out_of_the_workspace,
     every_public_version_stays_readable_as_published,
+    structured_references_are_checked_and_cited_with_their_identifiers,
 );
 
 /// An editor and a reviewer (as people, and signed in), and a signed-in admin.
@@ -414,7 +415,11 @@ async fn search_finds_published_text_only_and_survives_any_input(app: TestApp) {
     // The matched word is marked in the title; the snippet is escaped text.
     title_hit
         .assert_status(200)
-        .assert_contains("<mark>Grapefruit</mark> and statins");
+        .assert_contains("<mark>Grapefruit</mark> and statins")
+        // The kinds of evidence the article cites, once each, in a fixed order.
+        .assert_contains(
+            "Cites <span class=\"ref-kind\">Guideline</span> <span class=\"ref-kind\">Drug label</span> </p>",
+        );
     // Body text and summary text are searched too (and words are stemmed/prefix-matched).
     public
         .get("/?q=NSAIDs")
@@ -905,4 +910,135 @@ async fn a_cached_page_is_served_without_the_database(app: TestApp) {
             .contains("Flu and COVID vaccines together")
     );
     drop(held);
+}
+
+/// The bibliographic columns of the editor's two reference rows (article_fields): the first
+/// row's as given, the second left blank.
+fn with_bibliography(
+    fields: &mut Vec<(&'static str, String)>,
+    doi: &str,
+    pmid: &str,
+    accessed: &str,
+) {
+    for (name, first) in [
+        ("ref_authors", "Whelton PK; Carey RM."),
+        ("ref_volume_pages", "71(6):e13-e115"),
+        ("ref_doi", doi),
+        ("ref_pmid", pmid),
+        ("ref_accessed", accessed),
+    ] {
+        fields.push((name, first.to_owned()));
+        fields.push((name, String::new()));
+    }
+}
+
+async fn structured_references_are_checked_and_cited_with_their_identifiers(app: TestApp) {
+    let cast = cast(&app).await;
+    cast.ed.get("/manage/articles/new").await;
+    let body = "## From the guidelines\n\nAvoid NSAIDs [1]; see the label [2].";
+
+    // A DOI, PMID or date that is not one is refused with the reference's number, nothing
+    // is saved, and what was typed comes back.
+    let mut fields = article_fields("Structured references", body);
+    with_bibliography(&mut fields, "10.10/x", "PMID 12ab", "2026-02-30");
+    fields.push(("op", "save".into()));
+    let before = (app.count("revisions"), app.count("audit_log"));
+    let refused = cast.ed.submit("/manage/articles", &as_refs(&fields)).await;
+    assert!(
+        (400..500).contains(&refused.status),
+        "{} {}",
+        refused.status,
+        refused.body
+    );
+    refused
+        .assert_contains("Reference 1: &#39;10.10/x&#39; is not a DOI")
+        .assert_contains("Reference 1: &#39;PMID 12ab&#39; is not a PMID")
+        .assert_contains("Reference 1: the date accessed must be a date")
+        .assert_contains("value=\"Whelton PK; Carey RM.\"")
+        .assert_contains("this server cannot look them up");
+    assert_eq!((app.count("revisions"), app.count("audit_log")), before);
+
+    // Typed as addresses, the identifiers are kept bare.
+    let mut fields = article_fields("Structured references", body);
+    with_bibliography(
+        &mut fields,
+        "https://doi.org/10.1161/HYP.0000000000000065",
+        "https://pubmed.ncbi.nlm.nih.gov/29133356/",
+        "2026-03-01",
+    );
+    fields.push(("op", "submit".into()));
+    let revision = revision_of(&cast.ed.submit("/manage/articles", &as_refs(&fields)).await);
+    act(&cast.rita, revision, "approve", &[])
+        .await
+        .assert_status(303);
+
+    let path = format!("/articles/{}", slug(&app));
+    let page = app.client().get(&path).await;
+    page.assert_status(200)
+        .assert_contains(
+            "Whelton PK, Carey RM. Hypertension guideline. <em>ACC/AHA</em>. 2017;71(6):e13-e115.",
+        )
+        .assert_contains(
+            "doi:<a href=\"https://doi.org/10.1161/HYP.0000000000000065\" rel=\"noopener noreferrer\">10.1161/HYP.0000000000000065</a>.",
+        )
+        .assert_contains(
+            "PMID: <a href=\"https://pubmed.ncbi.nlm.nih.gov/29133356/\" rel=\"noopener noreferrer\">29133356</a>.",
+        )
+        // The second reference has no bibliographic details: printed as before.
+        .assert_contains("Lisinopril prescribing information. <em>DailyMed</em>. <a href");
+    let citations = json_ld(&page)["citation"].clone();
+    assert_eq!(
+        citations[0]["@type"], "CreativeWork",
+        "a guideline: {citations}"
+    );
+    assert_eq!(citations[0]["author"][1]["name"], "Carey RM");
+    assert_eq!(citations[0]["datePublished"], "2017");
+    assert_eq!(citations[0]["identifier"][0]["propertyID"], "DOI");
+    assert_eq!(
+        citations[0]["identifier"][0]["value"],
+        "10.1161/HYP.0000000000000065"
+    );
+    assert_eq!(citations[0]["identifier"][1]["value"], "29133356");
+    assert_eq!(
+        citations[0]["sameAs"][0],
+        "https://doi.org/10.1161/HYP.0000000000000065"
+    );
+    assert_eq!(citations[1]["name"], "Lisinopril prescribing information");
+    assert!(citations[1].get("identifier").is_none(), "{citations}");
+
+    // The public API gives the fields and the citation as the page prints it.
+    let api = app
+        .client()
+        .get(&format!("/api/v1/articles/{}", slug(&app)))
+        .await;
+    api.assert_status(200);
+    let document: serde_json::Value = serde_json::from_str(&api.body).unwrap();
+    let reference = &document["references"][0];
+    assert_eq!(
+        reference["authors"],
+        serde_json::json!(["Whelton PK", "Carey RM"])
+    );
+    assert_eq!(reference["doi"], "10.1161/HYP.0000000000000065");
+    assert_eq!(reference["pmid"], "29133356");
+    assert_eq!(reference["accessed"], "2026-03-01");
+    assert_eq!(reference["volume_pages"], "71(6):e13-e115");
+    assert_eq!(
+        reference["citation"],
+        "Whelton PK, Carey RM. Hypertension guideline. ACC/AHA. 2017;71(6):e13-e115. \
+         doi:10.1161/HYP.0000000000000065. PMID: 29133356."
+    );
+
+    // The next edit starts from them, as typed fields.
+    let article: i64 = articles::table
+        .select(articles::id)
+        .order(articles::id.desc())
+        .first(&mut app.conn())
+        .unwrap();
+    cast.ed
+        .get(&format!("/manage/articles/{article}/edit"))
+        .await
+        .assert_status(200)
+        .assert_contains("value=\"Whelton PK; Carey RM\"")
+        .assert_contains("value=\"10.1161/HYP.0000000000000065\"")
+        .assert_contains("value=\"2026-03-01\"");
 }

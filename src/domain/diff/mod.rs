@@ -125,8 +125,8 @@ pub enum RefChange {
         from: usize,
         to: usize,
         fields: Vec<&'static str>,
-        old: Reference,
-        new: Reference,
+        old: Box<Reference>,
+        new: Box<Reference>,
     },
     /// The same reference under a different number.
     Moved {
@@ -302,6 +302,7 @@ mod tests {
             source: "BMJ".into(),
             year: Some(year),
             url: None,
+            ..Reference::default()
         }
     }
 
@@ -453,8 +454,8 @@ mod tests {
             from: 1,
             to: 1,
             fields: vec!["year"],
-            old: old[0].clone(),
-            new: new[0].clone()
+            old: Box::new(old[0].clone()),
+            new: Box::new(new[0].clone())
         }));
         assert!(d.references.contains(&RefChange::Removed {
             at: 2,

@@ -27,20 +27,38 @@ fn changed_fields(old: &Reference, new: &Reference) -> Vec<&'static str> {
     if old.url != new.url {
         fields.push("link");
     }
+    if old.authors != new.authors {
+        fields.push("authors");
+    }
+    if old.volume_pages != new.volume_pages {
+        fields.push("volume and pages");
+    }
+    if old.doi != new.doi {
+        fields.push("DOI");
+    }
+    if old.pmid != new.pmid {
+        fields.push("PMID");
+    }
+    if old.accessed != new.accessed {
+        fields.push("date read");
+    }
     fields
 }
 
 /// A way of deciding that an old and a new reference are the same one.
 type Same = dyn Fn(&Reference, &Reference) -> bool;
 
-/// Matches references: identical ones first, then by title, then by link, then by position;
+/// Matches references: identical ones first, then by title, then by identifier (DOI, PMID),
+/// then by link, then by position;
 /// whatever is left was removed or added. Listed in new order, removed ones at their old place.
 pub(super) fn references(old: &[Reference], new: &[Reference]) -> Vec<RefChange> {
     let mut match_of_new: Vec<Option<usize>> = vec![None; new.len()];
     let mut taken = vec![false; old.len()];
-    let passes: [&Same; 3] = [
+    let passes: [&Same; 5] = [
         &|o, n| o == n,
         &|o, n| norm(&o.title) == norm(&n.title),
+        &|o, n| o.doi.is_some() && o.doi == n.doi,
+        &|o, n| o.pmid.is_some() && o.pmid == n.pmid,
         &|o, n| o.url.is_some() && o.url == n.url,
     ];
     for same in passes {
@@ -88,8 +106,8 @@ pub(super) fn references(old: &[Reference], new: &[Reference]) -> Vec<RefChange>
                         from: i + 1,
                         to: j + 1,
                         fields,
-                        old: old[i].clone(),
-                        new: n.clone(),
+                        old: Box::new(old[i].clone()),
+                        new: Box::new(n.clone()),
                     }
                 } else if i != j {
                     RefChange::Moved {

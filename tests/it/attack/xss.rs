@@ -230,6 +230,9 @@ fn reference(payload: &str) -> ReferenceInput {
             "https://example.org/{}",
             payload.replace(char::is_whitespace, "%20")
         ),
+        // Names are cut at semicolons and lines: each part of the payload is a name.
+        authors: payload.to_owned(),
+        ..ReferenceInput::default()
     }
 }
 

@@ -67,6 +67,7 @@ pub fn content(title: &str, body: &str) -> ContentInput {
                 source: "ACC/AHA".into(),
                 year: "2017".into(),
                 url: String::new(),
+                ..ReferenceInput::default()
             },
             ReferenceInput {
                 kind: "drug_label".into(),
@@ -74,6 +75,7 @@ pub fn content(title: &str, body: &str) -> ContentInput {
                 source: "DailyMed".into(),
                 year: String::new(),
                 url: "https://dailymed.nlm.nih.gov/".into(),
+                ..ReferenceInput::default()
             },
         ],
         ..ContentInput::default()

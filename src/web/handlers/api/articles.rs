@@ -7,7 +7,7 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -115,6 +115,18 @@ pub struct ArticleReference {
     pub source: String,
     pub year: Option<i32>,
     pub url: Option<String>,
+    /// In the order the work lists them.
+    pub authors: Vec<String>,
+    /// Volume, issue and pages ("384(5):403-16"); empty when not given.
+    pub volume_pages: String,
+    /// Bare, e.g. `10.1056/NEJMoa2035389` (resolve at https://doi.org/).
+    pub doi: Option<String>,
+    /// PubMed identifier (https://pubmed.ncbi.nlm.nih.gov/{pmid}/).
+    pub pmid: Option<String>,
+    /// When the linked page was read.
+    pub accessed: Option<NaiveDate>,
+    /// The whole reference as the public page prints it (Vancouver style), as plain text.
+    pub citation: String,
 }
 
 /// What kind of source a reference is.
@@ -368,6 +380,7 @@ fn named_reviewer(named: crate::services::board::NamedReviewer) -> Reviewer {
 }
 
 pub(super) fn reference(number: usize, reference: Reference) -> ArticleReference {
+    let citation = reference.citation();
     ArticleReference {
         number,
         kind: reference.kind.into(),
@@ -375,6 +388,12 @@ pub(super) fn reference(number: usize, reference: Reference) -> ArticleReference
         source: reference.source,
         year: reference.year,
         url: reference.url,
+        authors: reference.authors,
+        volume_pages: reference.volume_pages,
+        doi: reference.doi,
+        pmid: reference.pmid,
+        accessed: reference.accessed,
+        citation,
     }
 }
 

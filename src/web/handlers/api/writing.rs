@@ -201,6 +201,22 @@ pub struct ReferenceIn {
         pattern = r"^[\t\n\u000B\u000C\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*(https?://[^\u0000-\u001F\u007F-\u009F \u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*)?[\t\n\u000B\u000C\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]*$"
     )]
     pub url: Option<String>,
+    /// Its authors in order, as the work lists them ("Baden LR"); at most 100.
+    #[serde(default)]
+    pub authors: Vec<String>,
+    /// Volume, issue and pages ("384(5):403-16"), at most 100 characters.
+    #[serde(default)]
+    pub volume_pages: String,
+    /// A DOI, bare (`10.1056/NEJMoa2035389`) or as a doi.org address; checked by its form
+    /// only (this server looks nothing up).
+    #[serde(default)]
+    pub doi: Option<String>,
+    /// A PubMed identifier: up to eight digits.
+    #[serde(default)]
+    pub pmid: Option<String>,
+    /// When the linked page was read, as YYYY-MM-DD.
+    #[serde(default)]
+    pub accessed: Option<String>,
 }
 
 /// What kind of source a reference is.
@@ -307,6 +323,11 @@ impl ContentFields<'_> {
                     source: r.source.clone(),
                     year: r.year.map(|y| y.to_string()).unwrap_or_default(),
                     url: r.url.clone().unwrap_or_default(),
+                    authors: r.authors.join("\n"),
+                    volume_pages: r.volume_pages.clone(),
+                    doi: r.doi.clone().unwrap_or_default(),
+                    pmid: r.pmid.clone().unwrap_or_default(),
+                    accessed: r.accessed.clone().unwrap_or_default(),
                 })
                 .collect(),
             patient_title: self.patient.map(|p| p.title.clone()).unwrap_or_default(),

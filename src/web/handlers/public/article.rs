@@ -7,7 +7,7 @@ use askama::Template;
 use chrono::NaiveDateTime;
 
 use crate::domain::audience::{self, Audience};
-use crate::domain::content::check_slug;
+use crate::domain::content::{Reference, ReferenceKind, check_slug};
 use crate::domain::review_dates;
 use crate::filters;
 use crate::services::public::{
@@ -170,7 +170,61 @@ fn json_ld(live: &LiveArticle, audience: Audience, url: &str, site: &str) -> Str
         "datePublished": date(live.article.first_published_at),
         "reviewedBy": reviewers,
         "publisher": { "@type": "Organization", "name": live.settings.site_name },
+        "citation": live.references.iter().map(citation).collect::<Vec<_>>(),
     }))
+}
+
+/// A reference as schema.org describes a cited work: research as a `ScholarlyArticle` in
+/// its journal, anything else as a `CreativeWork` from its publisher, with its authors, year,
+/// link and identifiers (DOI, PMID).
+fn citation(reference: &Reference) -> serde_json::Value {
+    let scholarly = reference.kind == ReferenceKind::Research;
+    let mut work = serde_json::json!({
+        "@type": if scholarly { "ScholarlyArticle" } else { "CreativeWork" },
+        "name": reference.title,
+    });
+    if !reference.authors.is_empty() {
+        work["author"] = reference
+            .authors
+            .iter()
+            .map(|name| serde_json::json!({ "@type": "Person", "name": name }))
+            .collect();
+    }
+    if !reference.source.is_empty() {
+        work[if scholarly { "isPartOf" } else { "publisher" }] = if scholarly {
+            serde_json::json!({ "@type": "Periodical", "name": reference.source })
+        } else {
+            serde_json::json!({ "@type": "Organization", "name": reference.source })
+        };
+    }
+    if let Some(year) = reference.year {
+        work["datePublished"] = serde_json::json!(year.to_string());
+    }
+    if !reference.volume_pages.is_empty() {
+        work["pagination"] = serde_json::json!(reference.volume_pages);
+    }
+    if let Some(url) = &reference.url {
+        work["url"] = serde_json::json!(url);
+    }
+    let identifiers: Vec<serde_json::Value> = [("DOI", &reference.doi), ("PMID", &reference.pmid)]
+        .into_iter()
+        .filter_map(|(kind, value)| {
+            value.as_ref().map(|value| {
+                serde_json::json!({ "@type": "PropertyValue", "propertyID": kind, "value": value })
+            })
+        })
+        .collect();
+    if !identifiers.is_empty() {
+        work["identifier"] = serde_json::json!(identifiers);
+    }
+    let same_as: Vec<String> = [reference.doi_url(), reference.pmid_url()]
+        .into_iter()
+        .flatten()
+        .collect();
+    if !same_as.is_empty() {
+        work["sameAs"] = serde_json::json!(same_as);
+    }
+    work
 }
 
 /// Renders the retraction notice (410): when, why, and where the history is.

@@ -62,6 +62,18 @@ pub struct ArticleForm {
     pub ref_year: Vec<String>,
     #[serde(default)]
     pub ref_url: Vec<String>,
+    /// The bibliographic columns: a form that leaves one out entirely (a client written
+    /// before they existed) has them blank in every row.
+    #[serde(default)]
+    pub ref_authors: Vec<String>,
+    #[serde(default)]
+    pub ref_volume_pages: Vec<String>,
+    #[serde(default)]
+    pub ref_doi: Vec<String>,
+    #[serde(default)]
+    pub ref_pmid: Vec<String>,
+    #[serde(default)]
+    pub ref_accessed: Vec<String>,
     /// Row numbers (as shown, 1-based) to drop.
     #[serde(default)]
     pub ref_remove: Vec<String>,
@@ -138,7 +150,16 @@ impl ArticleForm {
             self.ref_year.len(),
             self.ref_url.len(),
         ];
-        if columns.iter().any(|n| *n != rows) {
+        let optional = [
+            &self.ref_authors,
+            &self.ref_volume_pages,
+            &self.ref_doi,
+            &self.ref_pmid,
+            &self.ref_accessed,
+        ];
+        if columns.iter().any(|n| *n != rows)
+            || optional.iter().any(|c| !c.is_empty() && c.len() != rows)
+        {
             return Err(AppError::BadRequest(
                 "The references in the form are incomplete: every row needs all its fields.".into(),
             ));
@@ -166,6 +187,11 @@ impl ArticleForm {
                         source: self.ref_source[i].clone(),
                         year: self.ref_year[i].clone(),
                         url: self.ref_url[i].clone(),
+                        authors: cell(&self.ref_authors, i),
+                        volume_pages: cell(&self.ref_volume_pages, i),
+                        doi: cell(&self.ref_doi, i),
+                        pmid: cell(&self.ref_pmid, i),
+                        accessed: cell(&self.ref_accessed, i),
                     },
                 )
             })
@@ -183,6 +209,11 @@ impl ArticleForm {
             patient_body: self.patient_body.clone(),
         })
     }
+}
+
+/// Row `i` of an optional reference column (blank when the form left the column out).
+fn cell(column: &[String], i: usize) -> String {
+    column.get(i).cloned().unwrap_or_default()
 }
 
 /// The specialty boxes: the whole list, with the article's (or, when the form carried
@@ -220,6 +251,11 @@ pub struct RefRow {
     pub source: String,
     pub year: String,
     pub url: String,
+    pub authors: String,
+    pub volume_pages: String,
+    pub doi: String,
+    pub pmid: String,
+    pub accessed: String,
 }
 
 pub(super) fn rows(references: &[ReferenceInput], spare: usize) -> Vec<RefRow> {
@@ -246,6 +282,11 @@ pub(super) fn rows(references: &[ReferenceInput], spare: usize) -> Vec<RefRow> {
             source: r.source.clone(),
             year: r.year.clone(),
             url: r.url.clone(),
+            authors: r.authors.clone(),
+            volume_pages: r.volume_pages.clone(),
+            doi: r.doi.clone(),
+            pmid: r.pmid.clone(),
+            accessed: r.accessed.clone(),
         })
         .collect()
 }

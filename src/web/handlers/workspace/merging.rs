@@ -58,17 +58,7 @@ impl MergePage {
 }
 
 fn reference_text(r: &Reference) -> String {
-    let mut out = format!("[{}] {}", r.kind.label(), r.title);
-    if !r.source.is_empty() {
-        out.push_str(&format!(". {}", r.source));
-    }
-    if let Some(year) = r.year {
-        out.push_str(&format!(", {year}"));
-    }
-    if let Some(url) = &r.url {
-        out.push_str(&format!(". {url}"));
-    }
-    out
+    format!("[{}] {}", r.kind.label(), r.citation())
 }
 
 fn side_text(side: &Side) -> String {
