@@ -148,6 +148,10 @@ pub fn forgot_password() -> String {
     "/password/forgot".into()
 }
 
+pub fn account_password() -> String {
+    "/account/password".into()
+}
+
 pub fn notification_settings() -> String {
     "/account/notifications".into()
 }

@@ -84,6 +84,16 @@ pub fn delete_for_user(conn: &mut DbConn, user_id: UserId) -> QueryResult<usize>
     diesel::delete(sessions::table.filter(sessions::user_id.eq(user_id))).execute(conn)
 }
 
+/// Removes every session of the account but the one whose id hash is `keep`.
+pub fn delete_others(conn: &mut DbConn, user_id: UserId, keep: &str) -> QueryResult<usize> {
+    diesel::delete(
+        sessions::table
+            .filter(sessions::user_id.eq(user_id))
+            .filter(sessions::id_hash.ne(keep)),
+    )
+    .execute(conn)
+}
+
 /// Removes sessions unused since `idle_cutoff` or created before `absolute_cutoff`.
 pub fn delete_expired(
     conn: &mut DbConn,

@@ -26,6 +26,7 @@ pub enum AuditAction {
     UserReactivated,
     ResetLinkIssued,
     PasswordSet,
+    PasswordChangeRefused,
     ArticleCreated,
     SlugChanged,
     RevisionSaved,
@@ -71,7 +72,7 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 53] = [
+    pub const ALL: [AuditAction; 54] = [
         AuditAction::SetupCompleted,
         AuditAction::LoginSucceeded,
         AuditAction::LoginFailed,
@@ -83,6 +84,7 @@ impl AuditAction {
         AuditAction::UserReactivated,
         AuditAction::ResetLinkIssued,
         AuditAction::PasswordSet,
+        AuditAction::PasswordChangeRefused,
         AuditAction::ArticleCreated,
         AuditAction::SlugChanged,
         AuditAction::RevisionSaved,
@@ -140,6 +142,7 @@ impl AuditAction {
             AuditAction::UserReactivated => "user.reactivated",
             AuditAction::ResetLinkIssued => "user.reset_link_issued",
             AuditAction::PasswordSet => "user.password_set",
+            AuditAction::PasswordChangeRefused => "user.password_change_refused",
             AuditAction::ArticleCreated => "article.created",
             AuditAction::SlugChanged => "article.slug_changed",
             AuditAction::RevisionSaved => "revision.saved",
@@ -199,6 +202,7 @@ impl AuditAction {
             AuditAction::UserReactivated => "Account reactivated",
             AuditAction::ResetLinkIssued => "Password reset link issued",
             AuditAction::PasswordSet => "Password set",
+            AuditAction::PasswordChangeRefused => "Password change refused",
             AuditAction::ArticleCreated => "Article created",
             AuditAction::SlugChanged => "Article address changed",
             AuditAction::RevisionSaved => "Draft saved",

@@ -162,7 +162,7 @@ pub fn sign_out(ctx: &mut Ctx<'_>, cookie_value: &str, actor: &Actor) -> Service
 
 /// A PostgreSQL advisory-lock key per email address, so two attempts on one account are
 /// counted one after the other.
-fn lock_key(email: &str) -> i64 {
+pub(crate) fn lock_key(email: &str) -> i64 {
     let digest = Sha256::digest(email.as_bytes());
     let mut bytes = [0u8; 8];
     bytes.copy_from_slice(&digest[..8]);

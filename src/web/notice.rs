@@ -19,6 +19,7 @@ pub enum Notice {
     SettingsUnchanged,
     MailRequeued,
     PasswordSet,
+    PasswordChanged,
     SignedOut,
     NotificationsSaved,
     TokenRevoked,
@@ -39,7 +40,7 @@ pub enum Notice {
     ReviewCompleted,
 }
 
-const PLAIN: [(Notice, &str, &str); 29] = [
+const PLAIN: [(Notice, &str, &str); 30] = [
     (
         Notice::DraftSaved,
         "draft-saved",
@@ -78,6 +79,11 @@ const PLAIN: [(Notice, &str, &str); 29] = [
         Notice::PasswordSet,
         "password-set",
         "Your password is set. Sign in with it now.",
+    ),
+    (
+        Notice::PasswordChanged,
+        "password-changed",
+        "Your password is changed. Every other session of your account is signed out.",
     ),
     (Notice::SignedOut, "signed-out", "You are signed out."),
     (Notice::NotificationsSaved, "notifications-saved", "Saved."),

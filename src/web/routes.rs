@@ -101,6 +101,10 @@ routes! {
         GET accounts::password::forgot,
         POST accounts::password::request_reset,
     },
+    "/account/password" => {
+        GET accounts::own_password::show,
+        POST accounts::own_password::change,
+    },
     "/account/notifications" => {
         GET accounts::notifications::show,
         POST accounts::notifications::save,

@@ -133,6 +133,7 @@ async fn public_and_workspace_pages_pass_the_wcag_aa_audit() {
         "/manage/revisions/3/diff",
         "/manage/revisions/3/diff?layout=split",
         "/account/tokens",
+        "/account/password",
         "/account/board",
     ] {
         check(path).await;

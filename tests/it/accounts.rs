@@ -17,6 +17,7 @@ on_both_backends!(
     a_short_or_mismatched_password_is_refused_and_nothing_is_lost,
     the_first_admin_link_stops_working_once_an_admin_exists,
     every_stored_password_hash_is_argon2id_at_the_owasp_minimum,
+    a_person_changes_their_password_and_their_other_sessions_end,
 );
 
 fn first_admin_path(app: &TestApp) -> String {
@@ -216,4 +217,107 @@ async fn every_stored_password_hash_is_argon2id_at_the_owasp_minimum(app: TestAp
         // Never the password itself.
         assert!(!hash.contains(PASSWORD));
     }
+}
+
+async fn a_person_changes_their_password_and_their_other_sessions_end(app: TestApp) {
+    const NEW: &str = "four unrelated words again";
+    app.create_user("rita@example.org", "Rita Rao", &[Role::Reviewer]);
+    let here = app.signed_in("rita@example.org").await;
+    let elsewhere = app.signed_in("rita@example.org").await;
+    let form = here.get("/account/password").await;
+    form.assert_status(200)
+        .assert_contains("autocomplete=\"current-password\"")
+        .assert_contains("signs you out everywhere else");
+    let stored = || -> Option<String> {
+        users::table
+            .filter(users::email.eq("rita@example.org"))
+            .select(users::password_hash)
+            .first(&mut app.conn())
+            .unwrap()
+    };
+    let before = stored();
+
+    // A wrong current password, a short new one or a mismatch changes nothing, says what
+    // to fix, and never sends a password back.
+    for (current, new, confirm, says) in [
+        (
+            "not my password at all",
+            NEW,
+            NEW,
+            "That is not your current password.",
+        ),
+        ("", NEW, NEW, "Enter your current password."),
+        (PASSWORD, "short", "short", "at least 12 characters"),
+        (PASSWORD, NEW, "four unrelated words", "do not match"),
+    ] {
+        let refused = here
+            .submit(
+                "/account/password",
+                &[
+                    ("current_password", current),
+                    ("password", new),
+                    ("password_confirm", confirm),
+                ],
+            )
+            .await;
+        assert!(
+            (400..500).contains(&refused.status),
+            "{current}/{new}: {} {}",
+            refused.status,
+            refused.body
+        );
+        refused.assert_contains(says);
+        assert!(!refused.body.contains(NEW) && !refused.body.contains(PASSWORD));
+        assert_eq!(stored(), before);
+    }
+    assert!(
+        app.audit_actions()
+            .contains(&"user.password_change_refused".to_owned())
+    );
+    elsewhere.get("/dashboard").await.assert_status(200);
+
+    let changed = here
+        .submit(
+            "/account/password",
+            &[
+                ("current_password", PASSWORD),
+                ("password", NEW),
+                ("password_confirm", NEW),
+            ],
+        )
+        .await;
+    changed.assert_status(303);
+    let location = changed.location().unwrap();
+    here.get(location)
+        .await
+        .assert_status(200)
+        .assert_contains("Your password is changed.");
+    // This session stays; the other one is signed out.
+    here.get("/dashboard").await.assert_status(200);
+    let gone = elsewhere.get("/dashboard").await;
+    assert_eq!(gone.status, 303, "{}", gone.body);
+    assert!(gone.location().unwrap().starts_with("/login"));
+    assert_eq!(
+        app.audit_actions().last().map(String::as_str),
+        Some("user.password_set")
+    );
+    // The new password signs in; the old one no longer does.
+    let fresh = app.client();
+    fresh
+        .sign_in("rita@example.org", PASSWORD)
+        .await
+        .assert_status(401)
+        .assert_contains("do not match an active account");
+    fresh.get("/dashboard").await.assert_status(303);
+    let fresh = app.client();
+    fresh
+        .sign_in("rita@example.org", NEW)
+        .await
+        .assert_status(303);
+    fresh.get("/dashboard").await.assert_status(200);
+
+    // Signed out, the page is not there to use.
+    let anonymous = app.client();
+    let page = anonymous.get("/account/password").await;
+    assert_eq!(page.status, 303, "{}", page.body);
 }

@@ -1,5 +1,6 @@
 //! Accounts: inviting people (`invite`), roles (`roles`), deactivation (`activation`), the
-//! one-time links that set passwords (`links`), asking for a reset (`reset`), and reading
+//! one-time links that set passwords (`links`), changing one's own (`own_password`), asking
+//! for a reset (`reset`), and reading
 //! accounts (`directory`).
 //!
 //! Everything an admin does checks for the admin role itself; the command line passes
@@ -9,6 +10,7 @@ mod activation;
 mod directory;
 mod invite;
 mod links;
+mod own_password;
 mod reset;
 mod roles;
 
@@ -16,6 +18,7 @@ pub use activation::{deactivate, reactivate};
 pub use directory::{Account, get, list, own, set_notifications};
 pub use invite::{InviteInput, first_admin_link, invite};
 pub use links::{IssuedLink, LinkView, SetPasswordInput, issue_reset_link, open_link, redeem_link};
+pub use own_password::{PasswordChange, change_password};
 pub use reset::request_reset;
 pub use roles::change_roles;
 

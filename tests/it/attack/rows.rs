@@ -141,6 +141,8 @@ pub fn rows() -> Vec<Row> {
         },
         get("/password/forgot", NOTHING),
         post_from("/password/forgot", "/password/forgot", NOTHING),
+        get("/account/password", NOTHING),
+        post("/account/password", NOTHING),
         get("/account/notifications", NOTHING),
         post("/account/notifications", NOTHING),
         get("/account/tokens", NOTHING),
@@ -289,6 +291,7 @@ pub fn expect(row: &Row, who: Who, object: Object) -> Expect {
             _ => Gone,
         },
         ("GET" | "POST", "/account/notifications" | "/dashboard" | "/account/tokens")
+        | ("GET" | "POST", "/account/password")
         | ("GET", "/manage/articles" | "/manage/drafts") => yes_if(signed_in),
         ("GET", "/review/queue") | ("GET" | "POST", "/account/board") => yes_if(who.is_reviewer()),
         ("GET", "/manage/articles/new") | ("POST", "/manage/articles") => yes_if(who.is_editor()),
@@ -457,6 +460,12 @@ pub fn form(world: &World, row: &Row, who: Who, made: &Made) -> Vec<(String, Str
         }
         "/password/forgot" => pairs(&[("email", "author@example.org")]),
         "/account/notifications" => pairs(&[("comments", "on")]),
+        // The account's own password, set again: the session it is sent from stays.
+        "/account/password" => pairs(&[
+            ("current_password", PASSWORD),
+            ("password", PASSWORD),
+            ("password_confirm", PASSWORD),
+        ]),
         "/account/tokens" => pairs(&[("name", "Matrix pipeline"), ("scopes", "read")]),
         "/account/board" => pairs(&[("disclosure", "None."), ("listed", "on")]),
         "/account/tokens/{id}/revoke" => pairs(&[("confirm", "yes")]),

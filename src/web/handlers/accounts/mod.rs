@@ -4,6 +4,7 @@
 pub mod board;
 pub mod login;
 pub mod notifications;
+pub mod own_password;
 pub mod password;
 pub mod setup;
 pub mod tokens;
