@@ -78,7 +78,7 @@ const PLAIN: [(Notice, &str, &str); 30] = [
     (
         Notice::PasswordSet,
         "password-set",
-        "Your password is set. Sign in with it now.",
+        "Your password is set, and you are signed in.",
     ),
     (
         Notice::PasswordChanged,

@@ -51,13 +51,17 @@ async fn the_first_admin_link_creates_an_admin_who_can_sign_in(app: TestApp) {
             ],
         )
         .await
-        .assert_redirect("/login?done=password-set");
-
+        .assert_redirect("/dashboard?done=password-set");
+    // Signed in at once, on the dashboard.
     client
-        .get("/login?done=password-set")
+        .get("/dashboard?done=password-set")
         .await
-        .assert_contains("Your password is set");
+        .assert_status(200)
+        .assert_contains("Your password is set, and you are signed in.")
+        .assert_contains("Ada Admin");
     // The address was stored lower-cased, so any case signs in.
+    let client = app.client();
+    client.get("/login").await.assert_status(200);
     client
         .submit(
             "/login",
@@ -97,6 +101,10 @@ async fn a_used_link_gets_a_clear_page_and_cannot_be_replayed(app: TestApp) {
     ];
     client.submit(&path, &fields).await.assert_status(303);
 
+    // Another browser (this one is signed in now) finds the link used; a form token from
+    // the sign-in page lets it try the POST again.
+    let client = app.client();
+    client.get("/login").await.assert_status(200);
     let again = client.get(&path).await;
     again.assert_status(410);
     again.assert_contains("No longer available");

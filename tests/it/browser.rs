@@ -46,14 +46,18 @@ async fn the_first_admin_sets_up_the_server_and_signs_in_in_a_real_browser() {
         .await
         .unwrap();
 
+    // Setting the password signs the new admin in: the dashboard, with the notice.
     browser
         .client
         .wait()
-        .for_element(Locator::Css("#login-title"))
+        .for_element(Locator::Css("form[action=\"/logout\"]"))
         .await
         .unwrap();
     let url = browser.client.current_url().await.unwrap();
-    assert!(url.as_str().ends_with("/login?done=password-set"), "{url}");
+    assert!(
+        url.as_str().ends_with("/dashboard?done=password-set"),
+        "{url}"
+    );
     let notice = browser
         .client
         .find(Locator::Css(".notice"))
@@ -62,8 +66,23 @@ async fn the_first_admin_sets_up_the_server_and_signs_in_in_a_real_browser() {
         .text()
         .await
         .unwrap();
-    assert!(notice.contains("Your password is set"), "{notice}");
+    assert!(notice.contains("you are signed in"), "{notice}");
 
+    // Signed out, the admin signs in again with the keyboard.
+    browser
+        .client
+        .find(Locator::Css("form[action=\"/logout\"] button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser
+        .client
+        .wait()
+        .for_element(Locator::Css("#login-title"))
+        .await
+        .unwrap();
     fill(&browser, "#email", "admin@example.org").await;
     fill(&browser, "#password", PASSWORD).await;
     // Submit with the keyboard, as a person would: Enter in the password field.
@@ -104,6 +123,9 @@ async fn the_first_admin_sets_up_the_server_and_signs_in_in_a_real_browser() {
         .await
         .unwrap();
     assert_eq!(background, serde_json::json!("rgb(11, 79, 138)"));
-    assert_eq!(app.audit_actions(), ["setup.completed", "login.succeeded"]);
+    assert_eq!(
+        app.audit_actions(),
+        ["setup.completed", "logout", "login.succeeded"]
+    );
     browser.close().await;
 }

@@ -162,15 +162,49 @@ pub struct SetPasswordInput {
     pub password_confirm: String,
 }
 
+/// A redeemed link: whose password it set, and the session that signs them in.
+#[derive(Debug)]
+pub struct Redeemed {
+    pub user_id: UserId,
+    /// The new session's cookie value (never stored).
+    pub cookie_value: String,
+}
+
 /// Redeems a link: sets the password (creating the first admin for a first-run link), uses
 /// the link up, and for a reset ends every session of the account. Takes the `Env` because
-/// the password is hashed before any connection is held.
+/// the password is hashed before any connection is held. (For programs that set up
+/// accounts; a person at the browser is signed in by [`redeem_link_and_sign_in`].)
 pub fn redeem_link(
     env: &Env,
     token: &str,
     input: &SetPasswordInput,
     client_addr: &str,
 ) -> ServiceResult<UserId> {
+    redeem(env, token, input, client_addr, false).map(|(user_id, _)| user_id)
+}
+
+/// Redeems a link as [`redeem_link`] does and signs the person in: a new session, made in
+/// the same transaction (after a reset has ended the account's others).
+pub fn redeem_link_and_sign_in(
+    env: &Env,
+    token: &str,
+    input: &SetPasswordInput,
+    client_addr: &str,
+) -> ServiceResult<Redeemed> {
+    let (user_id, cookie_value) = redeem(env, token, input, client_addr, true)?;
+    Ok(Redeemed {
+        user_id,
+        cookie_value: cookie_value.ok_or(Missing::Link)?,
+    })
+}
+
+fn redeem(
+    env: &Env,
+    token: &str,
+    input: &SetPasswordInput,
+    client_addr: &str,
+    sign_in: bool,
+) -> ServiceResult<(UserId, Option<String>)> {
     let purpose = env.ctx(|ctx| Ok(usable(ctx.conn(), token)?.1))?;
     let first_admin = if purpose == LinkPurpose::Bootstrap {
         Some((
@@ -191,7 +225,7 @@ pub fn redeem_link(
             if !account_tokens::mark_used(tx, link.id, db::now())? {
                 return Err(Refusal::LinkUsed.into());
             }
-            match (purpose, user, &first_admin) {
+            let user_id = match (purpose, user, &first_admin) {
                 (LinkPurpose::Bootstrap, _, Some((email, name, credentials))) => {
                     create_first_admin(tx, email, name, credentials, &hash, client_addr)
                 }
@@ -213,7 +247,13 @@ pub fn redeem_link(
                     Ok(user.id)
                 }
                 _ => Err(Missing::Link.into()),
-            }
+            }?;
+            let session = if sign_in {
+                Some(super::super::sessions::create(tx, user_id)?.0)
+            } else {
+                None
+            };
+            Ok((user_id, session))
         })
     })
 }

@@ -17,7 +17,10 @@ mod roles;
 pub use activation::{deactivate, reactivate};
 pub use directory::{Account, get, list, own, set_notifications};
 pub use invite::{InviteInput, first_admin_link, invite};
-pub use links::{IssuedLink, LinkView, SetPasswordInput, issue_reset_link, open_link, redeem_link};
+pub use links::{
+    IssuedLink, LinkView, Redeemed, SetPasswordInput, issue_reset_link, open_link, redeem_link,
+    redeem_link_and_sign_in,
+};
 pub use own_password::{PasswordChange, change_password};
 pub use reset::request_reset;
 pub use roles::change_roles;

@@ -120,6 +120,13 @@ async fn no_secret_reaches_the_logs(backend: Backend, test: &str) {
         )
         .await
         .assert_status(303);
+    // Setting the password signed the invitee in; signed out, they sign in again.
+    keep(
+        "invitee's first session id",
+        newbie.cookie("imprimatur_session"),
+    );
+    newbie.get("/dashboard").await.assert_status(200);
+    newbie.submit("/logout", &[]).await.assert_status(303);
     newbie
         .sign_in("newbie@example.org", PASSWORD)
         .await
@@ -162,6 +169,12 @@ async fn no_secret_reaches_the_logs(backend: Backend, test: &str) {
         )
         .await
         .assert_status(303);
+    keep(
+        "session id from the reset link",
+        forgetful.cookie("imprimatur_session"),
+    );
+    forgetful.get("/dashboard").await.assert_status(200);
+    forgetful.submit("/logout", &[]).await.assert_status(303);
     forgetful
         .sign_in("newbie@example.org", NEW_PASSWORD)
         .await

@@ -160,7 +160,11 @@ pub fn rows() -> Vec<Row> {
             ..post("/api/v1/revisions/{id}/{action}", &Object::REVISIONS)
         },
         get("/setup/{token}", &Object::LINKS),
-        post_from("/setup/{token}", "/setup/{token}", &Object::LINKS),
+        // Setting a password signs that browser in: a browser of its own.
+        Row {
+            own_browser: true,
+            ..post_from("/setup/{token}", "/setup/{token}", &Object::LINKS)
+        },
         get("/dashboard", NOTHING),
         get("/review/queue", NOTHING),
         get("/manage/articles", NOTHING),

@@ -139,11 +139,27 @@ pub async fn submit(
     let client_addr = session::client_addr(&req, &state);
     let redeem_token = token.clone();
     let outcome = state
-        .with_env(move |env| accounts::redeem_link(env, &redeem_token, &input, &client_addr))
+        .with_env(move |env| {
+            accounts::redeem_link_and_sign_in(env, &redeem_token, &input, &client_addr)
+        })
         .await;
+    let cookie_state = state.clone();
     answer_form(
         outcome,
-        |_| render::see_other(&Notice::PasswordSet.after(&urls::login())),
+        // Signed in at once: the new session's cookie replaces the visitor's.
+        move |redeemed| {
+            let mut response = render::see_other(&Notice::PasswordSet.after(&urls::dashboard()));
+            let cookies = [
+                session::session_cookie(&cookie_state, redeemed.cookie_value),
+                session::visitor_removal_cookie(&cookie_state),
+            ];
+            for cookie in &cookies {
+                if let Err(error) = response.add_cookie(cookie) {
+                    return actix_web::ResponseError::error_response(&AppError::internal(error));
+                }
+            }
+            response
+        },
         // The form again with what was typed (never the passwords) and what to fix.
         |rejected| async move {
             let site = session::site_name(&req).await?;
