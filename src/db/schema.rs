@@ -327,6 +327,7 @@ diesel::table! {
         disclosure_updated_at -> Nullable<Timestamp>,
         board_listed -> Bool,
         board_hidden -> Bool,
+        last_sign_in_at -> Nullable<Timestamp>,
     }
 }
 

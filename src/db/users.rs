@@ -34,6 +34,8 @@ pub struct User {
     pub board_listed: bool,
     /// An admin hid the account from the public board.
     pub board_hidden: bool,
+    /// When the person last signed in (never: `None`).
+    pub last_sign_in_at: Option<NaiveDateTime>,
 }
 
 #[derive(Insertable)]
@@ -140,6 +142,13 @@ pub fn set_password_hash(
 ) -> QueryResult<usize> {
     diesel::update(users::table.find(id))
         .set((users::password_hash.eq(hash), users::updated_at.eq(now)))
+        .execute(conn)
+}
+
+/// Records a sign-in (`updated_at` stays: the account itself did not change).
+pub fn record_sign_in(conn: &mut DbConn, id: UserId, at: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(users::table.find(id))
+        .set(users::last_sign_in_at.eq(at))
         .execute(conn)
 }
 

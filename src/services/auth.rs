@@ -114,6 +114,7 @@ pub fn sign_in(env: &Env, attempt: &Credentials) -> ServiceResult<Outcome> {
         ctx.write(|tx| match &claimed.user {
             Some(user) if password_ok && user.is_active => {
                 login_attempts::mark_succeeded(tx, claimed.attempt_id)?;
+                users::record_sign_in(tx, user.id, db::now())?;
                 let (cookie_value, _) = sessions::create(tx, user.id)?;
                 if let Some(previous) = &attempt.previous_session {
                     db::sessions::delete(tx, &secrets::hash_token(previous))?;

@@ -45,6 +45,16 @@ async fn an_admin_invites_an_editor_who_sets_a_password_and_signs_in(app: TestAp
         "the link is absolute"
     );
 
+    let row_of = |page: &str, name: &str| -> String {
+        let at = page.find(name).expect("the account is listed");
+        page[at..at + page[at..].find("</tr>").unwrap()].to_owned()
+    };
+    let before = admin.get("/admin/users").await;
+    assert!(
+        row_of(&before.body, "Erin Editor").contains("Never"),
+        "not signed in yet"
+    );
+
     let invitee = app.client();
     invitee
         .get(&link)
@@ -69,7 +79,14 @@ async fn an_admin_invites_an_editor_who_sets_a_password_and_signs_in(app: TestAp
 
     let list = admin.get("/admin/users").await;
     list.assert_contains("Erin Editor")
-        .assert_contains("editor@example.org");
+        .assert_contains("editor@example.org")
+        .assert_contains("<th scope=\"col\">Last signed in</th>");
+    // Setting the password signed her in: the list says when.
+    let row = row_of(&list.body, "Erin Editor");
+    assert!(
+        row.contains("<time datetime=\"") && !row.contains("Never"),
+        "{row}"
+    );
     let actions = app.audit_actions();
     for expected in ["user.invited", "user.password_set"] {
         assert!(

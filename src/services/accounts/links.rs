@@ -249,6 +249,7 @@ fn redeem(
                 _ => Err(Missing::Link.into()),
             }?;
             let session = if sign_in {
+                users::record_sign_in(tx, user_id, db::now())?;
                 Some(super::super::sessions::create(tx, user_id)?.0)
             } else {
                 None

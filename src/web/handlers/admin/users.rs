@@ -9,6 +9,7 @@ use super::link_issued::link_issued;
 use crate::db::users::UserFilter;
 use crate::domain::problems::Problems;
 use crate::domain::roles::{Role, RoleSet};
+use crate::filters;
 use crate::services::accounts::{self, Account, InviteInput};
 use crate::urls;
 use crate::web::error::{AppError, Rejected, answer_form, show_again};
