@@ -128,8 +128,10 @@ fn user_add_prints_a_working_setup_link(backend: Backend, test: &str) {
                 &[("password", PASSWORD), ("password_confirm", PASSWORD)],
             )
             .await
-            .assert_status(303);
-        client
+            .assert_redirect("/dashboard?done=password-set");
+        // Signed in by setting the password; the password works for a new sign-in too.
+        client.get("/dashboard").await.assert_status(200);
+        app.client()
             .sign_in("rita@example.org", PASSWORD)
             .await
             .assert_redirect("/dashboard");
