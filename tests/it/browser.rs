@@ -125,7 +125,12 @@ async fn the_first_admin_sets_up_the_server_and_signs_in_in_a_real_browser() {
     assert_eq!(background, serde_json::json!("rgb(11, 79, 138)"));
     assert_eq!(
         app.audit_actions(),
-        ["setup.completed", "logout", "login.succeeded"]
+        [
+            "setup.completed",
+            "login.succeeded",
+            "logout",
+            "login.succeeded"
+        ]
     );
     browser.close().await;
 }

@@ -225,9 +225,10 @@ fn redeem(
             if !account_tokens::mark_used(tx, link.id, db::now())? {
                 return Err(Refusal::LinkUsed.into());
             }
-            let user_id = match (purpose, user, &first_admin) {
+            let (user_id, email) = match (purpose, user, &first_admin) {
                 (LinkPurpose::Bootstrap, _, Some((email, name, credentials))) => {
                     create_first_admin(tx, email, name, credentials, &hash, client_addr)
+                        .map(|id| (id, email.clone()))
                 }
                 (_, Some(user), _) => {
                     let now = db::now();
@@ -244,12 +245,19 @@ fn redeem(
                             .target_user(user.id)
                             .details(json!({ "via": purpose.as_str(), "sessions_ended": ended })),
                     )?;
-                    Ok(user.id)
+                    Ok((user.id, user.email))
                 }
                 _ => Err(Missing::Link.into()),
             }?;
             let session = if sign_in {
                 users::record_sign_in(tx, user_id, db::now())?;
+                audit::record(
+                    tx,
+                    &Actor::user(user_id, &email, client_addr),
+                    Event::new(AuditAction::LoginSucceeded)
+                        .target_user(user_id)
+                        .details(json!({ "via": "one-time link" })),
+                )?;
                 Some(super::super::sessions::create(tx, user_id)?.0)
             } else {
                 None
