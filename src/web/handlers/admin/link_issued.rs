@@ -22,6 +22,8 @@ struct LinkIssued<'a> {
     link: Option<String>,
     expires_at: NaiveDateTime,
     user_id: Option<UserId>,
+    /// Where the message carrying the link was written, when there is no SMTP server.
+    mail_dir: Option<String>,
 }
 
 pub fn link_issued(
@@ -42,5 +44,10 @@ pub fn link_issued(
             .then(|| state.config.link(&link.path())),
         expires_at: link.expires_at,
         user_id: link.user_id,
+        mail_dir: state
+            .config
+            .smtp
+            .is_none()
+            .then(|| state.config.data_dir.join("mail").display().to_string()),
     })
 }
