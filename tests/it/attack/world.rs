@@ -334,6 +334,9 @@ impl World {
                 self.app
                     .ctx(|ctx| accounts::deactivate(ctx, &Caller::system(), id))
                     .unwrap();
+                // Signed out by the deactivation, the browser goes on as a visitor (with a
+                // visitor's form token), as the shared deactivated browser does.
+                client.get("/login").await.assert_status(200);
                 client
             }
             _ => {
